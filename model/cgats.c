@@ -1,0 +1,155 @@
+/* Spectral CGATS files (colord's CIE tables, spectrophotometer exports), read with
+ * Little CMS's IT8 parser.  Every value is checked as text, since the parser's numeric
+ * accessor turns anything unreadable into 0. */
+#include "smpfade.h"
+
+#include <lcms2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct smpf_cgats {
+    size_t nsets, nbands;
+    double *wavelengths_nm; /* nbands */
+    double *values;         /* nsets * nbands */
+    char **samples;         /* nsets */
+};
+
+static void log_lcms_error(cmsContext ctx, cmsUInt32Number code, const char *text)
+{
+    (void)code;
+    char *buf = cmsGetContextUserData(ctx);
+    if (buf && buf[0] == '\0')
+        snprintf(buf, 512, "%s", text);
+}
+
+void smpf_cgats_free(smpf_cgats_t *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; c->samples && i < c->nsets; i++)
+        free(c->samples[i]);
+    free(c->samples);
+    free(c->wavelengths_nm);
+    free(c->values);
+    free(c);
+}
+
+/* Maps the IT8 fields onto bands (SPEC_<nm>) and the sample-name field. */
+static int read_fields(cmsHANDLE it8, const char *path, smpf_cgats_t *c, int **band_field,
+                       int *name_field, smpf_error_t *err)
+{
+    char **names = NULL;
+    int nfields = cmsIT8EnumDataFormat(it8, &names);
+    if (nfields <= 0)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: no BEGIN_DATA_FORMAT fields", path);
+    *band_field = malloc((size_t)nfields * sizeof **band_field);
+    c->wavelengths_nm = malloc((size_t)nfields * sizeof *c->wavelengths_nm);
+    if (!*band_field || !c->wavelengths_nm)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+    *name_field = -1;
+    for (int f = 0; f < nfields; f++) {
+        const char *name = names[f];
+        if (strncmp(name, "SPEC_", 5) == 0) {
+            double wl;
+            if (smpf_parse_double(name + 5, &wl) != 0 || wl <= 0)
+                return smpf_error_set(err, SMPF_ERR_DATA, "%s: field %d '%s' is not SPEC_<nm>",
+                                      path, f + 1, name);
+            if (c->nbands > 0 && !(wl > c->wavelengths_nm[c->nbands - 1]))
+                return smpf_error_set(err, SMPF_ERR_DATA,
+                                      "%s: field %d '%s': wavelengths must increase", path, f + 1,
+                                      name);
+            c->wavelengths_nm[c->nbands] = wl;
+            (*band_field)[c->nbands++] = f;
+        } else if (strcmp(name, "SAMPLE_ID") == 0 || strcmp(name, "SAMPLE_NAME") == 0) {
+            if (*name_field < 0)
+                *name_field = f;
+        }
+    }
+    if (c->nbands < 2)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: fewer than 2 SPEC_<nm> fields", path);
+    const char *declared = cmsIT8GetProperty(it8, "SPECTRAL_BANDS");
+    double nb;
+    if (declared && (smpf_parse_double(declared, &nb) != 0 || nb != (double)c->nbands))
+        return smpf_error_set(err, SMPF_ERR_DATA,
+                              "%s: SPECTRAL_BANDS says %s but the data format has %zu SPEC_ fields",
+                              path, declared, c->nbands);
+    return SMPF_OK;
+}
+
+static int read_sets(cmsHANDLE it8, const char *path, smpf_cgats_t *c, const int *band_field,
+                     int name_field, smpf_error_t *err)
+{
+    int nsets = (int)cmsIT8GetPropertyDbl(it8, "NUMBER_OF_SETS");
+    if (nsets <= 0)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: NUMBER_OF_SETS is missing or zero", path);
+    c->nsets = (size_t)nsets;
+    c->values = malloc(c->nsets * c->nbands * sizeof *c->values);
+    c->samples = calloc(c->nsets, sizeof *c->samples);
+    if (!c->values || !c->samples)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+    for (int s = 0; s < nsets; s++) {
+        char fallback[32];
+        snprintf(fallback, sizeof fallback, "%d", s + 1);
+        const char *sample = name_field >= 0 ? cmsIT8GetDataRowCol(it8, s, name_field) : NULL;
+        c->samples[s] = strdup(sample && *sample ? sample : fallback);
+        if (!c->samples[s])
+            return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+        for (size_t b = 0; b < c->nbands; b++) {
+            const char *text = cmsIT8GetDataRowCol(it8, s, band_field[b]);
+            double v;
+            if (!text || smpf_parse_double(text, &v) != 0)
+                return smpf_error_set(err, SMPF_ERR_DATA,
+                                      "%s: set %d (%s), field SPEC_%g: expected a number, found "
+                                      "'%.20s'",
+                                      path, s + 1, c->samples[s], c->wavelengths_nm[b],
+                                      text ? text : "(missing)");
+            c->values[(size_t)s * c->nbands + b] = v;
+        }
+    }
+    return SMPF_OK;
+}
+
+int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err)
+{
+    *out = NULL;
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: cannot open", path);
+    fclose(probe);
+    char lcms_message[512] = "";
+    cmsContext lcms = cmsCreateContext(NULL, lcms_message);
+    if (!lcms)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: cannot create a Little CMS context", path);
+    cmsSetLogErrorHandlerTHR(lcms, log_lcms_error);
+    cmsHANDLE it8 = cmsIT8LoadFromFile(lcms, path);
+    int rc;
+    smpf_cgats_t *c = calloc(1, sizeof *c);
+    int *band_field = NULL, name_field = -1;
+    if (!c)
+        rc = smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+    else if (!it8)
+        rc = smpf_error_set(err, SMPF_ERR_DATA, "%s: not a readable CGATS file: %s", path,
+                            lcms_message[0] ? lcms_message : "parse error");
+    else if ((rc = read_fields(it8, path, c, &band_field, &name_field, err)) == SMPF_OK)
+        rc = read_sets(it8, path, c, band_field, name_field, err);
+    free(band_field);
+    if (it8)
+        cmsIT8Free(it8);
+    cmsDeleteContext(lcms);
+    if (rc != SMPF_OK) {
+        smpf_cgats_free(c);
+        return rc;
+    }
+    *out = c;
+    return SMPF_OK;
+}
+
+size_t smpf_cgats_sets(const smpf_cgats_t *c) { return c->nsets; }
+size_t smpf_cgats_bands(const smpf_cgats_t *c) { return c->nbands; }
+const double *smpf_cgats_wavelengths_nm(const smpf_cgats_t *c) { return c->wavelengths_nm; }
+const double *smpf_cgats_values(const smpf_cgats_t *c, size_t set)
+{
+    return c->values + set * c->nbands;
+}
+const char *smpf_cgats_sample(const smpf_cgats_t *c, size_t set) { return c->samples[set]; }

@@ -1,0 +1,168 @@
+/* smpfade: simulate how scalp micropigmentation and tattoo pigment fades and drifts in
+ * hue, and when a touch-up is due.  The one public header of libsmpfade.
+ *
+ * Conventions: every function returns an int status (SMPF_OK = 0, or an smpf_status
+ * code); functions that can fail take an smpf_error_t* that receives a message with its
+ * context (file:line:column for data).  Units live in names.  The library never prints,
+ * never exits and never reads the command line. */
+#ifndef SMPFADE_H
+#define SMPFADE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================== core ==== */
+
+#define SMPF_VERSION "0.1.0"
+
+typedef enum {
+    SMPF_OK = 0,
+    SMPF_ERR_FAILURE = 1, /* anything not below: I/O, numerics, out of memory */
+    SMPF_ERR_USAGE = 2,   /* a bad argument or option value from the caller */
+    SMPF_ERR_DATA = 3,    /* bad input data: a file's content is malformed or out of range */
+    SMPF_ERR_NOMEM = 4,
+    SMPF_ERR_NUMERIC = 5  /* a solver failed to converge or produced a non-finite value */
+} smpf_status;
+
+/* A message with its context.  Functions write it only when they fail. */
+typedef struct {
+    int code;
+    char message[640];
+} smpf_error_t;
+
+/* Sets err (when not NULL) and returns code.  printf-style. */
+int smpf_error_set(smpf_error_t *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefixes an existing message, e.g. with the name of the option that led to it. */
+void smpf_error_prefix(smpf_error_t *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The exit code DESIGN.md assigns to a status: 2 usage, 3 bad data, 1 anything else. */
+int smpf_status_exit_code(int status);
+
+/* ==================================================================== tables ==== */
+/* CSV tables with a header row, read with libcsv.  '#' lines before or between records
+ * are comments; a UTF-8 byte-order mark, CRLF line ends, quoting and blank lines are
+ * accepted.  Every record must have exactly as many fields as the header. */
+
+typedef struct smpf_table smpf_table_t;
+
+int smpf_table_load(const char *path, smpf_table_t **out, smpf_error_t *err);
+/* Parses a table held in memory; name is used in messages in place of a path. */
+int smpf_table_parse(const char *name, const char *text, size_t len, smpf_table_t **out,
+                     smpf_error_t *err);
+void smpf_table_free(smpf_table_t *table);
+
+const char *smpf_table_name(const smpf_table_t *table);
+size_t smpf_table_rows(const smpf_table_t *table);
+size_t smpf_table_cols(const smpf_table_t *table);
+const char *smpf_table_header(const smpf_table_t *table, size_t col);
+/* Index of the named column, or -1. */
+int smpf_table_find(const smpf_table_t *table, const char *column);
+/* Line number in the file where a data row starts (1-based), for messages. */
+size_t smpf_table_line(const smpf_table_t *table, size_t row);
+const char *smpf_table_cell(const smpf_table_t *table, size_t row, size_t col);
+
+/* Checks that the header holds every name in required (NULL-terminated) and nothing
+ * outside required and optional (NULL-terminated, may be NULL). */
+int smpf_table_expect_columns(const smpf_table_t *table, const char *const *required,
+                              const char *const *optional, smpf_error_t *err);
+/* Reads a cell of a named column as a finite number within [min, max]; the message
+ * names file, line and column.  A missing column is an error too. */
+int smpf_table_number(const smpf_table_t *table, size_t row, const char *column, double min,
+                      double max, double *out, smpf_error_t *err);
+/* The string in a named column, non-empty. */
+int smpf_table_string(const smpf_table_t *table, size_t row, const char *column,
+                      const char **out, smpf_error_t *err);
+
+/* Parses a whole string as a finite double (no trailing junk); 0 on success. */
+int smpf_parse_double(const char *text, double *out);
+
+/* ================================================================== spectra ==== */
+/* The model's wavelength grid: 380-780 nm in 5 nm steps (81 samples). */
+
+#define SMPF_WL_MIN_NM 380.0
+#define SMPF_WL_STEP_NM 5.0
+#define SMPF_NWL 81
+
+double smpf_wavelength_nm(size_t i);
+
+/* Resamples (x_nm[i], y[i]), strictly increasing x_nm, n >= 2, onto the model grid.
+ * The one rule used everywhere: linear interpolation (gsl_interp_linear) inside the
+ * data's range; outside it, the nearest end value is held (CIE 15:2004 §7.2.2.1).
+ * Data must reach to within max_gap_nm of each end of the grid, else SMPF_ERR_DATA. */
+int smpf_resample(const double *x_nm, const double *y, size_t n, double max_gap_nm,
+                  double out[SMPF_NWL], smpf_error_t *err);
+
+/* A set of named spectra read from a CGATS file (as spectrophotometers export it, and as
+ * colord-data ships CIE tables), parsed with Little CMS's IT8 reader.  Fields named
+ * SPEC_<nm> hold the samples; SAMPLE_ID (or SAMPLE_NAME) names each set. */
+typedef struct smpf_cgats smpf_cgats_t;
+
+int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err);
+void smpf_cgats_free(smpf_cgats_t *c);
+size_t smpf_cgats_sets(const smpf_cgats_t *c);
+size_t smpf_cgats_bands(const smpf_cgats_t *c);
+const double *smpf_cgats_wavelengths_nm(const smpf_cgats_t *c);
+const double *smpf_cgats_values(const smpf_cgats_t *c, size_t set);
+const char *smpf_cgats_sample(const smpf_cgats_t *c, size_t set);
+
+/* ================================================================== context ==== */
+/* Everything loaded once and shared read-only by threads: the CIE 1931 2° observer and
+ * the D65 illuminant (from colord-data), the white point, the sRGB transform. */
+
+typedef struct smpf_context smpf_context_t;
+
+/* Directory that holds colord's cmf/ and illuminant/ folders: cie_dir if not NULL, else
+ * the SMPF_CIE_DIR environment variable, else /usr/share/colord. */
+int smpf_context_new(const char *cie_dir, smpf_context_t **out, smpf_error_t *err);
+void smpf_context_free(smpf_context_t *ctx);
+const char *smpf_context_cie_dir(const smpf_context_t *ctx);
+
+/* ==================================================================== color ==== */
+
+typedef struct { double X, Y, Z; } smpf_xyz_t;   /* perfect reflecting diffuser: Y = 100 */
+typedef struct { double L, a, b; } smpf_lab_t;
+typedef struct { uint8_t r, g, b; } smpf_rgb8_t;
+
+/* Tristimulus values of a reflectance spectrum on the model grid under D65, CIE 1931 2°:
+ * X = 100 Σ R S x̄ / Σ S ȳ (CIE 15:2004, 5 nm summation). */
+smpf_xyz_t smpf_color_xyz(const smpf_context_t *ctx, const double reflectance[SMPF_NWL]);
+/* The D65 white point from the loaded tables (Y = 100). */
+smpf_xyz_t smpf_color_white(const smpf_context_t *ctx);
+/* CIELAB against a given reference white (D65 for absolute colour; the surrounding
+ * skin for the cast of a dot, MODEL.md §4). */
+smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white);
+double smpf_color_de00(smpf_lab_t a, smpf_lab_t b);      /* CIEDE2000, kL=kC=kH=1 */
+double smpf_color_chroma(smpf_lab_t lab);                /* C*ab */
+double smpf_color_hue_deg(smpf_lab_t lab);               /* h_ab in [0, 360) */
+/* Signed smallest difference of two hue angles, b - a, in (-180, 180]. */
+double smpf_color_hue_diff_deg(double a_deg, double b_deg);
+/* sRGB, 8 bits, of a D65-relative XYZ: Bradford D65->D50, then Little CMS's XYZ->sRGB
+ * transform (relative colorimetric).  The D65 white gives 255,255,255. */
+smpf_rgb8_t smpf_color_srgb(const smpf_context_t *ctx, smpf_xyz_t xyz);
+/* "#rrggbb" into buf (8 bytes). */
+void smpf_color_hex(smpf_rgb8_t rgb, char buf[8]);
+
+/* ================================================================== optics ==== */
+
+/* ================================================================== tissue ==== */
+
+/* ================================================================ kinetics ==== */
+
+/* ===================================================================== sun ==== */
+
+/* ============================================================== projection ==== */
+
+/* ================================================================ ensemble ==== */
+
+/* ===================================================================== fit ==== */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SMPFADE_H */
