@@ -153,8 +153,226 @@ void smpf_color_hex(smpf_rgb8_t rgb, char buf[8]);
 /* ================================================================== tissue ==== */
 
 /* ================================================================ kinetics ==== */
+/* Pigment clearance (MODEL.md §3).  Per ink component and per depth sublayer a linear
+ * compartment model: E (epidermis / wound), F (free dermal), M (macrophage-held),
+ * X (fibroblast / matrix-held) and the sinks S (shed with the epidermis), L (lymph
+ * nodes), D (photodegraded), B (biodegraded).  Rates are constant between events (model
+ * month boundaries, sessions, the end of each healing window) and the state is advanced
+ * exactly across each interval (eigen-decomposition of the symmetrised dermal block; see
+ * docs/kinetics.md).  Amounts are in units of the target density: a schedule whose
+ * sessions reach density 1 holds 1 unit of pigment in skin just after the last session. */
+
+typedef enum {
+    SMPF_KC_E = 0, SMPF_KC_F, SMPF_KC_M, SMPF_KC_X, /* pigment in skin */
+    SMPF_KC_S, SMPF_KC_L, SMPF_KC_D, SMPF_KC_B,     /* sinks */
+    SMPF_KC_COUNT
+} smpf_kin_compartment;
+#define SMPF_KC_IN_SKIN 4 /* E, F, M, X are the first four */
+
+/* The client: where and how they live in the sun. */
+typedef struct {
+    int skin_type;                 /* Fitzpatrick 1-6; not used by the kinetics: UV
+                                      transmission 290-341 nm does not depend on phototype
+                                      (Meinhardt et al. 2008) */
+    double latitude_deg;           /* + north */
+    double outdoor_hours_per_day;  /* spread evenly over the daylight hours */
+    double spf;                    /* sunscreen SPF (>= 1) */
+    double sunscreen_use_fraction; /* share of outdoor time with sunscreen on */
+    double hat_fraction;           /* share of outdoor time with a hat on */
+    double hair_cover_fraction;    /* share of the scalp's UV that hair blocks */
+} smpf_client_t;
+
+/* Skin type 2, latitude 50 N, 2 h outdoors a day, no sunscreen, no hat, shaved scalp. */
+void smpf_client_default(smpf_client_t *c);
+/* Checks ranges; the message names the field. */
+int smpf_client_check(const smpf_client_t *c, smpf_error_t *err);
+
+/* Global kinetic and sun parameters, loaded from datasets/kinetics_params.csv.  Each is an
+ * uncertain quantity (median and 90 % range) so the ensemble and the fitter can sample or
+ * fit any of them by name; value[] holds what the simulation uses (the medians after
+ * loading). */
+typedef enum {
+    SMPF_KP_TAU_TURNOVER_DAYS = 0,
+    SMPF_KP_EPIDERMIS_THICKNESS_MM,
+    SMPF_KP_NEEDLE_DEPTH_MM,
+    SMPF_KP_DEPOSIT_WIDTH_MM,
+    SMPF_KP_K_CAP_PER_DAY,
+    SMPF_KP_K_REL_PER_DAY,
+    SMPF_KP_K_FIB_PER_DAY,
+    SMPF_KP_K_XREL_PER_DAY,
+    SMPF_KP_K_LYMPH0_PER_DAY,
+    SMPF_KP_LYMPH_D50_NM,
+    SMPF_KP_LYMPH_HILL,
+    SMPF_KP_HEALING_DAYS,
+    SMPF_KP_LYMPH_HEALED_RATIO,
+    SMPF_KP_UVB_1PCT_DEPTH_MM,
+    SMPF_KP_UVA_1PCT_DEPTH_MM,
+    SMPF_KP_ERYTHEMAL_UVB_FRACTION,
+    SMPF_KP_OZONE_DU,
+    SMPF_KP_CLOUD_FACTOR,
+    SMPF_KP_SCALP_EXPOSURE_RATIO,
+    SMPF_KP_HAT_TRANSMISSION,
+    SMPF_KP_DOT_DIAMETER_MM,
+    SMPF_KP_DOT_SPACING_MM,
+    SMPF_KP_D_LAT_MM2_PER_DAY,
+    SMPF_KP_INK_SKIN_UPTAKE_FRACTION,
+    SMPF_KP_COUNT
+} smpf_kin_param_id;
+
+/* What the data file says about one parameter. */
+typedef struct {
+    double median, lo, hi;   /* 90 % range */
+    int estimate;            /* 1: an estimate (no direct measurement) */
+    char distribution[16];   /* "lognormal" or "logitnormal" (fractions) */
+    char source[256];
+} smpf_kin_param_info_t;
+
+typedef struct {
+    double value[SMPF_KP_COUNT];
+    smpf_kin_param_info_t info[SMPF_KP_COUNT];
+} smpf_kin_params_t;
+
+/* Name of a parameter with its unit ("k_cap_per_day"), or NULL for a bad id. */
+const char *smpf_kin_param_name(int id);
+/* Id of a named parameter, or -1. */
+int smpf_kin_param_find(const char *name);
+/* Physical bounds a value must lie in (rates > 0, fractions in (0, 1], ...). */
+void smpf_kin_param_bounds(int id, double *min, double *max);
+/* Loads every parameter from a CSV (name,median,lo,hi,unit,kind,distribution,source); each
+ * must appear exactly once.  value[] = medians. */
+int smpf_kin_params_load(const char *path, smpf_kin_params_t *out, smpf_error_t *err);
+/* Sets a parameter by name, checking its bounds (for the ensemble and the fitter). */
+int smpf_kin_params_set(smpf_kin_params_t *p, const char *name, double value,
+                        smpf_error_t *err);
+
+/* Kinetic properties of one ink component, as the simulation uses them. */
+typedef struct {
+    char name[64];
+    double fraction;           /* share of the ink's pigment */
+    double particle_size_nm;   /* drives lymphatic drainage */
+    double uv_beta_cm2_per_J;  /* k_uv = beta * erythemal UV dose rate at the pigment */
+    double k_bio_per_day;      /* biodegradation (temporary pigments), else 0 */
+} smpf_kin_component_t;
+
+#define SMPF_KIN_MAX_COMPONENTS 8
+typedef struct {
+    char name[64];
+    int temporary;
+    size_t ncomponents;
+    smpf_kin_component_t component[SMPF_KIN_MAX_COMPONENTS];
+} smpf_kin_ink_t;
+
+/* Lymphatic drainage rate of free pigment in a healing wound: k_L0 / (1 + (d/d50)^h). */
+double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm);
+
+/* A session deposits pigment so that the pigment in skin reaches target_density (it tops
+ * up what remains; a session finding more than its target deposits nothing). */
+typedef struct {
+    double t_days;           /* from the first session */
+    double target_density;   /* 1 = full density */
+    double needle_depth_mm;  /* centre of the Gaussian deposit */
+    double deposit_width_mm; /* w: the Gaussian's sigma is w / 2 */
+} smpf_kin_session_t;
+
+#define SMPF_KIN_MAX_SESSIONS 32
+typedef struct {
+    double start_day_of_year;  /* calendar day (1-365) of the first session */
+    size_t nsessions;
+    smpf_kin_session_t session[SMPF_KIN_MAX_SESSIONS];
+} smpf_kin_schedule_t;
+
+/* Three sessions 14 days apart reaching 30 %, 70 % and 100 % density (MODEL.md §3),
+ * needle depth and width from the parameter medians, starting on day start_day_of_year. */
+void smpf_kin_schedule_default(const smpf_kin_params_t *p, double start_day_of_year,
+                               smpf_kin_schedule_t *out);
+/* Adds a touch-up to full density at t_days (after the last session) at the default depth. */
+int smpf_kin_schedule_add_touchup(smpf_kin_schedule_t *s, const smpf_kin_params_t *p,
+                                  double t_days, smpf_error_t *err);
+
+/* Converts ink used in a session (mg/cm^2) into pigment that enters the skin: only a
+ * fraction does (ink_skin_uptake_fraction, BfR).  The simulation itself works with
+ * pigment in skin; this is the one place the factor is applied. */
+double smpf_kin_ink_in_skin_mg_per_cm2(const smpf_kin_params_t *p, double ink_used_mg_per_cm2);
+
+/* The simulation: allocate once, start per client, advance, read. */
+typedef struct smpf_kin_sim smpf_kin_sim_t;
+
+int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err);
+void smpf_kin_sim_free(smpf_kin_sim_t *sim);
+/* Precomputes rates, depth grid and monthly UV for a client; t = 0, nothing deposited yet. */
+int smpf_kin_sim_start(smpf_kin_sim_t *sim, const smpf_kin_params_t *p,
+                       const smpf_kin_ink_t *ink, const smpf_client_t *client,
+                       const smpf_kin_schedule_t *schedule, smpf_error_t *err);
+/* Advances to t_days (>= the current time), applying every session up to and including
+ * t_days.  No allocation. */
+int smpf_kin_sim_advance(smpf_kin_sim_t *sim, double t_days, smpf_error_t *err);
+
+double smpf_kin_sim_time_days(const smpf_kin_sim_t *sim);
+size_t smpf_kin_sim_nsublayers(const smpf_kin_sim_t *sim);
+size_t smpf_kin_sim_ncomponents(const smpf_kin_sim_t *sim);
+void smpf_kin_sim_sublayer(const smpf_kin_sim_t *sim, size_t i, double *top_mm,
+                           double *thickness_mm);
+/* Amount in one compartment of one sublayer and component. */
+double smpf_kin_sim_amount(const smpf_kin_sim_t *sim, size_t sublayer, size_t component,
+                           smpf_kin_compartment c);
+/* Pigment in skin (E + F + M + X) of one sublayer and component: what the optics take. */
+double smpf_kin_sim_in_skin(const smpf_kin_sim_t *sim, size_t sublayer, size_t component);
+/* First-order photodegradation rate in a sublayer for a component in model month m (0-11). */
+double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *sim, size_t sublayer,
+                                    size_t component, int month);
+
+typedef struct {
+    double t_days;
+    double deposited;                    /* total deposited so far */
+    double in_skin;                      /* E + F + M + X */
+    double fraction_remaining;           /* in_skin / deposited (0 before any deposit) */
+    double compartment[SMPF_KC_COUNT];   /* totals over sublayers and components */
+    double centroid_depth_mm;            /* of the pigment in skin */
+    double dot_sigma_mm;                 /* lateral Gaussian sigma of the dot */
+    double dot_fwhm_mm;
+    double blur_ratio;                   /* dot FWHM / dot spacing (> 1: dots merge) */
+    double peak_dilution;                /* sigma0^2 / sigma^2: areal density at the
+                                            dot centre relative to the fresh dot */
+} smpf_kin_summary_t;
+
+void smpf_kin_sim_summary(const smpf_kin_sim_t *sim, smpf_kin_summary_t *out);
 
 /* ===================================================================== sun ==== */
+/* Monthly erythemal UV on the scalp (MODEL.md §3).  Clear-sky UV index from solar
+ * geometry, UVI = 12.5 mu0^2.42 (ozone/300 DU)^-1.23 (Madronich 2007); 1 UVI = 25 mW/m^2
+ * erythemally weighted.  Model months are twelfths of the year (30.44 days). */
+
+
+#define SMPF_DAYS_PER_YEAR 365.25
+#define SMPF_DAYS_PER_MONTH (SMPF_DAYS_PER_YEAR / 12.0)
+
+/* Solar declination (deg) at local noon of a day of the year (1 = 1 January, fractional
+ * allowed; low-precision almanac formula for the year 2001, ~0.01 deg). */
+double smpf_sun_declination_deg(double day_of_year);
+double smpf_sun_cos_zenith(double latitude_deg, double declination_deg, double hour_angle_deg);
+/* Hours between sunrise and sunset (geometric, no refraction): 0 to 24. */
+double smpf_sun_daylength_hours(double latitude_deg, double declination_deg);
+/* Clear-sky UV index (Madronich 2007); 0 for cos_zenith <= 0. */
+double smpf_sun_uvi_clear(double cos_zenith, double ozone_DU);
+
+typedef struct smpf_sun smpf_sun_t;
+int smpf_sun_new(smpf_sun_t **out, smpf_error_t *err);
+void smpf_sun_free(smpf_sun_t *sun);
+/* Clear-sky erythemal dose on a horizontal surface over one day (J/m^2), by Gauss-Legendre
+ * quadrature over the hour angle between sunrise and sunset. */
+double smpf_sun_daily_dose_clear_J_per_m2(const smpf_sun_t *sun, double latitude_deg,
+                                          double day_of_year, double ozone_DU);
+/* Mean daily erythemal dose reaching the client's scalp surface in each model month
+ * (J/cm^2 per day): clear sky x cloud factor x outdoor share of daylight x scalp exposure x
+ * hair x hat x sunscreen.  Month 0 starts on 1 January. */
+int smpf_sun_scalp_dose_monthly(const smpf_sun_t *sun, const smpf_client_t *client,
+                                const smpf_kin_params_t *p,
+                                double dose_J_per_cm2_per_day[12], smpf_error_t *err);
+/* Mean fraction of the surface erythemal dose reaching the layer [top_mm, bottom_mm]:
+ * UVB (300 nm) and UVA (360 nm) bands each fall exponentially to 1 % at their depth
+ * (SCENIHR 2012), weighted by the UVB share of the erythemal dose. */
+double smpf_sun_depth_transmission(const smpf_kin_params_t *p, double top_mm,
+                                   double bottom_mm);
 
 /* ============================================================== projection ==== */
 
