@@ -95,6 +95,11 @@ json_t *cli_table_to_json(const cli_table *t);
 /* Dumps a JSON value with a trailing newline. */
 int cli_json_write(FILE *fp, json_t *value);
 
+/* The built-in datasets directory: option_value if given, else $SMPF_DATA_DIR, else
+ * beside the executable (installed or build tree), else ./datasets.  buf holds a built
+ * path. */
+const char *cli_data_dir(const char *option_value, char *buf, size_t size);
+
 /* Commands. */
 int cmd_color(int argc, char **argv);
 
