@@ -312,6 +312,10 @@ typedef struct {
     smpf_kin_component_t component[SMPF_KIN_MAX_COMPONENTS];
 } smpf_kin_ink_t;
 
+/* An ink of the pigment catalogue with each component's median properties. */
+int smpf_kin_ink_from_catalogue(const smpf_pigments_t *cat, const char *ink_name,
+                                smpf_kin_ink_t *out, smpf_error_t *err);
+
 /* Lymphatic drainage rate of free pigment in a healing wound: k_L0 / (1 + (d/d50)^h). */
 double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm);
 
