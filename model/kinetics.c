@@ -24,6 +24,7 @@ struct smpf_kin_sim {
     double k_epi_per_day;
     smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
     double *k_uv_per_day;  /* [c][sublayer][month] */
+    smpf_kin_factors_t *month_factors; /* [c][healing][sublayer][month], dt = one month */
     double *x;             /* [sublayer][c][SMPF_KC_COUNT] */
     double t_days;
     size_t next_session;
@@ -42,7 +43,9 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->eig = gsl_eigen_symmv_alloc(3);
     s->k_uv_per_day = calloc(SMPF_KIN_MAX_COMPONENTS * nsublayers * 12, sizeof(double));
     s->x = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT, sizeof(double));
-    int rc = s->eig && s->k_uv_per_day && s->x ? SMPF_OK
+    s->month_factors = calloc(SMPF_KIN_MAX_COMPONENTS * 2 * nsublayers * 12,
+                              sizeof(smpf_kin_factors_t));
+    int rc = s->eig && s->k_uv_per_day && s->x && s->month_factors ? SMPF_OK
                                                : smpf_error_set(err, SMPF_ERR_NOMEM,
                                                                 "kinetics: out of memory");
     if (rc == SMPF_OK)
@@ -64,6 +67,7 @@ void smpf_kin_sim_free(smpf_kin_sim_t *s)
     smpf_sun_free(s->sun);
     free(s->k_uv_per_day);
     free(s->x);
+    free(s->month_factors);
     free(s);
 }
 
@@ -75,6 +79,12 @@ static double *state(const smpf_kin_sim_t *s, size_t sub, size_t c)
 static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
 {
     return &s->k_uv_per_day[(c * s->nsub + sub) * 12];
+}
+
+static smpf_kin_factors_t *month_factors(const smpf_kin_sim_t *s, size_t c, int healing,
+                                         size_t sub, int month)
+{
+    return &s->month_factors[((c * 2 + (size_t)healing) * s->nsub + sub) * 12 + (size_t)month];
 }
 
 double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm)
@@ -160,7 +170,8 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     set_grid(s);
 
     double dose[12];
-    if ((rc = smpf_sun_scalp_dose_monthly(s->sun, client, p, dose, err)) != SMPF_OK)
+    if ((rc = smpf_sun_scalp_dose_monthly(s->sun, client, p, schedule->start_day_of_year, dose,
+                                          err)) != SMPF_OK)
         return rc;
     for (size_t c = 0; c < s->ncomp; c++) {
         const smpf_kin_component_t *k = &ink->component[c];
@@ -176,8 +187,13 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
         for (size_t j = 0; j < s->nsub; j++) {
             const double top = s->top_mm + (double)j * s->dz_mm;
             const double trans = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
-            for (int m = 0; m < 12; m++)
+            for (int m = 0; m < 12; m++) {
                 uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans;
+                for (int healing = 0; healing <= 1; healing++)
+                    smpf_kin_factors(&s->block[c][healing], s->k_epi_per_day,
+                                     uv_rate(s, c, j)[m], k->k_bio_per_day,
+                                     SMPF_DAYS_PER_MONTH, month_factors(s, c, healing, j, m));
+            }
         }
     }
     memset(s->x, 0, s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT * sizeof(double));
@@ -222,18 +238,18 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
     s->deposit_time_sum += amount * se->t_days;
 }
 
-static int month_of(const smpf_kin_sim_t *s, double t_days)
+/* Model months start at the first session (the sun's monthly means are computed on the
+ * same grid), so whole months from t = 0 reuse precomputed factors. */
+static int month_of(double t_days)
 {
-    const double doy0 = s->schedule.start_day_of_year - 1.0;
-    return (int)fmod(floor((doy0 + t_days) / SMPF_DAYS_PER_MONTH), 12.0);
+    return (int)fmod(floor(t_days / SMPF_DAYS_PER_MONTH), 12.0);
 }
 
 /* The next time after t where a rate changes: a model month boundary, a session, or the
  * end of a healing window. */
 static double next_event(const smpf_kin_sim_t *s, double t, double t_end)
 {
-    const double doy0 = s->schedule.start_day_of_year - 1.0;
-    double next = (floor((doy0 + t) / SMPF_DAYS_PER_MONTH) + 1.0) * SMPF_DAYS_PER_MONTH - doy0;
+    double next = (floor(t / SMPF_DAYS_PER_MONTH) + 1.0) * SMPF_DAYS_PER_MONTH;
     if (next - t < MIN_STEP_DAYS)
         next += SMPF_DAYS_PER_MONTH;
     const double heal = s->p.value[SMPF_KP_HEALING_DAYS];
@@ -276,24 +292,35 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
     while (t_days - s->t_days > MIN_STEP_DAYS) {
         const double t1 = next_event(s, s->t_days, t_days);
         const double dt = t1 - s->t_days;
-        const int month = month_of(s, s->t_days + 0.5 * dt);
+        const int month = month_of(s->t_days + 0.5 * dt);
         const int healing = healing_at(s, s->t_days);
+        /* A whole model month (up to round-off in dt) uses the precomputed factors. */
+        const int whole_month = fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS;
         for (size_t c = 0; c < s->ncomp; c++) {
             const smpf_kin_block_t *b = &s->block[c][healing];
             const double k_bio = s->ink.component[c].k_bio_per_day;
-            for (size_t j = 0; j < s->nsub; j++)
-                smpf_kin_block_step(b, s->k_epi_per_day, uv_rate(s, c, j)[month], k_bio, dt,
-                                    state(s, j, c));
+            for (size_t j = 0; j < s->nsub; j++) {
+                const double k_uv = uv_rate(s, c, j)[month];
+                if (whole_month)
+                    smpf_kin_apply(b, month_factors(s, c, healing, j, month), s->k_epi_per_day,
+                                   k_uv, k_bio, state(s, j, c));
+                else
+                    smpf_kin_block_step(b, s->k_epi_per_day, k_uv, k_bio, dt, state(s, j, c));
+            }
         }
         s->t_days = t1;
         apply_due_sessions(s);
     }
     s->t_days = t_days;
     apply_due_sessions(s);
-    for (size_t i = 0; i < s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT; i++)
-        if (!isfinite(s->x[i]))
-            return smpf_error_set(err, SMPF_ERR_NUMERIC,
-                                  "kinetics: non-finite amount at %g days", t_days);
+    double sum = 0.0; /* one finite-check of everything in use */
+    for (size_t j = 0; j < s->nsub; j++)
+        for (size_t c = 0; c < s->ncomp; c++)
+            for (int k = 0; k < SMPF_KC_COUNT; k++)
+                sum += state(s, j, c)[k];
+    if (!isfinite(sum))
+        return smpf_error_set(err, SMPF_ERR_NUMERIC, "kinetics: non-finite amount at %g days",
+                              t_days);
     return SMPF_OK;
 }
 

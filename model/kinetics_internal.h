@@ -28,10 +28,23 @@ int smpf_kin_block_init(smpf_kin_block_t *b, double k_cap, double k_rel, double 
                         double k_xrel, double k_lymph, gsl_eigen_symmv_workspace *ws,
                         smpf_error_t *err);
 
+/* The propagator's scalar factors for one interval: how much of each mode (and of E)
+ * remains, and the time integral of each.  They depend only on the rates and dt, so a
+ * simulation precomputes them for whole model months. */
+typedef struct {
+    double e_keep, e_integral;       /* E: exp(mu t) and (exp(mu t) - 1)/mu */
+    double keep[3], integral[3];     /* the same per eigenmode of the dermal block */
+} smpf_kin_factors_t;
+
+void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                      double dt_days, smpf_kin_factors_t *out);
+void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
+                    double k_uv, double k_bio, double x[SMPF_KC_COUNT]);
+
 /* Advances x (SMPF_KC_COUNT amounts: E F M X S L D B) by dt_days: E loses k_epi to S;
  * every compartment in skin loses k_uv to D and k_bio to B; the dermal block as above with
  * its drainage to L.  Sinks receive the exact time integrals of their inflows. */
 void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
-                         double dt_days, double x[SMPF_KC_COUNT]);
+                         double dt_days, double x[SMPF_KC_COUNT]);  /* factors + apply */
 
 #endif

@@ -46,26 +46,36 @@ static double phi(double expm1_mu_t, double mu, double t)
     return mu != 0.0 ? expm1_mu_t / mu : t;
 }
 
-void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
-                         double dt_days, double x[SMPF_KC_COUNT])
+void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                      double dt_days, smpf_kin_factors_t *out)
 {
     const double kappa = k_uv + k_bio;
-
-    /* Epidermis: a single first-order loss. */
     const double mu_e = -(k_epi + kappa);
     const double em_e = expm1(mu_e * dt_days);
-    const double e_int = x[SMPF_KC_E] * phi(em_e, mu_e, dt_days);
-    x[SMPF_KC_E] += x[SMPF_KC_E] * em_e;
-
-    /* Dermal block in eigen-coordinates, every mode shifted by -kappa. */
-    const double *y = &x[SMPF_KC_F];
-    double z[3], grow[3], integ[3];
+    out->e_keep = 1.0 + em_e;
+    out->e_integral = phi(em_e, mu_e, dt_days);
     for (int i = 0; i < 3; i++) {
-        z[i] = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
-        const double mu = b->lambda[i] - kappa;
+        const double mu = b->lambda[i] - kappa; /* every mode shifted by -kappa */
         const double em = expm1(mu * dt_days);
-        grow[i] = z[i] * (1.0 + em);
-        integ[i] = z[i] * phi(em, mu, dt_days);
+        out->keep[i] = 1.0 + em;
+        out->integral[i] = phi(em, mu, dt_days);
+    }
+}
+
+void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
+                    double k_uv, double k_bio, double x[SMPF_KC_COUNT])
+{
+    /* Epidermis: a single first-order loss. */
+    const double e_int = x[SMPF_KC_E] * f->e_integral;
+    x[SMPF_KC_E] *= f->e_keep;
+
+    /* Dermal block in eigen-coordinates. */
+    const double *y = &x[SMPF_KC_F];
+    double grow[3], integ[3];
+    for (int i = 0; i < 3; i++) {
+        const double z = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
+        grow[i] = z * f->keep[i];
+        integ[i] = z * f->integral[i];
     }
     double y_new[3], y_int[3];
     for (int i = 0; i < 3; i++) {
@@ -82,4 +92,12 @@ void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, d
     x[SMPF_KC_L] += b->k_lymph * y_int[0];
     x[SMPF_KC_D] += k_uv * skin_int;
     x[SMPF_KC_B] += k_bio * skin_int;
+}
+
+void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                         double dt_days, double x[SMPF_KC_COUNT])
+{
+    smpf_kin_factors_t f;
+    smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
+    smpf_kin_apply(b, &f, k_epi, k_uv, k_bio, x);
 }

@@ -371,7 +371,8 @@ double smpf_kin_sim_amount(const smpf_kin_sim_t *sim, size_t sublayer, size_t co
                            smpf_kin_compartment c);
 /* Pigment in skin (E + F + M + X) of one sublayer and component: what the optics take. */
 double smpf_kin_sim_in_skin(const smpf_kin_sim_t *sim, size_t sublayer, size_t component);
-/* First-order photodegradation rate in a sublayer for a component in model month m (0-11). */
+/* First-order photodegradation rate in a sublayer for a component in model month m (0-11,
+ * counted from the first session). */
 double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *sim, size_t sublayer,
                                     size_t component, int month);
 
@@ -394,7 +395,8 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *sim, smpf_kin_summary_t *out);
 /* ===================================================================== sun ==== */
 /* Monthly erythemal UV on the scalp (MODEL.md §3).  Clear-sky UV index from solar
  * geometry, UVI = 12.5 mu0^2.42 (ozone/300 DU)^-1.23 (Madronich 2007); 1 UVI = 25 mW/m^2
- * erythemally weighted.  Model months are twelfths of the year (30.44 days). */
+ * erythemally weighted.  Model months are twelfths of the year (30.44 days); the
+ * simulation counts them from the first session. */
 
 
 #define SMPF_DAYS_PER_YEAR 365.25
@@ -416,11 +418,12 @@ void smpf_sun_free(smpf_sun_t *sun);
  * quadrature over the hour angle between sunrise and sunset. */
 double smpf_sun_daily_dose_clear_J_per_m2(const smpf_sun_t *sun, double latitude_deg,
                                           double day_of_year, double ozone_DU);
-/* Mean daily erythemal dose reaching the client's scalp surface in each model month
- * (J/cm^2 per day): clear sky x cloud factor x outdoor share of daylight x scalp exposure x
- * hair x hat x sunscreen.  Month 0 starts on 1 January. */
+/* Mean daily erythemal dose reaching the client's scalp surface in each of 12 model
+ * months (J/cm^2 per day): clear sky x cloud factor x outdoor share of daylight x scalp
+ * exposure x hair x hat x sunscreen.  Month m covers the days first_day_of_year +
+ * [m, m + 1) x SMPF_DAYS_PER_MONTH (first_day_of_year 1: month 0 starts on 1 January). */
 int smpf_sun_scalp_dose_monthly(const smpf_sun_t *sun, const smpf_client_t *client,
-                                const smpf_kin_params_t *p,
+                                const smpf_kin_params_t *p, double first_day_of_year,
                                 double dose_J_per_cm2_per_day[12], smpf_error_t *err);
 /* Mean fraction of the surface erythemal dose reaching the layer [top_mm, bottom_mm]:
  * UVB (300 nm) and UVA (360 nm) bands each fall exponentially to 1 % at their depth

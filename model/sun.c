@@ -164,7 +164,7 @@ static double outdoor_dose_on_day(double day_of_year, void *v)
 }
 
 int smpf_sun_scalp_dose_monthly(const smpf_sun_t *sun, const smpf_client_t *c,
-                                const smpf_kin_params_t *p,
+                                const smpf_kin_params_t *p, double first_day_of_year,
                                 double dose_J_per_cm2_per_day[12], smpf_error_t *err)
 {
     int rc = smpf_client_check(c, err);
@@ -178,7 +178,7 @@ int smpf_sun_scalp_dose_monthly(const smpf_sun_t *sun, const smpf_client_t *c,
     day_args a = {sun, c->latitude_deg, v[SMPF_KP_OZONE_DU], c->outdoor_hours_per_day};
     gsl_function f = {outdoor_dose_on_day, &a};
     for (int m = 0; m < 12; m++) {
-        const double d0 = 1.0 + m * SMPF_DAYS_PER_MONTH;
+        const double d0 = first_day_of_year + m * SMPF_DAYS_PER_MONTH;
         const double mean_J_per_m2 =
             gsl_integration_glfixed(&f, d0, d0 + SMPF_DAYS_PER_MONTH, sun->days) /
             SMPF_DAYS_PER_MONTH;

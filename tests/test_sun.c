@@ -106,7 +106,7 @@ static void monthly(const smpf_client_t *c, const smpf_kin_params_t *p, double o
     smpf_sun_t *sun;
     smpf_error_t err = {0};
     assert_int_equal(smpf_sun_new(&sun, &err), SMPF_OK);
-    if (smpf_sun_scalp_dose_monthly(sun, c, p, out, &err) != SMPF_OK)
+    if (smpf_sun_scalp_dose_monthly(sun, c, p, 1, out, &err) != SMPF_OK)
         fail_msg("%s", err.message);
     smpf_sun_free(sun);
 }
