@@ -27,6 +27,7 @@ static smpf_kin_ink_t builtin_ink(const char *name)
     smpf_pigments_t *cat;
     smpf_error_t err = {0};
     smpf_kin_ink_t ink;
+    memset(&ink, 0, sizeof ink);
     if (smpf_pigments_load("datasets", &cat, &err) != SMPF_OK ||
         smpf_kin_ink_from_catalogue(cat, name, &ink, &err) != SMPF_OK)
         fail_msg("%s", err.message);
