@@ -97,5 +97,6 @@ int cli_json_write(FILE *fp, json_t *value);
 
 /* Commands. */
 int cmd_color(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 #endif
