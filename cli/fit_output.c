@@ -67,12 +67,29 @@ static json_t *residuals_json(const fit_observations *obs, const smpf_fit_result
     return a;
 }
 
+/* {"parameters": [free names], "matrix": [[...], ...]} */
+static json_t *covariance_json(const smpf_fit_result_t *r)
+{
+    json_t *names = json_array(), *rows = json_array();
+    size_t k = r->nfree;
+    for (size_t i = 0; i < r->nparams; i++)
+        if (!r->params[i].fixed)
+            json_array_append_new(names, json_string(r->params[i].name));
+    for (size_t a = 0; a < k; a++) {
+        json_t *row = json_array();
+        for (size_t b = 0; b < k; b++)
+            json_array_append_new(row, json_real(r->covariance[a * k + b]));
+        json_array_append_new(rows, row);
+    }
+    return json_pack("{s:o, s:o}", "parameters", names, "matrix", rows);
+}
+
 static int write_json(FILE *fp, const fit_settings *s, const fit_observations *obs,
                       const smpf_fit_result_t *r)
 {
     json_t *root = json_pack(
         "{s:s, s:s, s:o, s:o, s:f, s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:s, s:b, s:I, s:s, s:s, "
-        "s:f, s:f, s:f, s:o}",
+        "s:f, s:f, s:f, s:o, s:o}",
         "version", SMPF_VERSION, "model", s->model, "inputs", settings_json(s), "parameters",
         params_json(r, s->profile), "rss", r->rss, "n", (json_int_t)r->n, "dof",
         (json_int_t)r->dof, "nfree", (json_int_t)r->nfree, "aic", num_or_null(r->has_aic, r->aic),
@@ -81,7 +98,7 @@ static int write_json(FILE *fp, const fit_settings *s, const fit_observations *o
         "converged", r->converged, "iterations", (json_int_t)r->iterations, "covariance_method",
         r->covariance_method, "interval_method", r->interval_method, "ci95_multiplier",
         r->t_quantile, "condition_number", r->condition_number, "sigma_hat", r->sigma_hat,
-        "residuals", residuals_json(obs, r));
+        "covariance", covariance_json(r), "residuals", residuals_json(obs, r));
     int rc = root ? cli_json_write(fp, root) : -1;
     json_decref(root);
     return rc;

@@ -51,6 +51,7 @@ void smpf_fit_free(smpf_fit_t *f)
     free(f->params);
     free(f->fitted);
     free(f->residual);
+    free(f->covariance);
     free(f);
 }
 

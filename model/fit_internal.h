@@ -47,7 +47,7 @@ struct smpf_fit {
 
     smpf_fit_result_t result;
     smpf_fit_param_t *params;
-    double *fitted, *residual;
+    double *fitted, *residual, *covariance;
 };
 
 /* Fills the model values of every observation (in data order) from the entries' values. */

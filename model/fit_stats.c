@@ -12,6 +12,7 @@
 #include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A scaled condition number above this means the parameters are not identifiable. */
@@ -176,6 +177,14 @@ int fit_statistics(smpf_fit_t *f, smpf_error_t *err)
         p->estimate = p->ci95_low = p->ci95_high = f->entries[e].value;
         p->std_error = 0;
     }
+    free(f->covariance);
+    f->covariance = malloc(k * k * sizeof *f->covariance);
+    if (!f->covariance) {
+        gsl_matrix_free(C);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "out of memory");
+    }
+    for (size_t a = 0; a < k * k; a++)
+        f->covariance[a] = scale * C->data[(a / k) * C->tda + a % k];
     for (size_t c = 0; c < k; c++) {
         smpf_fit_param_t *p = &f->params[f->solve_list[c]];
         p->std_error = sqrt(scale * gsl_matrix_get(C, c, c));
@@ -186,6 +195,7 @@ int fit_statistics(smpf_fit_t *f, smpf_error_t *err)
     information(f);
     r->nparams = f->nentries;
     r->params = f->params;
+    r->covariance = f->covariance;
     r->fitted = f->fitted;
     r->residual = f->residual;
     return SMPF_OK;

@@ -228,6 +228,9 @@ typedef struct {
     const char *covariance_method, *interval_method, *information_method;
     size_t nparams;
     const smpf_fit_param_t *params;
+    /* covariance of the free parameters, nfree x nfree row-major, in the order of the
+     * parameters that are not fixed */
+    const double *covariance;
     const double *fitted, *residual; /* per observation: f(t), value - f(t) */
 } smpf_fit_result_t;
 
