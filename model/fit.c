@@ -381,14 +381,15 @@ static int check_bounds(smpf_fit_t *f, smpf_error_t *err)
         const fit_entry *en = &f->entries[f->solve_list[i]];
         double lo = m->lo[en->j], hi = m->hi[en->j], v = en->value;
         double tol = 1e-9 * (isfinite(lo) && isfinite(hi) ? hi - lo : fmax(fabs(v), 1.0));
-        if ((isfinite(lo) && v - lo <= tol) || (isfinite(hi) && hi - v <= tol)) {
+        int at_lo = isfinite(lo) && v - lo <= tol, at_hi = isfinite(hi) && hi - v <= tol;
+        if (at_lo || at_hi) {
             char name[96];
             fit_entry_name(f, f->solve_list[i], name, sizeof name);
             return smpf_error_set(err, SMPF_ERR_NUMERIC,
-                                  "the fit drove %s to the edge of its range [%g, %g] (%g): the "
-                                  "data do not determine it; fix it (e.g. --fixed %s=%g) or use "
-                                  "a simpler model",
-                                  name, lo, hi, v, m->param_names[en->j], v);
+                                  "the fit drove %s to the edge of its range [%g, %g] (%.3g): "
+                                  "the data do not determine it within that range; fix it "
+                                  "(e.g. --fixed %s=%g) or use a simpler model",
+                                  name, lo, hi, v, m->param_names[en->j], at_lo ? lo : hi);
         }
     }
     return SMPF_OK;
