@@ -22,7 +22,8 @@ typedef struct {
     const double *x, *y;
     double (*f)(double x, const double *b);
     double start[2][7];
-    int start_ok[2]; /* which NIST starts this solver must solve (others: no false success) */
+    int start_ok[2]; /* NIST starts this solver must solve (others: no false success;
+                      * from BoxBOD start 1 the fit runs b2 to infinity and is refused) */
     double cert[7], se[7], rss;
     int sign_free_12; /* b1, b2 identified only up to a common sign (Eckerle4) */
 } nist_problem;
@@ -88,11 +89,11 @@ static const nist_problem problems[] = {
      {2.1380940889E+02, 5.4723748542E-01}, {1.2354515176E+01, 1.0455993237E-01},
      1.1680088766E+03, 0},
     {"Eckerle4", N_OF(eck_x), 3, eck_x, eck_y, eckerle4,
-     {{1, 10, 500}, {1.5, 5, 450}}, {0, 1},
+     {{1, 10, 500}, {1.5, 5, 450}}, {1, 1},
      {1.5543827178E+00, 4.0888321754E+00, 4.5154121844E+02},
      {1.5408051163E-02, 4.6803020753E-02, 4.6800518816E-02}, 1.4635887487E-03, 1},
     {"MGH09", N_OF(mgh09_x), 4, mgh09_x, mgh09_y, mgh09,
-     {{25, 39, 41.5, 39}, {0.25, 0.39, 0.415, 0.39}}, {0, 1},
+     {{25, 39, 41.5, 39}, {0.25, 0.39, 0.415, 0.39}}, {1, 1},
      {1.9280693458E-01, 1.9128232873E-01, 1.2305650693E-01, 1.3606233068E-01},
      {1.1435312227E-02, 1.9633220911E-01, 8.0842031232E-02, 9.0025542308E-02},
      3.0750560385E-04, 0},
