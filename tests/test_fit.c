@@ -1,7 +1,7 @@
 /* The fitter on the biexp model and on a straight line, against independent truth:
- * parameters that generated the data (noise-free: exact recovery; noisy: within the
- * intervals; Wald coverage over 1000 seeds, profile coverage over 200), GSL's linear weighted least
- * squares (gsl_multifit_wlinear) as a second solver for weights and covariance, the exact
+ * parameters that generated the data (noise-free: exact recovery; noisy: Wald coverage
+ * over 1000 seeds, profile coverage over 200), GSL's linear weighted least squares
+ * (gsl_multifit_wlinear) as a second solver for weights and covariance, the exact
  * profile = Wald identity of a linear model, and the documented refusals. */
 #include <setjmp.h>
 #include <stdarg.h>
