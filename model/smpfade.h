@@ -436,6 +436,101 @@ double smpf_sun_depth_transmission(const smpf_kin_params_t *p, double top_mm,
 /* ================================================================ ensemble ==== */
 
 /* ===================================================================== fit ==== */
+/* Nonlinear least squares (GSL gsl_multifit_nlinear, trust region, Levenberg-Marquardt)
+ * of a model y = f(t_days; p) to one or several series.  Parameters are shared by all
+ * series unless made per-series; any may be fixed.  Bounded parameters are fitted through
+ * a smooth transform (log for one bound, logistic for two) and reported in model units;
+ * the covariance uses the Jacobian in model units at the solution (central differences). */
+
+/* Fills out[i] = f(t_days[i]; p) for the points of one series (series = its index);
+ * p holds the model's nparams values in the order of param_names. */
+typedef int (*smpf_fit_eval_fn)(void *user, size_t series, const double *p,
+                                const double *t_days, size_t n, double *out, smpf_error_t *err);
+/* Automatic starting values from the points of one series (or all pooled), into p. */
+typedef int (*smpf_fit_start_fn)(void *user, const double *t_days, const double *value,
+                                 size_t n, double *p, smpf_error_t *err);
+
+typedef struct {
+    const char *name;
+    const char *description;
+    size_t nparams;
+    const char *const *param_names; /* units in the names, e.g. "k1_per_day" */
+    const double *lo, *hi;          /* bounds of each parameter (may be -/+HUGE_VAL) */
+    smpf_fit_eval_fn eval;
+    smpf_fit_start_fn start;        /* NULL: every free parameter needs a start value */
+    void *user;                     /* passed to eval and start */
+} smpf_fit_model_t;
+
+/* The built-in models: "biexp" = y0 (f exp(-k1_per_day t) + (1 - f) exp(-k2_per_day t)). */
+size_t smpf_fit_nmodels(void);
+const smpf_fit_model_t *smpf_fit_model(size_t i);
+const smpf_fit_model_t *smpf_fit_model_find(const char *name); /* NULL if none */
+
+/* Observations: series[i] in [0, nseries) (NULL: one series); sigma NULL when none. */
+typedef struct {
+    size_t n, nseries;
+    const double *t_days, *value, *sigma;
+    const size_t *series;
+    const char *const *series_names; /* NULL: "1", "2", ... */
+} smpf_fit_data_t;
+
+typedef enum {
+    SMPF_FIT_WEIGHTS_NONE = 0, /* unweighted; error variance estimated: RSS/dof */
+    SMPF_FIT_WEIGHTS_SIGMA,    /* w = 1/sigma^2, sigma absolute: covariance not rescaled */
+    SMPF_FIT_WEIGHTS_RELATIVE  /* w = 1/sigma^2, sigma relative: covariance x chi2/dof */
+} smpf_fit_weights_t;
+
+typedef struct {
+    char name[96];     /* "k1_per_day", or "y0[series]" for a per-series parameter */
+    int fixed;         /* 1: held at estimate, no uncertainty */
+    double estimate, std_error, ci95_low, ci95_high;
+    /* Profile-likelihood 95 % limits after smpf_fit_profile; a limit that does not exist
+     * within the parameter's range is reported as has_*=0 (open interval). */
+    int profiled, has_profile_low, has_profile_high;
+    double profile95_low, profile95_high;
+} smpf_fit_param_t;
+
+typedef struct {
+    size_t n, nfree, dof, iterations;
+    int converged;
+    double rss;            /* sum of w r^2 (chi-square for sigma weights) */
+    double sigma_hat;      /* sqrt(rss/dof), 0 when dof = 0 */
+    double aic, aicc, bic; /* see smpf_fit_k_info; has_aicc = 0 when n - k - 1 <= 0 */
+    int has_aic, has_aicc;
+    size_t k_info;         /* k in the information criteria */
+    double condition_number; /* of the weighted Jacobian with unit-norm columns */
+    double t_quantile;     /* multiplier of the 95 % intervals (Student t or normal) */
+    const char *covariance_method, *interval_method, *information_method;
+    size_t nparams;
+    const smpf_fit_param_t *params;
+    /* covariance of the free parameters, nfree x nfree row-major, in the order of the
+     * parameters that are not fixed */
+    const double *covariance;
+    const double *fitted, *residual; /* per observation: f(t), value - f(t) */
+} smpf_fit_result_t;
+
+typedef struct smpf_fit smpf_fit_t;
+
+/* Data are copied.  Fails (SMPF_ERR_DATA) on non-finite data or sigma <= 0. */
+int smpf_fit_new(const smpf_fit_model_t *model, const smpf_fit_data_t *data, smpf_fit_t **out,
+                 smpf_error_t *err);
+void smpf_fit_free(smpf_fit_t *fit);
+/* SIGMA and RELATIVE need sigma in the data (else SMPF_ERR_DATA). */
+int smpf_fit_set_weights(smpf_fit_t *fit, smpf_fit_weights_t weights, smpf_error_t *err);
+int smpf_fit_set_start(smpf_fit_t *fit, const char *param, double value, smpf_error_t *err);
+int smpf_fit_fix(smpf_fit_t *fit, const char *param, double value, smpf_error_t *err);
+/* Fixes every parameter not in names at its start value (given, or automatic). */
+int smpf_fit_free_only(smpf_fit_t *fit, const char *const *names, size_t n, smpf_error_t *err);
+int smpf_fit_set_per_series(smpf_fit_t *fit, const char *param, smpf_error_t *err);
+/* Fits.  SMPF_ERR_DATA: fewer points than free parameters; SMPF_ERR_NUMERIC: no
+ * convergence, a parameter at its bound, or a singular Jacobian (the message names the
+ * parameters that cannot be identified). */
+int smpf_fit_run(smpf_fit_t *fit, smpf_error_t *err);
+/* Profile-likelihood 95 % intervals of every free parameter, after smpf_fit_run. */
+int smpf_fit_profile(smpf_fit_t *fit, smpf_error_t *err);
+const smpf_fit_result_t *smpf_fit_result(const smpf_fit_t *fit);
+const char *smpf_fit_weights_name(smpf_fit_weights_t weights);
+
 
 #ifdef __cplusplus
 }
