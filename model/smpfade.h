@@ -149,6 +149,87 @@ smpf_rgb8_t smpf_color_srgb(const smpf_context_t *ctx, smpf_xyz_t xyz);
 void smpf_color_hex(smpf_rgb8_t rgb, char buf[8]);
 
 /* ================================================================== optics ==== */
+/* Light transport in a stack of plane-parallel layers for collimated light at normal
+ * incidence: adding-doubling (Prahl, Jacques & Welch 1993 Appl Opt 32:559; van de Hulst
+ * 1980) and an independent MCML-style Monte Carlo (Wang, Jacques & Zheng 1995 Comput
+ * Methods Programs Biomed 47:131).  Henyey-Greenstein phase function.  One refractive
+ * index inside the stack (n_slab), Fresnel boundaries to the media above (n_above) and
+ * below (n_below).  Rd is the diffuse reflectance (light that entered the stack and came
+ * back out), without the specular reflection Rsp at the top surface; Tt is the total
+ * (unscattered + diffuse) transmittance; absorbed = 1 - Rsp - Rd - Tt. */
+
+typedef struct {
+    double mua_per_mm;   /* absorption coefficient, >= 0 */
+    double mus_per_mm;   /* scattering coefficient, >= 0 */
+    double g;            /* Henyey-Greenstein anisotropy, -0.99 .. 0.99 */
+    double thickness_mm; /* > 0; INFINITY (semi-infinite) for the last layer only */
+} smpf_layer_t;
+
+typedef struct {
+    const smpf_layer_t *layers; /* from the top down */
+    size_t nlayers;
+    double n_slab, n_above, n_below; /* refractive indices, 1 .. 3 */
+} smpf_stack_t;
+
+typedef struct {
+    double Rd, Tt, Rsp;
+} smpf_rt_t;
+
+/* Checks a stack's values; the message names the layer and the field. */
+int smpf_stack_check(const smpf_stack_t *stack, smpf_error_t *err);
+/* Fresnel reflectance for unpolarised light going from index n_from into n_to at the
+ * cosine mu_from of the angle of incidence; 1 beyond the critical angle. */
+double smpf_fresnel(double n_from, double n_to, double mu_from);
+
+/* --- adding-doubling ---
+ * A workspace holds the angular quadrature (quad_points directions per hemisphere,
+ * 4..64 and even; Gauss-Radau with mu = 1 as a node, split at the critical angle of the
+ * top surface as Prahl 1995 does) and scratch matrices: allocate once, solve per
+ * wavelength.  Delta-M scaling of the phase function to quad_points Legendre terms.
+ * A semi-infinite layer is doubled until its transmittance for every direction is below
+ * 1e-10 (SMPF_AD_INFINITE_T_TOL). */
+#define SMPF_AD_DEFAULT_QUAD_POINTS 16
+#define SMPF_AD_INFINITE_T_TOL 1e-10
+typedef struct smpf_ad smpf_ad_t;
+int smpf_ad_new(size_t quad_points, smpf_ad_t **out, smpf_error_t *err);
+void smpf_ad_free(smpf_ad_t *ws);
+size_t smpf_ad_quad_points(const smpf_ad_t *ws);
+int smpf_ad_solve(smpf_ad_t *ws, const smpf_stack_t *stack, smpf_rt_t *out, smpf_error_t *err);
+
+/* Cacheable layer operators (reflection and transmission matrices for light from above
+ * and from below), for callers that vary one layer and keep the others, e.g. a table of
+ * reflectance against the pigment layer's absorption.  Operators belong to the quadrature
+ * set by smpf_ad_set_indices (n_slab, n_above); smpf_ad_solve sets it too. */
+typedef struct smpf_ad_op smpf_ad_op_t;
+int smpf_ad_set_indices(smpf_ad_t *ws, double n_slab, double n_above, smpf_error_t *err);
+int smpf_ad_op_new(const smpf_ad_t *ws, smpf_ad_op_t **out, smpf_error_t *err);
+void smpf_ad_op_free(smpf_ad_op_t *op);
+/* One homogeneous layer (thickness INFINITY: semi-infinite, nothing transmitted). */
+int smpf_ad_op_layer(smpf_ad_t *ws, const smpf_layer_t *layer, smpf_ad_op_t *out,
+                     smpf_error_t *err);
+/* The surface between the stack (n_slab) and an outside medium of index n_outside. */
+int smpf_ad_op_boundary(smpf_ad_t *ws, double n_outside, smpf_ad_op_t *out, smpf_error_t *err);
+/* out = top on bottom (out may be the same object as top or bottom). */
+int smpf_ad_op_add(smpf_ad_t *ws, const smpf_ad_op_t *top, const smpf_ad_op_t *bottom,
+                   smpf_ad_op_t *out, smpf_error_t *err);
+/* Total reflectance and transmittance of an operator for unit flux at normal incidence
+ * from above (the reflectance includes any specular part the operator contains). */
+void smpf_ad_op_normal(const smpf_ad_t *ws, const smpf_ad_op_t *op, double *R_total,
+                       double *T_total);
+
+/* --- Monte Carlo (MCML) ---
+ * Photon packets with weights, Russian roulette below weight 1e-4 (survival 1 in 10),
+ * Fresnel reflection or transmission chosen at random at the outer surfaces, HG
+ * sampling; gsl_rng_mt19937 seeded with seed, so a run is reproducible.  Standard errors
+ * are the sample standard deviations of the per-photon tallies over sqrt(photons).  A
+ * semi-infinite layer needs mua_per_mm > 0. */
+typedef struct {
+    double Rd, Tt, A, Rsp;
+    double Rd_se, Tt_se, A_se;
+    uint64_t photons;
+} smpf_mc_result_t;
+int smpf_mc_solve(const smpf_stack_t *stack, uint64_t photons, unsigned long seed,
+                  smpf_mc_result_t *out, smpf_error_t *err);
 
 /* ================================================================== tissue ==== */
 
