@@ -45,31 +45,37 @@ deps:
 
 $(BUILD)/%.o: %.c model/smpfade.h $(wildcard model/*.h cli/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(LIB_A): $(MODEL_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(LIB_SO): $(MODEL_OBJ)
-	$(CC) -shared -Wl,-soname,libsmpfade.so.0 -o $@ $^ $(LDFLAGS_ALL) $(LIBS_LIB)
+	@echo "  LD      $@"
+	@$(CC) -shared -Wl,-soname,libsmpfade.so.0 -o $@ $^ $(LDFLAGS_ALL) $(LIBS_LIB)
 
 $(BIN): $(CLI_OBJ) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
+	@echo "  LD      $@"
+	@$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB_A) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)
 
 $(BUILD)/bench/%: bench/%.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS_ALL) -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
 
 # run and check install missing packages first, then build in a fresh make, so that the
 # pkg-config flags are read after the install.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) project
+	$(BIN) color /usr/share/colord/ref/CIE-TCS.sp
 
 check: deps
 	@$(MAKE) --no-print-directory all tests

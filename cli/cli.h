@@ -95,7 +95,36 @@ json_t *cli_table_to_json(const cli_table *t);
 /* Dumps a JSON value with a trailing newline. */
 int cli_json_write(FILE *fp, json_t *value);
 
+/* The built-in datasets directory: option_value if given, else $SMPF_DATA_DIR, else
+ * beside the executable (installed or build tree), else ./datasets.  buf holds a built
+ * path. */
+const char *cli_data_dir(const char *option_value, char *buf, size_t size);
+
+/* The pigment catalogue: --data-dir DIR and --inks-file FILE (repeatable). */
+#define CLI_MAX_INKS_FILES 8
+typedef struct {
+    const char *data_dir;
+    const char *inks_files[CLI_MAX_INKS_FILES];
+    size_t ninks_files;
+} cli_catalogue_opts;
+enum { OPT_DATA_DIR = 1100, OPT_INKS_FILE };
+#define CLI_CATALOGUE_LONGOPTS                                                                 \
+    {"data-dir", required_argument, NULL, OPT_DATA_DIR},                                       \
+        {"inks-file", required_argument, NULL, OPT_INKS_FILE}
+#define CLI_CATALOGUE_HELP                                                                     \
+    "  --data-dir DIR           built-in datasets (default $SMPF_DATA_DIR, else the\n"         \
+    "                           installed or build-tree datasets/)\n"                           \
+    "  --inks-file FILE         add a formulator's inks, components or pigment spectra\n"     \
+    "                           (datasets/FORMATS.md); repeatable\n"
+int cli_catalogue_option(const char *cmd, int opt, const char *arg, cli_catalogue_opts *opts,
+                         cli_common *common, int *rc);
+int cli_load_pigments(const char *cmd, const cli_catalogue_opts *opts, smpf_pigments_t **out);
+/* The named ink, or a usage error listing the choices. */
+int cli_find_ink(const char *cmd, const smpf_pigments_t *p, const char *name,
+                 const smpf_ink_t **out);
+
 /* Commands. */
 int cmd_color(int argc, char **argv);
+int cmd_inks(int argc, char **argv);
 
 #endif

@@ -49,7 +49,8 @@ static int fill_table(const smpf_context_t *ctx, const smpf_cgats_t *c, const ch
     return SMPF_OK;
 }
 
-static int write_result(FILE *fp, const cli_common *common, const char *path, const cli_table *t)
+static int write_result(FILE *fp, const cli_common *common, const smpf_context_t *ctx,
+                        const char *path, const cli_table *t)
 {
     if (common->format == FMT_CSV)
         return cli_table_write_csv(fp, t);
@@ -57,9 +58,9 @@ static int write_result(FILE *fp, const cli_common *common, const char *path, co
         fprintf(fp, "# %s: illuminant D65, CIE 1931 2° observer, Y(white) = 100\n", path);
         return cli_table_write_text(fp, t);
     }
-    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:o}", "version", SMPF_VERSION, "input", path,
-                             "illuminant", "D65", "observer", "CIE 1931 2°", "samples",
-                             cli_table_to_json(t));
+    json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "version", SMPF_VERSION, "input",
+                             path, "cie_dir", smpf_context_cie_dir(ctx), "illuminant", "D65",
+                             "observer", "CIE 1931 2°", "samples", cli_table_to_json(t));
     int rc = root ? cli_json_write(fp, root) : -1;
     json_decref(root);
     return rc;
@@ -103,7 +104,7 @@ int cmd_color(int argc, char **argv)
         cli_out out;
         rc = cli_out_open(CMD, &common, &out);
         if (rc == EXIT_OK) {
-            if (write_result(out.fp, &common, path, &t) != 0) {
+            if (write_result(out.fp, &common, ctx, path, &t) != 0) {
                 fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
                 cli_out_abort(&out);
                 rc = EXIT_FAIL;

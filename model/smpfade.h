@@ -148,6 +148,56 @@ smpf_rgb8_t smpf_color_srgb(const smpf_context_t *ctx, smpf_xyz_t xyz);
 /* "#rrggbb" into buf (8 bytes). */
 void smpf_color_hex(smpf_rgb8_t rgb, char buf[8]);
 
+/* ================================================================ pigments ==== */
+/* The pigment catalogue: ink components (kinetic properties and optical spectra) and
+ * inks (components with fractions), read from CSV files.  The built-in directory holds
+ * components.csv, pigment_spectra.csv and inks.csv; a formulator's own files in the same
+ * formats are added one by one, recognised by their header (see datasets/FORMATS.md). */
+
+typedef struct { double median, lo, hi; } smpf_dist_t; /* median and 90 % range */
+
+#define SMPF_NAME_MAX 64
+typedef struct {
+    char name[SMPF_NAME_MAX];
+    char description[160];
+    char source[256];
+    smpf_dist_t particle_size_nm;
+    smpf_dist_t uv_beta_cm2_per_J; /* k_uv = beta * UV dose rate reaching the pigment */
+    smpf_dist_t k_bio_per_day;     /* biodegradation; 0 for permanent pigments */
+    /* Pigment layer's absorption and reduced scattering per unit pigment volume fraction. */
+    double mua_per_mm[SMPF_NWL], musp_per_mm[SMPF_NWL];
+    int has_spectra;
+} smpf_component_t;
+
+#define SMPF_INK_MAX_COMPONENTS 8
+typedef struct {
+    char name[SMPF_NAME_MAX];
+    int temporary; /* kind: 0 permanent, 1 temporary */
+    char description[160];
+    char source[256];
+    size_t ncomponents;
+    size_t component[SMPF_INK_MAX_COMPONENTS]; /* indices into the catalogue's components */
+    double fraction[SMPF_INK_MAX_COMPONENTS];  /* pigment volume fractions, sum 1 */
+} smpf_ink_t;
+
+typedef struct smpf_pigments smpf_pigments_t;
+
+/* Loads dir/components.csv, dir/pigment_spectra.csv and dir/inks.csv, in that order. */
+int smpf_pigments_load(const char *dir, smpf_pigments_t **out, smpf_error_t *err);
+/* Adds a user's file of any of the three kinds.  Names must be new; what an ink or a
+ * spectrum refers to must already be in the catalogue (components, then spectra, then
+ * inks).  A failed add leaves the catalogue as it was. */
+int smpf_pigments_add_file(smpf_pigments_t *p, const char *path, smpf_error_t *err);
+void smpf_pigments_free(smpf_pigments_t *p);
+size_t smpf_pigments_ncomponents(const smpf_pigments_t *p);
+const smpf_component_t *smpf_pigments_component(const smpf_pigments_t *p, size_t i);
+int smpf_pigments_find_component(const smpf_pigments_t *p, const char *name); /* -1: none */
+size_t smpf_pigments_ninks(const smpf_pigments_t *p);
+const smpf_ink_t *smpf_pigments_ink(const smpf_pigments_t *p, size_t i);
+const smpf_ink_t *smpf_pigments_find_ink(const smpf_pigments_t *p, const char *name);
+/* Comma-separated ink names into buf, for "unknown ink; choices are ..." messages. */
+void smpf_pigments_ink_names(const smpf_pigments_t *p, char *buf, size_t size);
+
 /* ================================================================== optics ==== */
 /* Light transport in a stack of plane-parallel layers for collimated light at normal
  * incidence: adding-doubling (Prahl, Jacques & Welch 1993 Appl Opt 32:559; van de Hulst

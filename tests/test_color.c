@@ -1,0 +1,203 @@
+/* The colour pipeline against published truth: CIEDE2000 test pairs (Sharma, Wu & Dalal
+ * 2005), the CIE definition of L*, the white point, and an independent re-computation of
+ * the CIE test colour samples from the raw colord tables with a separate parser. */
+#include "smpfade.h"
+#include "test_util.h"
+
+#include <math.h>
+
+static smpf_context_t *ctx;
+
+static int setup(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    int rc = smpf_context_new(NULL, &ctx, &err);
+    if (rc != SMPF_OK)
+        fprintf(stderr, "%s\n", err.message);
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    smpf_context_free(ctx);
+    return 0;
+}
+
+/* Sharma, Wu & Dalal (2005) Color Res Appl 30:21-30, Table 1: all 34 pairs, kL=kC=kH=1. */
+static void test_de00_sharma_pairs(void **state)
+{
+    (void)state;
+    smpf_table_t *t;
+    smpf_error_t err = {0};
+    assert_int_equal(smpf_table_load("tests/data/ciede2000_sharma2005.csv", &t, &err), SMPF_OK);
+    assert_int_equal(smpf_table_rows(t), 34);
+    for (size_t r = 0; r < smpf_table_rows(t); r++) {
+        double v[7], pair;
+        const char *cols[] = {"L1", "a1", "b1", "L2", "a2", "b2", "dE00"};
+        for (int i = 0; i < 7; i++)
+            assert_int_equal(smpf_table_number(t, r, cols[i], -200, 200, &v[i], &err), SMPF_OK);
+        assert_int_equal(smpf_table_number(t, r, "pair", 1, 34, &pair, &err), SMPF_OK);
+        double de = smpf_color_de00((smpf_lab_t){v[0], v[1], v[2]}, (smpf_lab_t){v[3], v[4], v[5]});
+        /* Pairs 10 and 14 sit on the 180° hue discontinuity (see the data file). */
+        double tol = (pair == 10 || pair == 14) ? 0.1 : 5e-5;
+        if (fabs(de - v[6]) > tol)
+            fail_msg("pair %g: dE00 %.5f, published %.4f", pair, de, v[6]);
+    }
+    smpf_table_free(t);
+}
+
+static void test_perfect_reflector_is_white(void **state)
+{
+    (void)state;
+    double one[SMPF_NWL];
+    for (size_t i = 0; i < SMPF_NWL; i++)
+        one[i] = 1.0;
+    smpf_xyz_t w = smpf_color_xyz(ctx, one), ref = smpf_color_white(ctx);
+    assert_float_equal(w.Y, 100.0, 1e-9);
+    assert_float_equal(w.X, ref.X, 1e-9);
+    assert_float_equal(w.Z, ref.Z, 1e-9);
+    /* D65 white of the CIE 1931 observer at 5 nm: X ≈ 95.04, Z ≈ 108.88 (CIE 15:2004 Table T.3). */
+    assert_float_equal(w.X, 95.04, 0.02);
+    assert_float_equal(w.Z, 108.88, 0.03);
+    smpf_lab_t lab = smpf_color_lab(w, ref);
+    assert_float_equal(lab.L, 100.0, 1e-9);
+    assert_float_equal(lab.a, 0.0, 1e-9);
+    assert_float_equal(lab.b, 0.0, 1e-9);
+    smpf_rgb8_t rgb = smpf_color_srgb(ctx, w);
+    assert_int_equal(rgb.r, 255);
+    assert_int_equal(rgb.g, 255);
+    assert_int_equal(rgb.b, 255);
+}
+
+/* A flat 18 % reflector: Y = 18, so L* = 116 (0.18)^(1/3) - 16 = 49.496 (CIE 15). */
+static void test_flat_18_percent_grey(void **state)
+{
+    (void)state;
+    double r[SMPF_NWL];
+    for (size_t i = 0; i < SMPF_NWL; i++)
+        r[i] = 0.18;
+    smpf_xyz_t xyz = smpf_color_xyz(ctx, r);
+    smpf_lab_t lab = smpf_color_lab(xyz, smpf_color_white(ctx));
+    assert_float_equal(lab.L, 116.0 * cbrt(0.18) - 16.0, 1e-9);
+    assert_float_equal(lab.L, 49.5, 0.01);
+    assert_float_equal(lab.a, 0.0, 1e-9);
+    assert_float_equal(lab.b, 0.0, 1e-9);
+    smpf_rgb8_t rgb = smpf_color_srgb(ctx, xyz);
+    /* sRGB of 18 % grey: 255 * (1.055 * 0.18^(1/2.4) - 0.055) = 117.6 (IEC 61966-2-1). */
+    assert_true(rgb.r == rgb.g && rgb.g == rgb.b);
+    assert_true(abs((int)rgb.r - 118) <= 1);
+}
+
+static void test_hue_and_chroma(void **state)
+{
+    (void)state;
+    smpf_lab_t lab = {50, -10, -10};
+    assert_float_equal(smpf_color_chroma(lab), sqrt(200.0), 1e-12);
+    assert_float_equal(smpf_color_hue_deg(lab), 225.0, 1e-12);
+    assert_float_equal(smpf_color_hue_diff_deg(350, 10), 20.0, 1e-12);
+    assert_float_equal(smpf_color_hue_diff_deg(10, 350), -20.0, 1e-12);
+    assert_float_equal(smpf_color_hue_diff_deg(0, 180), 180.0, 1e-12);
+}
+
+/* Reads the numbers after BEGIN_DATA of a colord CGATS file without Little CMS. */
+static size_t raw_cgats(const char *path, int skip_first_field, double *values, size_t max)
+{
+    char *text = test_read_file(path);
+    assert_non_null(text);
+    char *p = strstr(text, "BEGIN_DATA\n");
+    if (!p)
+        p = strstr(text, "BEGIN_DATA\r\n");
+    assert_non_null(p);
+    p = strchr(p, '\n') + 1;
+    size_t n = 0;
+    char *save, *line = strtok_r(p, "\n", &save);
+    for (; line && strncmp(line, "END_DATA", 8) != 0; line = strtok_r(NULL, "\n", &save)) {
+        char *s2, *tok = strtok_r(line, " \t\r", &s2);
+        if (skip_first_field)
+            tok = strtok_r(NULL, " \t\r", &s2);
+        for (; tok && n < max; tok = strtok_r(NULL, " \t\r", &s2))
+            values[n++] = strtod(tok, NULL);
+    }
+    free(text);
+    return n;
+}
+
+static double lab_f(double t)
+{
+    const double d = 6.0 / 29.0;
+    return t > d * d * d ? cbrt(t) : t / (3 * d * d) + 4.0 / 29.0;
+}
+
+/* CIE test colour samples: the CLI's numbers against a second computation from the raw
+ * tables (all on 5 nm steps, 360-830 nm; summed over 380-780 nm as the model does). */
+static void test_tcs_independent(void **state)
+{
+    (void)state;
+    static double cmf[3 * 95], d65[107], tcs[15 * 95];
+    assert_int_equal(raw_cgats("/usr/share/colord/cmf/CIE1931-2deg-XYZ.cmf", 0, cmf, 3 * 95), 285);
+    assert_int_equal(raw_cgats("/usr/share/colord/illuminant/CIE-D65.sp", 0, d65, 107), 107);
+    assert_int_equal(raw_cgats("/usr/share/colord/ref/CIE-TCS.sp", 1, tcs, 15 * 95), 15 * 95);
+    test_run_t run = test_run_cli("color /usr/share/colord/ref/CIE-TCS.sp --format csv");
+    assert_int_equal(run.status, 0);
+    char *save, *line = strtok_r(run.out, "\n", &save);
+    assert_string_equal(line, "sample,X,Y,Z,L,a,b,hex");
+    for (int s = 0; s < 15; s++) {
+        double X = 0, Y = 0, Z = 0, N = 0, Xw = 0, Zw = 0;
+        for (int wl = 380; wl <= 780; wl += 5) {
+            int i = (wl - 360) / 5, j = (wl - 300) / 5;
+            double S = d65[j], R = tcs[s * 95 + i];
+            X += R * S * cmf[i];
+            Y += R * S * cmf[95 + i];
+            Z += R * S * cmf[190 + i];
+            N += S * cmf[95 + i];
+            Xw += S * cmf[i];
+            Zw += S * cmf[190 + i];
+        }
+        X *= 100 / N, Y *= 100 / N, Z *= 100 / N, Xw *= 100 / N, Zw *= 100 / N;
+        double L = 116 * lab_f(Y / 100) - 16, a = 500 * (lab_f(X / Xw) - lab_f(Y / 100)),
+               b = 200 * (lab_f(Y / 100) - lab_f(Z / Zw));
+        line = strtok_r(NULL, "\n", &save);
+        assert_non_null(line);
+        char name[16];
+        double v[6];
+        assert_int_equal(sscanf(line, "%15[^,],%lf,%lf,%lf,%lf,%lf,%lf", name, &v[0], &v[1], &v[2],
+                                &v[3], &v[4], &v[5]), 7);
+        const double expect[6] = {X, Y, Z, L, a, b};
+        for (int k = 0; k < 6; k++)
+            if (fabs(v[k] - expect[k]) > 6e-5)
+                fail_msg("%s value %d: CLI %.4f, independent %.6f", name, k, v[k], expect[k]);
+    }
+    test_run_free(&run);
+}
+
+static void test_resample_rule(void **state)
+{
+    (void)state;
+    double x[] = {400, 500, 700}, y[] = {1, 3, 5}, out[SMPF_NWL];
+    smpf_error_t err = {0};
+    assert_int_equal(smpf_resample(x, y, 3, 80, out, &err), SMPF_OK);
+    assert_float_equal(out[0], 1.0, 1e-12);                /* 380 nm: held from 400 nm */
+    assert_float_equal(out[(450 - 380) / 5], 2.0, 1e-12);  /* linear inside */
+    assert_float_equal(out[(600 - 380) / 5], 4.0, 1e-12);
+    assert_float_equal(out[SMPF_NWL - 1], 5.0, 1e-12);     /* 780 nm: held from 700 nm */
+    /* Data that stop 80 nm short of 780 nm with a 20 nm allowance are refused. */
+    assert_int_equal(smpf_resample(x, y, 3, 20, out, &err), SMPF_ERR_DATA);
+    assert_non_null(strstr(err.message, "400-700"));
+    double x3[] = {380, 380, 780};
+    assert_int_equal(smpf_resample(x3, y, 3, 20, out, &err), SMPF_ERR_DATA);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_de00_sharma_pairs),
+        cmocka_unit_test(test_perfect_reflector_is_white),
+        cmocka_unit_test(test_flat_18_percent_grey),
+        cmocka_unit_test(test_hue_and_chroma),
+        cmocka_unit_test(test_tcs_independent),
+        cmocka_unit_test(test_resample_rule),
+    };
+    return cmocka_run_group_tests_name("color", tests, setup, teardown);
+}
