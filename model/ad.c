@@ -2,7 +2,6 @@
  * the workspace, layer and boundary operators, the adding equations, the full solve. */
 #include "ad_internal.h"
 
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +50,6 @@ void smpf_ad_free(smpf_ad_t *ws)
     free(ws->hpm);
     for (int i = 0; i < AD_SCRATCH; i++)
         free(ws->scratch[i]);
-    gsl_permutation_free(ws->perm);
     smpf_ad_op_free(ws->layer_op);
     smpf_ad_op_free(ws->sum_op);
     free(ws);
@@ -74,8 +72,7 @@ int smpf_ad_new(size_t quad_points, smpf_ad_t **out, smpf_error_t *err)
     int ok = ws->hpp && ws->hpm;
     for (int i = 0; i < AD_SCRATCH; i++)
         ok = ok && (ws->scratch[i] = malloc(nn * sizeof(double))) != NULL;
-    ws->perm = ok ? gsl_permutation_alloc(n) : NULL;
-    if (!ws->perm || smpf_ad_op_new(ws, &ws->layer_op, err) != SMPF_OK ||
+    if (!ok || smpf_ad_op_new(ws, &ws->layer_op, err) != SMPF_OK ||
         smpf_ad_op_new(ws, &ws->sum_op, err) != SMPF_OK) {
         smpf_ad_free(ws);
         return smpf_error_set(err, SMPF_ERR_NOMEM, "out of memory");

@@ -4,8 +4,6 @@
 
 #include "smpfade.h"
 
-#include <gsl/gsl_permutation.h>
-
 #define AD_MIN_QUAD 4
 #define AD_MAX_QUAD 64
 
@@ -29,7 +27,6 @@ struct smpf_ad {
     int have_phase;
     double *hpp, *hpm; /* delta-M HG redistribution h(mu_i, mu_j), h(mu_i, -mu_j) */
     double *scratch[AD_SCRATCH];
-    gsl_permutation *perm;
     smpf_ad_op_t *layer_op, *sum_op; /* used by smpf_ad_solve */
 };
 

@@ -282,6 +282,104 @@ int smpf_mc_solve(const smpf_stack_t *stack, uint64_t photons, unsigned long see
                   smpf_mc_result_t *out, smpf_error_t *err);
 
 /* ================================================================== tissue ==== */
+/* The skin around and above an SMP dot as a layer stack per wavelength (MODEL.md 4):
+ * epidermis with melanin, dermis with blood and wavelength-dependent scattering, the
+ * pigment (a single layer, or a depth profile of slices, anywhere below the surface;
+ * a slice inside the epidermis has epidermis around its pigment), and semi-infinite
+ * dermis below.  Data from a directory (default datasets/): skin_types.csv,
+ * tissue_constants.csv, hemoglobin_prahl.csv, pigment_layer.csv (datasets/SOURCES.md).
+ * Reflectance is the diffuse reflectance Rd (specular excluded, as a spectrophotometer
+ * measures it with the specular component excluded), by adding-doubling. */
+
+typedef struct {
+    int skin_type;                 /* Fitzpatrick 1..6 */
+    double melanin_fraction;       /* melanosome volume fraction of the epidermis */
+    double epidermis_thickness_mm;
+    double blood_fraction;         /* dermal blood volume fraction */
+    double saturation;             /* oxygen saturation of dermal blood */
+} smpf_skin_t;
+
+typedef struct {
+    smpf_dist_t melanin_fraction, epidermis_thickness_mm, blood_fraction, saturation;
+} smpf_skin_dist_t;
+
+/* Defaults of a single-layer deposit (pigment_layer.csv; all estimates). */
+typedef struct {
+    smpf_dist_t depth_mm;     /* depth of the layer's centre */
+    smpf_dist_t thickness_mm;
+    smpf_dist_t amount;       /* pigment volume fraction in the layer */
+} smpf_pigment_layer_dist_t;
+
+typedef struct smpf_tissue smpf_tissue_t;
+int smpf_tissue_load(const char *dir, smpf_tissue_t **out, smpf_error_t *err);
+void smpf_tissue_free(smpf_tissue_t *t);
+/* Medians for a skin type (1..6), or the distributions. */
+int smpf_tissue_skin(const smpf_tissue_t *t, int skin_type, smpf_skin_t *out, smpf_error_t *err);
+int smpf_tissue_skin_dist(const smpf_tissue_t *t, int skin_type, smpf_skin_dist_t *out,
+                          smpf_error_t *err);
+smpf_pigment_layer_dist_t smpf_tissue_pigment_layer(const smpf_tissue_t *t);
+double smpf_tissue_refractive_index(const smpf_tissue_t *t);
+/* Optical properties of bare epidermis and dermis at grid wavelength i (thickness_mm of
+ * the epidermis from skin, dermis INFINITY). */
+void smpf_tissue_epidermis(const smpf_tissue_t *t, const smpf_skin_t *skin, size_t i,
+                           smpf_layer_t *out);
+void smpf_tissue_dermis(const smpf_tissue_t *t, const smpf_skin_t *skin, size_t i,
+                        smpf_layer_t *out);
+
+/* A pigment deposit: component spectra (per unit volume fraction, SMPF_NWL samples each,
+ * e.g. smpf_component_t.mua_per_mm) and slices with a volume fraction per component.
+ * In a slice, mua = (1 - V) mua_tissue + sum_c v_c mua_c and likewise musp, with
+ * V = sum_c v_c; g stays the tissue's and mus = musp / (1 - g) (similarity relation:
+ * the pigments' own phase functions are not known). */
+#define SMPF_PIGMENT_MAX_SLICES 32
+typedef struct {
+    double top_mm, thickness_mm;
+    double fraction[SMPF_INK_MAX_COMPONENTS];
+} smpf_pigment_slice_t;
+typedef struct {
+    size_t ncomponents;
+    char name[SMPF_INK_MAX_COMPONENTS][SMPF_NAME_MAX];
+    const double *mua_per_mm[SMPF_INK_MAX_COMPONENTS];
+    const double *musp_per_mm[SMPF_INK_MAX_COMPONENTS];
+    size_t nslices;
+    smpf_pigment_slice_t slice[SMPF_PIGMENT_MAX_SLICES];
+} smpf_pigment_profile_t;
+
+/* One slice of an ink centred at depth_mm: volume fraction amount * the ink's fraction
+ * per component.  The profile points into the catalogue, which must outlive it. */
+int smpf_pigment_profile_ink(const smpf_pigments_t *p, const smpf_ink_t *ink, double depth_mm,
+                             double thickness_mm, double amount, smpf_pigment_profile_t *out,
+                             smpf_error_t *err);
+/* A profile file: CSV with columns top_mm, thickness_mm and one column per component name
+ * (volume fractions), one row per slice; slices must not overlap. */
+int smpf_pigment_profile_load(const smpf_pigments_t *p, const char *path,
+                              smpf_pigment_profile_t *out, smpf_error_t *err);
+
+/* The layer stack at grid wavelength i, from the top; profile NULL: bare skin.  layers
+ * must hold SMPF_TISSUE_MAX_LAYERS. */
+#define SMPF_TISSUE_MAX_LAYERS (2 * SMPF_PIGMENT_MAX_SLICES + 3)
+int smpf_tissue_stack(const smpf_tissue_t *t, const smpf_skin_t *skin,
+                      const smpf_pigment_profile_t *profile, size_t i, smpf_layer_t *layers,
+                      size_t *nlayers, smpf_error_t *err);
+/* Diffuse reflectance spectra of the dot (skin with the profile) and of the bare skin. */
+int smpf_tissue_reflectance(smpf_ad_t *ws, const smpf_tissue_t *t, const smpf_skin_t *skin,
+                            const smpf_pigment_profile_t *profile, double R_dot[SMPF_NWL],
+                            double R_skin[SMPF_NWL], smpf_error_t *err);
+
+/* The dot against the skin around it (MODEL.md 4): both colours (D65, 2°), their
+ * difference, and the cast: the dot's CIELAB with the skin's XYZ as the reference white
+ * (the eye adapted to the skin), its hue, chroma and cast ratio C / (100 - L). */
+typedef struct {
+    smpf_xyz_t dot_xyz, skin_xyz;
+    smpf_lab_t dot, skin;   /* absolute, D65 white */
+    double de00, dL;        /* CIEDE2000(dot, skin); L*(dot) - L*(skin) */
+    smpf_lab_t cast;        /* dot against the skin as white */
+    double cast_hue_deg, cast_chroma;
+    double cast_ratio;      /* C_cast / (100 - L_cast); 0 when the dot is not darker */
+    int cast_ratio_defined; /* 0 when L_cast >= 100 */
+} smpf_cast_t;
+void smpf_cast(const smpf_context_t *ctx, const double R_dot[SMPF_NWL],
+               const double R_skin[SMPF_NWL], smpf_cast_t *out);
 
 /* ================================================================ kinetics ==== */
 
