@@ -195,35 +195,34 @@ int smpf_ad_op_add(smpf_ad_t *ws, const smpf_ad_op_t *a, const smpf_ad_op_t *b,
     size_t n = ws->n, nn = n * n;
     if (a->n != n || b->n != n || out->n != n)
         return smpf_error_set(err, SMPF_ERR_USAGE, "adding-doubling: operators of another size");
-    double *X = ws->scratch[0], *C = ws->scratch[1], *Y = ws->scratch[2], *Z = ws->scratch[3],
-           *r12 = ws->scratch[4], *t12 = ws->scratch[5], *r21 = ws->scratch[6],
-           *t21 = ws->scratch[7];
+    double *X = ws->scratch[0], *Y = ws->scratch[1], *Z = ws->scratch[2], *r12 = ws->scratch[3],
+           *t12 = ws->scratch[4], *r21 = ws->scratch[5], *t21 = ws->scratch[6];
     /* light from above */
     ad_mul(n, a->R21, b->R12, X);
     for (size_t i = 0; i < nn; i++)
         X[i] = (i % (n + 1) == 0) - X[i];
-    int st = ad_invert(ws, X, C, err);
+    memcpy(Y, a->T12, nn * sizeof *Y);
+    int st = ad_solve(ws, X, Y, err); /* C Ta12 */
     if (st != SMPF_OK)
         return st;
-    ad_mul(n, C, a->T12, Y);  /* C Ta12 */
     ad_mul(n, b->T12, Y, t12);
-    ad_mul(n, a->T21, b->R12, X);
-    ad_mul(n, X, Y, Z);
+    ad_mul(n, b->R12, Y, Z);
+    ad_mul(n, a->T21, Z, r12);
     for (size_t i = 0; i < nn; i++)
-        r12[i] = a->R12[i] + Z[i];
+        r12[i] += a->R12[i];
     /* light from below */
     ad_mul(n, b->R12, a->R21, X);
     for (size_t i = 0; i < nn; i++)
         X[i] = (i % (n + 1) == 0) - X[i];
-    st = ad_invert(ws, X, C, err);
+    memcpy(Y, b->T21, nn * sizeof *Y);
+    st = ad_solve(ws, X, Y, err); /* D Tb21 */
     if (st != SMPF_OK)
         return st;
-    ad_mul(n, C, b->T21, Y);  /* D Tb21 */
     ad_mul(n, a->T21, Y, t21);
-    ad_mul(n, b->T12, a->R21, X);
-    ad_mul(n, X, Y, Z);
+    ad_mul(n, a->R21, Y, Z);
+    ad_mul(n, b->T12, Z, r21);
     for (size_t i = 0; i < nn; i++)
-        r21[i] = b->R21[i] + Z[i];
+        r21[i] += b->R21[i];
     memcpy(out->R12, r12, nn * sizeof(double));
     memcpy(out->T12, t12, nn * sizeof(double));
     memcpy(out->R21, r21, nn * sizeof(double));
@@ -251,20 +250,20 @@ static int add_on_top(smpf_ad_t *ws, const smpf_ad_op_t *a, smpf_ad_op_t *below,
                       smpf_error_t *err)
 {
     size_t n = ws->n, nn = n * n;
-    double *X = ws->scratch[0], *C = ws->scratch[1], *Y = ws->scratch[2], *Z = ws->scratch[3];
+    double *X = ws->scratch[0], *Y = ws->scratch[1], *Z = ws->scratch[2], *W = ws->scratch[3];
     ad_mul(n, a->R21, below->R12, X);
     for (size_t i = 0; i < nn; i++)
         X[i] = (i % (n + 1) == 0) - X[i];
-    int st = ad_invert(ws, X, C, err);
+    memcpy(Y, a->T12, nn * sizeof *Y);
+    int st = ad_solve(ws, X, Y, err); /* (I - Ra21 Rb)^-1 Ta12 */
     if (st != SMPF_OK)
         return st;
-    ad_mul(n, C, a->T12, Y);
     ad_mul(n, below->T12, Y, Z);
     memcpy(below->T12, Z, nn * sizeof(double));
-    ad_mul(n, a->T21, below->R12, X);
-    ad_mul(n, X, Y, Z);
+    ad_mul(n, below->R12, Y, Z);
+    ad_mul(n, a->T21, Z, W);
     for (size_t i = 0; i < nn; i++)
-        below->R12[i] = a->R12[i] + Z[i];
+        below->R12[i] = a->R12[i] + W[i];
     return SMPF_OK;
 }
 

@@ -36,8 +36,8 @@ int ad_quadrature(size_t n, double mu_crit, double *mu, double *w, smpf_error_t 
 
 /* Matrix helpers (n x n, row-major) on the workspace. */
 void ad_mul(size_t n, const double *a, const double *b, double *out); /* out = a b */
-/* out = inverse of a (a is destroyed). */
-int ad_invert(smpf_ad_t *ws, double *a, double *out, smpf_error_t *err);
+/* b = a^-1 b (a is destroyed). */
+int ad_solve(smpf_ad_t *ws, double *a, double *b, smpf_error_t *err);
 void ad_identity(size_t n, double *a);
 
 /* Reflection (R) and transmission (T) of one homogeneous layer (symmetric up/down). */
