@@ -199,8 +199,190 @@ const smpf_ink_t *smpf_pigments_find_ink(const smpf_pigments_t *p, const char *n
 void smpf_pigments_ink_names(const smpf_pigments_t *p, char *buf, size_t size);
 
 /* ================================================================== optics ==== */
+/* Light transport in a stack of plane-parallel layers for collimated light at normal
+ * incidence: adding-doubling (Prahl, Jacques & Welch 1993 Appl Opt 32:559; van de Hulst
+ * 1980) and an independent MCML-style Monte Carlo (Wang, Jacques & Zheng 1995 Comput
+ * Methods Programs Biomed 47:131).  Henyey-Greenstein phase function.  One refractive
+ * index inside the stack (n_slab), Fresnel boundaries to the media above (n_above) and
+ * below (n_below).  Rd is the diffuse reflectance (light that entered the stack and came
+ * back out), without the specular reflection Rsp at the top surface; Tt is the total
+ * (unscattered + diffuse) transmittance; absorbed = 1 - Rsp - Rd - Tt. */
+
+typedef struct {
+    double mua_per_mm;   /* absorption coefficient, >= 0 */
+    double mus_per_mm;   /* scattering coefficient, >= 0 */
+    double g;            /* Henyey-Greenstein anisotropy, -0.99 .. 0.99 */
+    double thickness_mm; /* > 0; INFINITY (semi-infinite) for the last layer only */
+} smpf_layer_t;
+
+typedef struct {
+    const smpf_layer_t *layers; /* from the top down */
+    size_t nlayers;
+    double n_slab, n_above, n_below; /* refractive indices, 1 .. 3 */
+} smpf_stack_t;
+
+typedef struct {
+    double Rd, Tt, Rsp;
+} smpf_rt_t;
+
+/* Checks a stack's values; the message names the layer and the field. */
+int smpf_stack_check(const smpf_stack_t *stack, smpf_error_t *err);
+/* Fresnel reflectance for unpolarised light going from index n_from into n_to at the
+ * cosine mu_from of the angle of incidence; 1 beyond the critical angle. */
+double smpf_fresnel(double n_from, double n_to, double mu_from);
+
+/* --- adding-doubling ---
+ * A workspace holds the angular quadrature (quad_points directions per hemisphere,
+ * 4..64 and even; Gauss-Radau with mu = 1 as a node, split at the critical angle of the
+ * top surface as Prahl 1995 does) and scratch matrices: allocate once, solve per
+ * wavelength.  Delta-M scaling of the phase function to quad_points Legendre terms.
+ * A semi-infinite layer is doubled until its transmittance for every direction is below
+ * 1e-10 (SMPF_AD_INFINITE_T_TOL). */
+#define SMPF_AD_DEFAULT_QUAD_POINTS 16
+#define SMPF_AD_INFINITE_T_TOL 1e-10
+typedef struct smpf_ad smpf_ad_t;
+int smpf_ad_new(size_t quad_points, smpf_ad_t **out, smpf_error_t *err);
+void smpf_ad_free(smpf_ad_t *ws);
+size_t smpf_ad_quad_points(const smpf_ad_t *ws);
+int smpf_ad_solve(smpf_ad_t *ws, const smpf_stack_t *stack, smpf_rt_t *out, smpf_error_t *err);
+
+/* Cacheable layer operators (reflection and transmission matrices for light from above
+ * and from below), for callers that vary one layer and keep the others, e.g. a table of
+ * reflectance against the pigment layer's absorption.  Operators belong to the quadrature
+ * set by smpf_ad_set_indices (n_slab, n_above); smpf_ad_solve sets it too. */
+typedef struct smpf_ad_op smpf_ad_op_t;
+int smpf_ad_set_indices(smpf_ad_t *ws, double n_slab, double n_above, smpf_error_t *err);
+int smpf_ad_op_new(const smpf_ad_t *ws, smpf_ad_op_t **out, smpf_error_t *err);
+void smpf_ad_op_free(smpf_ad_op_t *op);
+/* One homogeneous layer (thickness INFINITY: semi-infinite, nothing transmitted). */
+int smpf_ad_op_layer(smpf_ad_t *ws, const smpf_layer_t *layer, smpf_ad_op_t *out,
+                     smpf_error_t *err);
+/* The surface between the stack (n_slab) and an outside medium of index n_outside. */
+int smpf_ad_op_boundary(smpf_ad_t *ws, double n_outside, smpf_ad_op_t *out, smpf_error_t *err);
+/* out = top on bottom (out may be the same object as top or bottom). */
+int smpf_ad_op_add(smpf_ad_t *ws, const smpf_ad_op_t *top, const smpf_ad_op_t *bottom,
+                   smpf_ad_op_t *out, smpf_error_t *err);
+/* Total reflectance and transmittance of an operator for unit flux at normal incidence
+ * from above (the reflectance includes any specular part the operator contains). */
+void smpf_ad_op_normal(const smpf_ad_t *ws, const smpf_ad_op_t *op, double *R_total,
+                       double *T_total);
+
+/* --- Monte Carlo (MCML) ---
+ * Photon packets with weights, Russian roulette below weight 1e-4 (survival 1 in 10),
+ * Fresnel reflection or transmission chosen at random at the outer surfaces, HG
+ * sampling; gsl_rng_mt19937 seeded with seed, so a run is reproducible.  Standard errors
+ * are the sample standard deviations of the per-photon tallies over sqrt(photons).  A
+ * semi-infinite layer needs mua_per_mm > 0. */
+typedef struct {
+    double Rd, Tt, A, Rsp;
+    double Rd_se, Tt_se, A_se;
+    uint64_t photons;
+} smpf_mc_result_t;
+int smpf_mc_solve(const smpf_stack_t *stack, uint64_t photons, unsigned long seed,
+                  smpf_mc_result_t *out, smpf_error_t *err);
 
 /* ================================================================== tissue ==== */
+/* The skin around and above an SMP dot as a layer stack per wavelength (MODEL.md 4):
+ * epidermis with melanin, dermis with blood and wavelength-dependent scattering, the
+ * pigment (a single layer, or a depth profile of slices, anywhere below the surface;
+ * a slice inside the epidermis has epidermis around its pigment), and semi-infinite
+ * dermis below.  Data from a directory (default datasets/): skin_types.csv,
+ * tissue_constants.csv, hemoglobin_prahl.csv, pigment_layer.csv (datasets/SOURCES.md).
+ * Reflectance is the diffuse reflectance Rd (specular excluded, as a spectrophotometer
+ * measures it with the specular component excluded), by adding-doubling. */
+
+typedef struct {
+    int skin_type;                 /* Fitzpatrick 1..6 */
+    double melanin_fraction;       /* melanosome volume fraction of the epidermis */
+    double epidermis_thickness_mm;
+    double blood_fraction;         /* dermal blood volume fraction */
+    double saturation;             /* oxygen saturation of dermal blood */
+} smpf_skin_t;
+
+typedef struct {
+    smpf_dist_t melanin_fraction, epidermis_thickness_mm, blood_fraction, saturation;
+} smpf_skin_dist_t;
+
+/* Defaults of a single-layer deposit (pigment_layer.csv; all estimates). */
+typedef struct {
+    smpf_dist_t depth_mm;     /* depth of the layer's centre */
+    smpf_dist_t thickness_mm;
+    smpf_dist_t amount;       /* pigment volume fraction in the layer */
+} smpf_pigment_layer_dist_t;
+
+typedef struct smpf_tissue smpf_tissue_t;
+int smpf_tissue_load(const char *dir, smpf_tissue_t **out, smpf_error_t *err);
+void smpf_tissue_free(smpf_tissue_t *t);
+/* Medians for a skin type (1..6), or the distributions. */
+int smpf_tissue_skin(const smpf_tissue_t *t, int skin_type, smpf_skin_t *out, smpf_error_t *err);
+int smpf_tissue_skin_dist(const smpf_tissue_t *t, int skin_type, smpf_skin_dist_t *out,
+                          smpf_error_t *err);
+smpf_pigment_layer_dist_t smpf_tissue_pigment_layer(const smpf_tissue_t *t);
+double smpf_tissue_refractive_index(const smpf_tissue_t *t);
+/* Optical properties of bare epidermis and dermis at grid wavelength i (thickness_mm of
+ * the epidermis from skin, dermis INFINITY). */
+void smpf_tissue_epidermis(const smpf_tissue_t *t, const smpf_skin_t *skin, size_t i,
+                           smpf_layer_t *out);
+void smpf_tissue_dermis(const smpf_tissue_t *t, const smpf_skin_t *skin, size_t i,
+                        smpf_layer_t *out);
+
+/* A pigment deposit: component spectra (per unit volume fraction, SMPF_NWL samples each,
+ * e.g. smpf_component_t.mua_per_mm) and slices with a volume fraction per component.
+ * In a slice, mua = (1 - V) mua_tissue + sum_c v_c mua_c and likewise musp, with
+ * V = sum_c v_c; g stays the tissue's and mus = musp / (1 - g) (similarity relation:
+ * the pigments' own phase functions are not known). */
+#define SMPF_PIGMENT_MAX_SLICES 32
+typedef struct {
+    double top_mm, thickness_mm;
+    double fraction[SMPF_INK_MAX_COMPONENTS];
+} smpf_pigment_slice_t;
+typedef struct {
+    size_t ncomponents;
+    char name[SMPF_INK_MAX_COMPONENTS][SMPF_NAME_MAX];
+    const double *mua_per_mm[SMPF_INK_MAX_COMPONENTS];
+    const double *musp_per_mm[SMPF_INK_MAX_COMPONENTS];
+    size_t nslices;
+    smpf_pigment_slice_t slice[SMPF_PIGMENT_MAX_SLICES];
+} smpf_pigment_profile_t;
+
+/* One slice of an ink centred at depth_mm: volume fraction amount * the ink's fraction
+ * per component.  The profile points into the catalogue, which must outlive it. */
+int smpf_pigment_profile_ink(const smpf_pigments_t *p, const smpf_ink_t *ink, double depth_mm,
+                             double thickness_mm, double amount, smpf_pigment_profile_t *out,
+                             smpf_error_t *err);
+/* A profile file: CSV with columns top_mm, thickness_mm and one column per component name
+ * (volume fractions), one row per slice; slices must not overlap. */
+int smpf_pigment_profile_load(const smpf_pigments_t *p, const char *path,
+                              smpf_pigment_profile_t *out, smpf_error_t *err);
+
+/* The layer stack at grid wavelength i, from the top; profile NULL: bare skin.  layers
+ * must hold SMPF_TISSUE_MAX_LAYERS. */
+#define SMPF_TISSUE_MAX_LAYERS (2 * SMPF_PIGMENT_MAX_SLICES + 3)
+int smpf_tissue_stack(const smpf_tissue_t *t, const smpf_skin_t *skin,
+                      const smpf_pigment_profile_t *profile, size_t i, smpf_layer_t *layers,
+                      size_t *nlayers, smpf_error_t *err);
+/* Diffuse reflectance spectra of the dot (skin with the profile) and of the bare skin
+ * (either may be NULL).  SMPF_AD_SKIN_QUAD_POINTS is the quadrature the CLI uses for skin:
+ * against 32 points it moves colours by < 0.1 CIELAB unit (docs/optics.md). */
+#define SMPF_AD_SKIN_QUAD_POINTS 8
+int smpf_tissue_reflectance(smpf_ad_t *ws, const smpf_tissue_t *t, const smpf_skin_t *skin,
+                            const smpf_pigment_profile_t *profile, double R_dot[SMPF_NWL],
+                            double R_skin[SMPF_NWL], smpf_error_t *err);
+
+/* The dot against the skin around it (MODEL.md 4): both colours (D65, 2°), their
+ * difference, and the cast: the dot's CIELAB with the skin's XYZ as the reference white
+ * (the eye adapted to the skin), its hue, chroma and cast ratio C / (100 - L). */
+typedef struct {
+    smpf_xyz_t dot_xyz, skin_xyz;
+    smpf_lab_t dot, skin;   /* absolute, D65 white */
+    double de00, dL;        /* CIEDE2000(dot, skin); L*(dot) - L*(skin) */
+    smpf_lab_t cast;        /* dot against the skin as white */
+    double cast_hue_deg, cast_chroma;
+    double cast_ratio;      /* C_cast / (100 - L_cast); 0 when the dot is not darker */
+    int cast_ratio_defined; /* 0 when L_cast >= 100 */
+} smpf_cast_t;
+void smpf_cast(const smpf_context_t *ctx, const double R_dot[SMPF_NWL],
+               const double R_skin[SMPF_NWL], smpf_cast_t *out);
 
 /* ================================================================ kinetics ==== */
 /* Pigment clearance (MODEL.md §3).  Per ink component and per depth sublayer a linear
