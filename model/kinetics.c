@@ -28,7 +28,8 @@ struct smpf_kin_sim {
     double *x;             /* [sublayer][c][SMPF_KC_COUNT] */
     double t_days;
     size_t next_session;
-    double deposited, deposit_time_sum; /* sum of a_s and of a_s t_s over sessions */
+    double deposited;        /* sum of the sessions' deposits */
+    double age_origin_days;  /* mean time the pigment now in skin was laid (see deposit) */
 };
 
 int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
@@ -199,7 +200,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     memset(s->x, 0, s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT * sizeof(double));
     s->t_days = 0.0;
     s->next_session = 0;
-    s->deposited = s->deposit_time_sum = 0.0;
+    s->deposited = s->age_origin_days = 0.0;
     return SMPF_OK;
 }
 
@@ -218,7 +219,8 @@ static double in_skin_total(const smpf_kin_sim_t *s)
  * the part above the dermo-epidermal junction goes to E, the rest to F. */
 static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
 {
-    const double amount = fmax(0.0, se->target_density - in_skin_total(s));
+    const double before = in_skin_total(s);
+    const double amount = fmax(0.0, se->target_density - before);
     if (amount <= 0.0)
         return;
     const double sigma = 0.5 * se->deposit_width_mm, z = se->needle_depth_mm;
@@ -235,7 +237,10 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
         }
     }
     s->deposited += amount;
-    s->deposit_time_sum += amount * se->t_days;
+    /* The dot's age for lateral spread: the mean laying time of the pigment in skin,
+     * weighting older pigment by what is left of it (as if all pigment were lost at one
+     * relative rate), so that pigment already cleared no longer ages the dot. */
+    s->age_origin_days = (before * s->age_origin_days + amount * se->t_days) / (before + amount);
 }
 
 /* Model months start at the first session (the sun's monthly means are computed on the
@@ -375,14 +380,88 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     out->fraction_remaining = s->deposited > 0 ? out->in_skin / s->deposited : 0.0;
     out->centroid_depth_mm = out->in_skin > 0 ? moment / out->in_skin : 0.0;
 
-    /* Lateral spread: sigma^2 = sigma0^2 + 2 D_lat (t - t_dep), t_dep the deposit-weighted
-     * mean session time (MODEL.md §3; Eames 2011 for the order of magnitude). */
+    /* Lateral spread: sigma^2 = sigma0^2 + 2 D_lat (t - t_dep), t_dep the mean laying time
+     * of the pigment in skin (MODEL.md §3; Eames 2011 for the order of magnitude). */
     const double *v = s->p.value;
     const double sigma0 = v[SMPF_KP_DOT_DIAMETER_MM] / FWHM_PER_SIGMA;
-    const double age = s->deposited > 0 ? s->t_days - s->deposit_time_sum / s->deposited : 0.0;
+    const double age = s->deposited > 0 ? s->t_days - s->age_origin_days : 0.0;
     const double var = sigma0 * sigma0 + 2.0 * v[SMPF_KP_D_LAT_MM2_PER_DAY] * fmax(0.0, age);
     out->dot_sigma_mm = sqrt(var);
     out->dot_fwhm_mm = FWHM_PER_SIGMA * out->dot_sigma_mm;
     out->blur_ratio = out->dot_fwhm_mm / v[SMPF_KP_DOT_SPACING_MM];
     out->peak_dilution = sigma0 * sigma0 / var;
+}
+
+int smpf_kin_sim_add_session(smpf_kin_sim_t *s, const smpf_kin_session_t *se, smpf_error_t *err)
+{
+    const double half = DEPOSIT_HALF_WINDOW_SIGMAS * 0.5 * se->deposit_width_mm;
+    const double bottom = s->top_mm + s->dz_mm * (double)s->nsub;
+    if (s->schedule.nsessions == SMPF_KIN_MAX_SESSIONS)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "kinetics: more than %d sessions",
+                              SMPF_KIN_MAX_SESSIONS);
+    if (!(se->t_days >= s->t_days - MIN_STEP_DAYS) ||
+        (s->schedule.nsessions > 0 &&
+         se->t_days < s->schedule.session[s->schedule.nsessions - 1].t_days))
+        return smpf_error_set(err, SMPF_ERR_USAGE,
+                              "kinetics: a session added at %g days lies before the current "
+                              "time or the last session", se->t_days);
+    /* The grid's top is clipped at the surface, so only a deeper top can be overshot. */
+    const int above = s->top_mm > 0 && se->needle_depth_mm - half < s->top_mm - 1e-9;
+    if (above || se->needle_depth_mm + half > bottom + 1e-9)
+        return smpf_error_set(err, SMPF_ERR_USAGE,
+                              "kinetics: a session at %g mm lies outside the depth grid "
+                              "%g-%g mm set at the start", se->needle_depth_mm, s->top_mm, bottom);
+    s->schedule.session[s->schedule.nsessions++] = *se;
+    apply_due_sessions(s);
+    return SMPF_OK;
+}
+
+/* What a simulation can return to: its time, amounts, sessions and deposit totals. */
+struct smpf_kin_snapshot {
+    size_t n;
+    double *x;
+    double t_days, deposited, age_origin_days;
+    size_t next_session, nsessions;
+};
+
+int smpf_kin_snapshot_new(const smpf_kin_sim_t *s, smpf_kin_snapshot_t **out, smpf_error_t *err)
+{
+    smpf_kin_snapshot_t *snap = calloc(1, sizeof *snap);
+    if (snap) {
+        snap->n = s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT;
+        snap->x = malloc(snap->n * sizeof *snap->x);
+    }
+    if (!snap || !snap->x) {
+        smpf_kin_snapshot_free(snap);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
+    }
+    *out = snap;
+    return SMPF_OK;
+}
+
+void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap)
+{
+    if (snap)
+        free(snap->x);
+    free(snap);
+}
+
+void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
+{
+    memcpy(snap->x, s->x, snap->n * sizeof *snap->x);
+    snap->t_days = s->t_days;
+    snap->deposited = s->deposited;
+    snap->age_origin_days = s->age_origin_days;
+    snap->next_session = s->next_session;
+    snap->nsessions = s->schedule.nsessions;
+}
+
+void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
+{
+    memcpy(s->x, snap->x, snap->n * sizeof *snap->x);
+    s->t_days = snap->t_days;
+    s->deposited = snap->deposited;
+    s->age_origin_days = snap->age_origin_days;
+    s->next_session = snap->next_session;
+    s->schedule.nsessions = snap->nsessions;
 }

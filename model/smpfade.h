@@ -558,6 +558,19 @@ double smpf_kin_sim_in_skin(const smpf_kin_sim_t *sim, size_t sublayer, size_t c
 double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *sim, size_t sublayer,
                                     size_t component, int month);
 
+/* Appends a session at or after the current time (a touch-up decided while running); it
+ * must lie inside the depth grid fixed at start (the same needle depth and width). */
+int smpf_kin_sim_add_session(smpf_kin_sim_t *sim, const smpf_kin_session_t *session,
+                             smpf_error_t *err);
+/* A saved state to return to (root finding looks back into the last step): time, amounts,
+ * sessions applied and added.  A snapshot belongs to the simulation it was made for. */
+typedef struct smpf_kin_snapshot smpf_kin_snapshot_t;
+int smpf_kin_snapshot_new(const smpf_kin_sim_t *sim, smpf_kin_snapshot_t **out,
+                          smpf_error_t *err);
+void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap);
+void smpf_kin_sim_save(const smpf_kin_sim_t *sim, smpf_kin_snapshot_t *snap);
+void smpf_kin_sim_restore(smpf_kin_sim_t *sim, const smpf_kin_snapshot_t *snap);
+
 typedef struct {
     double t_days;
     double deposited;                    /* total deposited so far */
@@ -614,6 +627,115 @@ double smpf_sun_depth_transmission(const smpf_kin_params_t *p, double top_mm,
                                    double bottom_mm);
 
 /* ============================================================== projection ==== */
+/* Kinetics and optics joined (MODEL.md §5): the dot's colour against the skin month by
+ * month, the healed reference, and touch-ups when a criterion crosses its threshold
+ * (found by Brent root finding inside the month, not at the nearest month).  Times are
+ * counted from the first session. */
+
+typedef enum {
+    SMPF_CRIT_CONTRAST = 0, /* contrast below F of the healed contrast (ΔL* dot vs skin) */
+    SMPF_CRIT_DE00,         /* CIEDE2000 from the healed dot above N */
+    SMPF_CRIT_HUE,          /* cast hue (against the skin) moved more than H degrees */
+    SMPF_CRIT_BLUR,         /* dot FWHM above F of the dot spacing: a limit touch-ups
+                               cannot fix, reported, not scheduled */
+    SMPF_CRIT_COUNT
+} smpf_criterion_id;
+
+typedef struct {
+    int active[SMPF_CRIT_COUNT];
+    double threshold[SMPF_CRIT_COUNT];
+} smpf_criteria_t;
+
+/* contrast:0.75, de00:1.8 and blur:1 active; hue:10 as its threshold when switched on. */
+void smpf_criteria_default(smpf_criteria_t *c);
+const char *smpf_criterion_name(int id); /* "contrast", "de00", "hue", "blur" */
+int smpf_criterion_find(const char *name); /* -1 if none */
+/* Range a threshold must lie in. */
+void smpf_criterion_bounds(int id, double *min, double *max);
+
+#define SMPF_HEALED_AFTER_DAYS 28.0 /* the healed dot: 4 weeks after the last session */
+#define SMPF_PROJECT_MAX_YEARS 100.0
+#define SMPF_PROJECT_MAX_TOUCHUPS 24
+
+typedef struct {
+    smpf_client_t client;             /* includes the Fitzpatrick skin type */
+    char ink[SMPF_NAME_MAX];
+    double depth_mm;                  /* needle depth of every session */
+    int sessions;                     /* initial sessions, 1..8 */
+    double session_interval_days;     /* between initial sessions */
+    double start_day_of_year;         /* calendar day of the first session */
+    double years;                     /* horizon */
+    int step_months;                  /* timeline step, 1..12 */
+    int touchups;                     /* 1: lay a touch-up whenever a criterion crosses */
+    smpf_criteria_t criteria;
+} smpf_project_inputs_t;
+
+/* smp_carbon, the kinetic parameter medians (needle depth 0.5 mm), the default client,
+ * three sessions 14 days apart starting 1 March, 10 years, quarterly timeline, touch-ups
+ * on, default criteria. */
+void smpf_project_inputs_default(smpf_project_inputs_t *in);
+/* Checks every field; the message names it. */
+int smpf_project_inputs_check(const smpf_project_inputs_t *in, smpf_error_t *err);
+
+/* Every model parameter a projection uses: what the ensemble samples and the fitter
+ * fits.  column_mm is the pigment per area at full density (volume fraction times layer
+ * thickness, from pigment_layer.csv). */
+typedef struct {
+    smpf_kin_params_t kin;
+    smpf_kin_ink_t ink;
+    smpf_skin_t skin;
+    double column_mm;
+} smpf_project_params_t;
+
+/* The medians for these inputs (kinetic parameters from kin, ink from the catalogue, skin
+ * from the tissue data for the client's skin type; the epidermis thickness is the kinetic
+ * one, so both models see the same skin). */
+int smpf_project_params_median(const smpf_pigments_t *pigments, const smpf_tissue_t *tissue,
+                               const smpf_kin_params_t *kin, const smpf_project_inputs_t *in,
+                               smpf_project_params_t *out, smpf_error_t *err);
+
+typedef struct {
+    double years, fraction_remaining;
+    double L, a, b, C, h;     /* the dot, CIELAB D65 2° */
+    double dE00;              /* from the healed dot */
+    double contrast;          /* ΔL*(dot, skin) / healed ΔL* */
+    double cast_h, cast_ratio, cast_C; /* the dot against the skin as white */
+    double hue_shift_deg;     /* cast hue minus the healed cast hue */
+    double blur;              /* dot FWHM / spacing */
+    double centroid_mm;       /* depth centroid of the pigment in skin */
+    smpf_rgb8_t rgb;          /* the dot in sRGB */
+    double dot_sigma_mm;
+} smpf_timeline_point_t;
+
+typedef struct {
+    size_t npoints;
+    smpf_timeline_point_t *points;         /* owned; smpf_projection_free */
+    smpf_cast_t healed;                    /* the healed dot against the skin */
+    smpf_rgb8_t skin_rgb;
+    double touchup_years;                  /* first touch-up, NAN if none in the horizon */
+    int touchup_criterion;                 /* which criterion set it, -1 if none */
+    size_t ntouchups;
+    double touchups_years[SMPF_PROJECT_MAX_TOUCHUPS];
+    /* When a criterion stopped being restorable: blur as soon as it crosses (a touch-up
+     * adds pigment, it does not narrow the dots); another criterion when it is still
+     * crossed once a touch-up has healed.  NAN if never. */
+    double limit_years[SMPF_CRIT_COUNT];
+    /* At the horizon with no touch-ups at all ("what will it look like at N years"). */
+    double natural_fraction_remaining, natural_dE00, natural_hue_shift_deg, natural_contrast;
+    size_t optics_evaluations;             /* colour evaluations used */
+} smpf_projection_t;
+
+void smpf_projection_free(smpf_projection_t *pr);
+
+typedef struct smpf_projector smpf_projector_t;
+/* A workspace for projections: borrows the context, catalogue and tissue data (which
+ * must outlive it), owns the kinetic simulation and the optics workspace. */
+int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                       const smpf_tissue_t *tissue, smpf_projector_t **out, smpf_error_t *err);
+void smpf_projector_free(smpf_projector_t *pj);
+int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                 const smpf_project_params_t *params, smpf_projection_t *out, smpf_error_t *err);
+
 
 /* ================================================================ ensemble ==== */
 
