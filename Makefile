@@ -9,7 +9,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
              $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI) cmocka) -Imodel
-LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm
+LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm -pthread
 LIBS_CLI = $(shell pkg-config --libs $(PKG_CLI))
 LDFLAGS_ALL = $(EXTRA_LDFLAGS)
 

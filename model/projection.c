@@ -243,13 +243,26 @@ static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, do
                                 r->err);
 }
 
+/* Criteria are checked every scan_months (at most 3, dividing the timeline step); the
+ * crossing inside is then refined by root finding. */
+static int scan_months(int step_months)
+{
+    for (int s = 3; s > 1; s--)
+        if (step_months % s == 0)
+            return s;
+    return 1;
+}
+
 static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_schedule_t *sched,
                      double t_healed, smpf_projection_t *out)
 {
     smpf_projector_t *pj = r->pj;
     const double t_end = in->years * SMPF_DAYS_PER_YEAR;
-    const size_t nmonths = (size_t)ceil(t_end / SMPF_DAYS_PER_MONTH - 1e-9);
-    const size_t cap = nmonths / (size_t)in->step_months + 2;
+    const int scan = scan_months(in->step_months);
+    const double dt = scan * SMPF_DAYS_PER_MONTH;
+    const size_t nscan = (size_t)ceil(t_end / dt - 1e-9);
+    const size_t per_point = (size_t)(in->step_months / scan);
+    const size_t cap = nscan / per_point + 2;
     out->points = calloc(cap, sizeof *out->points);
     if (!out->points)
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
@@ -258,8 +271,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
     double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
     int prev_valid = 0;
     int rc = smpf_kin_sim_start(pj->sim, &r->par->kin, &r->par->ink, &in->client, sched, r->err);
-    for (size_t m = 0; rc == SMPF_OK && m <= nmonths; m++) {
-        const double t = fmin((double)m * SMPF_DAYS_PER_MONTH, t_end);
+    for (size_t k = 0; rc == SMPF_OK && k <= nscan; k++) {
+        const double t = fmin((double)k * dt, t_end);
         smpf_timeline_point_t p;
         double g[SMPF_CRIT_COUNT];
         smpf_kin_sim_save(pj->sim, pj->snap);
@@ -277,7 +290,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
                 first = id;
             }
         }
-        /* A criterion already crossed when a touch-up has healed cannot be restored. */
+        /* A criterion already crossed when the dot has (re)healed cannot be restored. */
         for (int id = 0; !prev_valid && t >= suppress_until && id < SMPF_CRIT_COUNT; id++)
             if (active[id] && g[id] <= 0) {
                 out->limit_years[id] = t / SMPF_DAYS_PER_YEAR;
@@ -292,7 +305,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
                 rc = evaluate_at(r, t, &p, g);
             }
         }
-        if (rc == SMPF_OK && (m % (size_t)in->step_months == 0 || m == nmonths))
+        if (rc == SMPF_OK && (k % per_point == 0 || k == nscan))
             add_point(out, cap, &p);
         memcpy(g_prev, g, sizeof g);
         t_prev = t;

@@ -677,6 +677,15 @@ void smpf_project_inputs_default(smpf_project_inputs_t *in);
 /* Checks every field; the message names it. */
 int smpf_project_inputs_check(const smpf_project_inputs_t *in, smpf_error_t *err);
 
+/* Parses "contrast:0.75,de00:1.8" (names and thresholds, comma-separated): exactly the
+ * criteria listed become active, with their thresholds checked against their bounds. */
+int smpf_criteria_parse(const char *spec, smpf_criteria_t *out, smpf_error_t *err);
+
+/* A client profile a clinic keeps per client: CSV with the header key,value and one row
+ * per setting (datasets/FORMATS.md lists the keys).  Applies what the file sets onto in;
+ * messages name file, line and column. */
+int smpf_client_profile_load(const char *path, smpf_project_inputs_t *in, smpf_error_t *err);
+
 /* Every model parameter a projection uses: what the ensemble samples and the fitter
  * fits.  column_mm is the pigment per area at full density (volume fraction times layer
  * thickness, from pigment_layer.csv). */
@@ -738,6 +747,70 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
 
 
 /* ================================================================ ensemble ==== */
+/* Uncertainty (MODEL.md §6): model parameters drawn from their distributions, one
+ * projection per sample, percentiles from fixed-bin histograms.  Histograms make the
+ * result independent of the number of threads and of how samples are split into shards
+ * (counts add up), and memory independent of the number of samples. */
+
+/* Where each uncertain parameter of a projection comes from.  Distributions are given by
+ * median and 90 % range; a draw puts the 5 % and 95 % quantiles on lo and hi with a split
+ * log-normal (a split logit-normal for fractions).  Inputs the user gave (needle depth)
+ * are facts, not drawn. */
+typedef struct {
+    smpf_project_params_t median;
+    smpf_dist_t particle_size_nm[SMPF_KIN_MAX_COMPONENTS];
+    smpf_dist_t uv_beta_cm2_per_J[SMPF_KIN_MAX_COMPONENTS];
+    smpf_dist_t k_bio_per_day[SMPF_KIN_MAX_COMPONENTS];
+    smpf_skin_dist_t skin;
+    smpf_pigment_layer_dist_t layer;
+    int depth_fixed;
+} smpf_param_space_t;
+
+int smpf_param_space_init(const smpf_pigments_t *pigments, const smpf_tissue_t *tissue,
+                          const smpf_kin_params_t *kin, const smpf_project_inputs_t *in,
+                          smpf_param_space_t *out, smpf_error_t *err);
+/* Sample `index` of the stream `seed`: the same pair always gives the same draw. */
+void smpf_param_space_sample(const smpf_param_space_t *space, uint64_t seed, uint64_t index,
+                             smpf_project_params_t *out);
+/* One draw from a median and 90 % range; u is a standard normal deviate. */
+double smpf_dist_draw(smpf_dist_t d, int logit, double u);
+
+typedef enum {
+    SMPF_BAND_FRACTION = 0, SMPF_BAND_L, SMPF_BAND_DE00, SMPF_BAND_CONTRAST,
+    SMPF_BAND_HUE_SHIFT, SMPF_BAND_CAST_RATIO, SMPF_BAND_BLUR, SMPF_BAND_COUNT
+} smpf_band_id;
+const char *smpf_band_name(int band); /* the timeline key: "fraction_remaining", ... */
+
+typedef struct smpf_ensemble smpf_ensemble_t;
+/* Accumulators for timelines of npoints points over a horizon of years. */
+int smpf_ensemble_new(size_t npoints, double years, smpf_ensemble_t **out, smpf_error_t *err);
+void smpf_ensemble_free(smpf_ensemble_t *e);
+void smpf_ensemble_add(smpf_ensemble_t *e, const smpf_projection_t *pr);
+/* Adds another accumulator's counts (same shape) into e. */
+int smpf_ensemble_merge(smpf_ensemble_t *e, const smpf_ensemble_t *other, smpf_error_t *err);
+uint64_t smpf_ensemble_samples(const smpf_ensemble_t *e);
+size_t smpf_ensemble_npoints(const smpf_ensemble_t *e);
+double smpf_ensemble_years(const smpf_ensemble_t *e);
+/* Quantile q of the first touch-up time in years; NAN where it lies beyond the horizon
+ * (samples with no touch-up count as later than any). Resolution: one day. */
+double smpf_ensemble_touchup_quantile(const smpf_ensemble_t *e, double q);
+/* Quantile q of a banded quantity at a timeline point (resolution: the bin width). */
+double smpf_ensemble_band_quantile(const smpf_ensemble_t *e, size_t point, int band, double q);
+/* The raw counts, for writing a shard and reading it back: every histogram in one array. */
+size_t smpf_ensemble_ncounts(const smpf_ensemble_t *e);
+uint32_t *smpf_ensemble_counts(smpf_ensemble_t *e);
+void smpf_ensemble_set_samples(smpf_ensemble_t *e, uint64_t samples);
+
+/* Called now and then from a worker thread with the samples done so far. */
+typedef void (*smpf_progress_fn)(void *user, uint64_t done, uint64_t total);
+/* Runs samples first .. first + count - 1 of stream seed on `threads` threads and adds
+ * them to e.  A sample whose projection fails is an error (with its index). */
+int smpf_ensemble_run(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                      const smpf_tissue_t *tissue, const smpf_param_space_t *space,
+                      const smpf_project_inputs_t *in, uint64_t seed, uint64_t first,
+                      uint64_t count, int threads, smpf_ensemble_t *e,
+                      smpf_progress_fn progress, void *user, smpf_error_t *err);
+
 
 /* ===================================================================== fit ==== */
 /* Nonlinear least squares (GSL gsl_multifit_nlinear, trust region, Levenberg-Marquardt)
