@@ -21,8 +21,8 @@ static smpf_mc_result_t mc(const smpf_stack_t *s, uint64_t photons, unsigned lon
 
 static smpf_rt_t ad(const smpf_stack_t *s)
 {
-    smpf_ad_t *ws;
-    smpf_rt_t rt;
+    smpf_ad_t *ws = NULL;
+    smpf_rt_t rt = {0, 0, 0};
     smpf_error_t err = {0};
     if (smpf_ad_new(16, &ws, &err) != SMPF_OK || smpf_ad_solve(ws, s, &rt, &err) != SMPF_OK)
         fail_msg("%s", err.message);
