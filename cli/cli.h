@@ -125,6 +125,7 @@ int cli_find_ink(const char *cmd, const smpf_pigments_t *p, const char *name,
 
 /* Commands. */
 int cmd_color(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_inks(int argc, char **argv);
 int cmd_optics(int argc, char **argv);
 int cmd_optics_skin(int argc, char **argv); /* smpfade optics skin, from cmd_optics */

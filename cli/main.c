@@ -6,6 +6,7 @@
 
 static const cli_command commands[] = {
     {"color", cmd_color, "CIE XYZ, L*a*b* (D65, 2°) and sRGB of spectra in a CGATS file"},
+    {"fit", cmd_fit, "fit a model's parameters to measured fading series (least squares)"},
     {"inks", cmd_inks, "the inks built in and from --inks-file, with their components"},
     {"optics", cmd_optics, "light in a slab (slab), colour of a dot against the skin (skin)"},
 };

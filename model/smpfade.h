@@ -388,14 +388,456 @@ void smpf_cast(const smpf_context_t *ctx, const double R_dot[SMPF_NWL],
                const double R_skin[SMPF_NWL], smpf_cast_t *out);
 
 /* ================================================================ kinetics ==== */
+/* Pigment clearance (MODEL.md §3).  Per ink component and per depth sublayer a linear
+ * compartment model: E (epidermis / wound), F (free dermal), M (macrophage-held),
+ * X (fibroblast / matrix-held) and the sinks S (shed with the epidermis), L (lymph
+ * nodes), D (photodegraded), B (biodegraded).  Rates are constant between events (model
+ * month boundaries, sessions, the end of each healing window) and the state is advanced
+ * exactly across each interval (eigen-decomposition of the symmetrised dermal block; see
+ * docs/kinetics.md).  Amounts are in units of the target density: a schedule whose
+ * sessions reach density 1 holds 1 unit of pigment in skin just after the last session. */
+
+typedef enum {
+    SMPF_KC_E = 0, SMPF_KC_F, SMPF_KC_M, SMPF_KC_X, /* pigment in skin */
+    SMPF_KC_S, SMPF_KC_L, SMPF_KC_D, SMPF_KC_B,     /* sinks */
+    SMPF_KC_COUNT
+} smpf_kin_compartment;
+#define SMPF_KC_IN_SKIN 4 /* E, F, M, X are the first four */
+
+/* The client: where and how they live in the sun. */
+typedef struct {
+    int skin_type;                 /* Fitzpatrick 1-6; not used by the kinetics: UV
+                                      transmission 290-341 nm does not depend on phototype
+                                      (Meinhardt et al. 2008) */
+    double latitude_deg;           /* + north */
+    double outdoor_hours_per_day;  /* spread evenly over the daylight hours */
+    double spf;                    /* sunscreen SPF (>= 1) */
+    double sunscreen_use_fraction; /* share of outdoor time with sunscreen on */
+    double hat_fraction;           /* share of outdoor time with a hat on */
+    double hair_cover_fraction;    /* share of the scalp's UV that hair blocks */
+} smpf_client_t;
+
+/* Skin type 2, latitude 50 N, 2 h outdoors a day, no sunscreen, no hat, shaved scalp. */
+void smpf_client_default(smpf_client_t *c);
+/* Checks ranges; the message names the field. */
+int smpf_client_check(const smpf_client_t *c, smpf_error_t *err);
+
+/* Global kinetic and sun parameters, loaded from datasets/kinetics_params.csv.  Each is an
+ * uncertain quantity (median and 90 % range) so the ensemble and the fitter can sample or
+ * fit any of them by name; value[] holds what the simulation uses (the medians after
+ * loading). */
+typedef enum {
+    SMPF_KP_TAU_TURNOVER_DAYS = 0,
+    SMPF_KP_EPIDERMIS_THICKNESS_MM,
+    SMPF_KP_NEEDLE_DEPTH_MM,
+    SMPF_KP_DEPOSIT_WIDTH_MM,
+    SMPF_KP_K_CAP_PER_DAY,
+    SMPF_KP_K_REL_PER_DAY,
+    SMPF_KP_K_FIB_PER_DAY,
+    SMPF_KP_K_XREL_PER_DAY,
+    SMPF_KP_K_LYMPH0_PER_DAY,
+    SMPF_KP_LYMPH_D50_NM,
+    SMPF_KP_LYMPH_HILL,
+    SMPF_KP_HEALING_DAYS,
+    SMPF_KP_LYMPH_HEALED_RATIO,
+    SMPF_KP_UVB_1PCT_DEPTH_MM,
+    SMPF_KP_UVA_1PCT_DEPTH_MM,
+    SMPF_KP_ERYTHEMAL_UVB_FRACTION,
+    SMPF_KP_OZONE_DU,
+    SMPF_KP_CLOUD_FACTOR,
+    SMPF_KP_SCALP_EXPOSURE_RATIO,
+    SMPF_KP_HAT_TRANSMISSION,
+    SMPF_KP_DOT_DIAMETER_MM,
+    SMPF_KP_DOT_SPACING_MM,
+    SMPF_KP_D_LAT_MM2_PER_DAY,
+    SMPF_KP_INK_SKIN_UPTAKE_FRACTION,
+    SMPF_KP_COUNT
+} smpf_kin_param_id;
+
+/* What the data file says about one parameter. */
+typedef struct {
+    double median, lo, hi;   /* 90 % range */
+    int estimate;            /* 1: an estimate (no direct measurement) */
+    char distribution[16];   /* "lognormal" or "logitnormal" (fractions) */
+    char source[256];
+} smpf_kin_param_info_t;
+
+typedef struct {
+    double value[SMPF_KP_COUNT];
+    smpf_kin_param_info_t info[SMPF_KP_COUNT];
+} smpf_kin_params_t;
+
+/* Name of a parameter with its unit ("k_cap_per_day"), or NULL for a bad id. */
+const char *smpf_kin_param_name(int id);
+/* Id of a named parameter, or -1. */
+int smpf_kin_param_find(const char *name);
+/* Physical bounds a value must lie in (rates > 0, fractions in (0, 1], ...). */
+void smpf_kin_param_bounds(int id, double *min, double *max);
+/* Loads every parameter from a CSV (name,median,lo,hi,unit,kind,distribution,source); each
+ * must appear exactly once.  value[] = medians. */
+int smpf_kin_params_load(const char *path, smpf_kin_params_t *out, smpf_error_t *err);
+/* Sets a parameter by name, checking its bounds (for the ensemble and the fitter). */
+int smpf_kin_params_set(smpf_kin_params_t *p, const char *name, double value,
+                        smpf_error_t *err);
+
+/* Kinetic properties of one ink component, as the simulation uses them. */
+typedef struct {
+    char name[64];
+    double fraction;           /* share of the ink's pigment */
+    double particle_size_nm;   /* drives lymphatic drainage */
+    double uv_beta_cm2_per_J;  /* k_uv = beta * erythemal UV dose rate at the pigment */
+    double k_bio_per_day;      /* biodegradation (temporary pigments), else 0 */
+} smpf_kin_component_t;
+
+#define SMPF_KIN_MAX_COMPONENTS 8
+typedef struct {
+    char name[64];
+    int temporary;
+    size_t ncomponents;
+    smpf_kin_component_t component[SMPF_KIN_MAX_COMPONENTS];
+} smpf_kin_ink_t;
+
+/* An ink of the pigment catalogue with each component's median properties. */
+int smpf_kin_ink_from_catalogue(const smpf_pigments_t *cat, const char *ink_name,
+                                smpf_kin_ink_t *out, smpf_error_t *err);
+
+/* Lymphatic drainage rate of free pigment in a healing wound: k_L0 / (1 + (d/d50)^h). */
+double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm);
+
+/* A session deposits pigment so that the pigment in skin reaches target_density (it tops
+ * up what remains; a session finding more than its target deposits nothing). */
+typedef struct {
+    double t_days;           /* from the first session */
+    double target_density;   /* 1 = full density */
+    double needle_depth_mm;  /* centre of the Gaussian deposit */
+    double deposit_width_mm; /* w: the Gaussian's sigma is w / 2 */
+} smpf_kin_session_t;
+
+#define SMPF_KIN_MAX_SESSIONS 32
+typedef struct {
+    double start_day_of_year;  /* calendar day (1-365) of the first session */
+    size_t nsessions;
+    smpf_kin_session_t session[SMPF_KIN_MAX_SESSIONS];
+} smpf_kin_schedule_t;
+
+/* Three sessions 14 days apart reaching 30 %, 70 % and 100 % density (MODEL.md §3),
+ * needle depth and width from the parameter medians, starting on day start_day_of_year. */
+void smpf_kin_schedule_default(const smpf_kin_params_t *p, double start_day_of_year,
+                               smpf_kin_schedule_t *out);
+/* Adds a touch-up to full density at t_days (after the last session) at the default depth. */
+int smpf_kin_schedule_add_touchup(smpf_kin_schedule_t *s, const smpf_kin_params_t *p,
+                                  double t_days, smpf_error_t *err);
+
+/* Converts ink used in a session (mg/cm^2) into pigment that enters the skin: only a
+ * fraction does (ink_skin_uptake_fraction, BfR).  The simulation itself works with
+ * pigment in skin; this is the one place the factor is applied. */
+double smpf_kin_ink_in_skin_mg_per_cm2(const smpf_kin_params_t *p, double ink_used_mg_per_cm2);
+
+/* The simulation: allocate once, start per client, advance, read. */
+typedef struct smpf_kin_sim smpf_kin_sim_t;
+
+int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err);
+void smpf_kin_sim_free(smpf_kin_sim_t *sim);
+/* Precomputes rates, depth grid and monthly UV for a client; t = 0, nothing deposited yet. */
+int smpf_kin_sim_start(smpf_kin_sim_t *sim, const smpf_kin_params_t *p,
+                       const smpf_kin_ink_t *ink, const smpf_client_t *client,
+                       const smpf_kin_schedule_t *schedule, smpf_error_t *err);
+/* Advances to t_days (>= the current time), applying every session up to and including
+ * t_days.  No allocation. */
+int smpf_kin_sim_advance(smpf_kin_sim_t *sim, double t_days, smpf_error_t *err);
+
+double smpf_kin_sim_time_days(const smpf_kin_sim_t *sim);
+size_t smpf_kin_sim_nsublayers(const smpf_kin_sim_t *sim);
+size_t smpf_kin_sim_ncomponents(const smpf_kin_sim_t *sim);
+void smpf_kin_sim_sublayer(const smpf_kin_sim_t *sim, size_t i, double *top_mm,
+                           double *thickness_mm);
+/* Amount in one compartment of one sublayer and component. */
+double smpf_kin_sim_amount(const smpf_kin_sim_t *sim, size_t sublayer, size_t component,
+                           smpf_kin_compartment c);
+/* Pigment in skin (E + F + M + X) of one sublayer and component: what the optics take. */
+double smpf_kin_sim_in_skin(const smpf_kin_sim_t *sim, size_t sublayer, size_t component);
+/* First-order photodegradation rate in a sublayer for a component in model month m (0-11,
+ * counted from the first session). */
+double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *sim, size_t sublayer,
+                                    size_t component, int month);
+
+/* Appends a session at or after the current time (a touch-up decided while running); it
+ * must lie inside the depth grid fixed at start (the same needle depth and width). */
+int smpf_kin_sim_add_session(smpf_kin_sim_t *sim, const smpf_kin_session_t *session,
+                             smpf_error_t *err);
+/* A saved state to return to (root finding looks back into the last step): time, amounts,
+ * sessions applied and added.  A snapshot belongs to the simulation it was made for. */
+typedef struct smpf_kin_snapshot smpf_kin_snapshot_t;
+int smpf_kin_snapshot_new(const smpf_kin_sim_t *sim, smpf_kin_snapshot_t **out,
+                          smpf_error_t *err);
+void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap);
+void smpf_kin_sim_save(const smpf_kin_sim_t *sim, smpf_kin_snapshot_t *snap);
+void smpf_kin_sim_restore(smpf_kin_sim_t *sim, const smpf_kin_snapshot_t *snap);
+
+typedef struct {
+    double t_days;
+    double deposited;                    /* total deposited so far */
+    double in_skin;                      /* E + F + M + X */
+    double fraction_remaining;           /* in_skin / deposited (0 before any deposit) */
+    double compartment[SMPF_KC_COUNT];   /* totals over sublayers and components */
+    double centroid_depth_mm;            /* of the pigment in skin */
+    double dot_sigma_mm;                 /* lateral Gaussian sigma of the dot */
+    double dot_fwhm_mm;
+    double blur_ratio;                   /* dot FWHM / dot spacing (> 1: dots merge) */
+    double peak_dilution;                /* sigma0^2 / sigma^2: areal density at the
+                                            dot centre relative to the fresh dot */
+} smpf_kin_summary_t;
+
+void smpf_kin_sim_summary(const smpf_kin_sim_t *sim, smpf_kin_summary_t *out);
 
 /* ===================================================================== sun ==== */
+/* Monthly erythemal UV on the scalp (MODEL.md §3).  Clear-sky UV index from solar
+ * geometry, UVI = 12.5 mu0^2.42 (ozone/300 DU)^-1.23 (Madronich 2007); 1 UVI = 25 mW/m^2
+ * erythemally weighted.  Model months are twelfths of the year (30.44 days); the
+ * simulation counts them from the first session. */
+
+
+#define SMPF_DAYS_PER_YEAR 365.25
+#define SMPF_DAYS_PER_MONTH (SMPF_DAYS_PER_YEAR / 12.0)
+
+/* Solar declination (deg) at local noon of a day of the year (1 = 1 January, fractional
+ * allowed; low-precision almanac formula for the year 2001, ~0.01 deg). */
+double smpf_sun_declination_deg(double day_of_year);
+double smpf_sun_cos_zenith(double latitude_deg, double declination_deg, double hour_angle_deg);
+/* Hours between sunrise and sunset (geometric, no refraction): 0 to 24. */
+double smpf_sun_daylength_hours(double latitude_deg, double declination_deg);
+/* Clear-sky UV index (Madronich 2007); 0 for cos_zenith <= 0. */
+double smpf_sun_uvi_clear(double cos_zenith, double ozone_DU);
+
+typedef struct smpf_sun smpf_sun_t;
+int smpf_sun_new(smpf_sun_t **out, smpf_error_t *err);
+void smpf_sun_free(smpf_sun_t *sun);
+/* Clear-sky erythemal dose on a horizontal surface over one day (J/m^2), by Gauss-Legendre
+ * quadrature over the hour angle between sunrise and sunset. */
+double smpf_sun_daily_dose_clear_J_per_m2(const smpf_sun_t *sun, double latitude_deg,
+                                          double day_of_year, double ozone_DU);
+/* Mean daily erythemal dose reaching the client's scalp surface in each of 12 model
+ * months (J/cm^2 per day): clear sky x cloud factor x outdoor share of daylight x scalp
+ * exposure x hair x hat x sunscreen.  Month m covers the days first_day_of_year +
+ * [m, m + 1) x SMPF_DAYS_PER_MONTH (first_day_of_year 1: month 0 starts on 1 January). */
+int smpf_sun_scalp_dose_monthly(const smpf_sun_t *sun, const smpf_client_t *client,
+                                const smpf_kin_params_t *p, double first_day_of_year,
+                                double dose_J_per_cm2_per_day[12], smpf_error_t *err);
+/* Mean fraction of the surface erythemal dose reaching the layer [top_mm, bottom_mm]:
+ * UVB (300 nm) and UVA (360 nm) bands each fall exponentially to 1 % at their depth
+ * (SCENIHR 2012), weighted by the UVB share of the erythemal dose. */
+double smpf_sun_depth_transmission(const smpf_kin_params_t *p, double top_mm,
+                                   double bottom_mm);
 
 /* ============================================================== projection ==== */
+/* Kinetics and optics joined (MODEL.md §5): the dot's colour against the skin month by
+ * month, the healed reference, and touch-ups when a criterion crosses its threshold
+ * (found by Brent root finding inside the month, not at the nearest month).  Times are
+ * counted from the first session. */
+
+typedef enum {
+    SMPF_CRIT_CONTRAST = 0, /* contrast below F of the healed contrast (ΔL* dot vs skin) */
+    SMPF_CRIT_DE00,         /* CIEDE2000 from the healed dot above N */
+    SMPF_CRIT_HUE,          /* cast hue (against the skin) moved more than H degrees */
+    SMPF_CRIT_BLUR,         /* dot FWHM above F of the dot spacing: a limit touch-ups
+                               cannot fix, reported, not scheduled */
+    SMPF_CRIT_COUNT
+} smpf_criterion_id;
+
+typedef struct {
+    int active[SMPF_CRIT_COUNT];
+    double threshold[SMPF_CRIT_COUNT];
+} smpf_criteria_t;
+
+/* contrast:0.75, de00:1.8 and blur:1 active; hue:10 as its threshold when switched on. */
+void smpf_criteria_default(smpf_criteria_t *c);
+const char *smpf_criterion_name(int id); /* "contrast", "de00", "hue", "blur" */
+int smpf_criterion_find(const char *name); /* -1 if none */
+/* Range a threshold must lie in. */
+void smpf_criterion_bounds(int id, double *min, double *max);
+
+#define SMPF_HEALED_AFTER_DAYS 28.0 /* the healed dot: 4 weeks after the last session */
+#define SMPF_PROJECT_MAX_YEARS 100.0
+#define SMPF_PROJECT_MAX_TOUCHUPS 24
+
+typedef struct {
+    smpf_client_t client;             /* includes the Fitzpatrick skin type */
+    char ink[SMPF_NAME_MAX];
+    double depth_mm;                  /* needle depth of every session */
+    int sessions;                     /* initial sessions, 1..8 */
+    double session_interval_days;     /* between initial sessions */
+    double start_day_of_year;         /* calendar day of the first session */
+    double years;                     /* horizon */
+    int step_months;                  /* timeline step, 1..12 */
+    int touchups;                     /* 1: lay a touch-up whenever a criterion crosses */
+    smpf_criteria_t criteria;
+} smpf_project_inputs_t;
+
+/* smp_carbon, the kinetic parameter medians (needle depth 0.5 mm), the default client,
+ * three sessions 14 days apart starting 1 March, 10 years, quarterly timeline, touch-ups
+ * on, default criteria. */
+void smpf_project_inputs_default(smpf_project_inputs_t *in);
+/* Checks every field; the message names it. */
+int smpf_project_inputs_check(const smpf_project_inputs_t *in, smpf_error_t *err);
+
+/* Every model parameter a projection uses: what the ensemble samples and the fitter
+ * fits.  column_mm is the pigment per area at full density (volume fraction times layer
+ * thickness, from pigment_layer.csv). */
+typedef struct {
+    smpf_kin_params_t kin;
+    smpf_kin_ink_t ink;
+    smpf_skin_t skin;
+    double column_mm;
+} smpf_project_params_t;
+
+/* The medians for these inputs (kinetic parameters from kin, ink from the catalogue, skin
+ * from the tissue data for the client's skin type; the epidermis thickness is the kinetic
+ * one, so both models see the same skin). */
+int smpf_project_params_median(const smpf_pigments_t *pigments, const smpf_tissue_t *tissue,
+                               const smpf_kin_params_t *kin, const smpf_project_inputs_t *in,
+                               smpf_project_params_t *out, smpf_error_t *err);
+
+typedef struct {
+    double years, fraction_remaining;
+    double L, a, b, C, h;     /* the dot, CIELAB D65 2° */
+    double dE00;              /* from the healed dot */
+    double contrast;          /* ΔL*(dot, skin) / healed ΔL* */
+    double cast_h, cast_ratio, cast_C; /* the dot against the skin as white */
+    double hue_shift_deg;     /* cast hue minus the healed cast hue */
+    double blur;              /* dot FWHM / spacing */
+    double centroid_mm;       /* depth centroid of the pigment in skin */
+    smpf_rgb8_t rgb;          /* the dot in sRGB */
+    double dot_sigma_mm;
+} smpf_timeline_point_t;
+
+typedef struct {
+    size_t npoints;
+    smpf_timeline_point_t *points;         /* owned; smpf_projection_free */
+    smpf_cast_t healed;                    /* the healed dot against the skin */
+    smpf_rgb8_t skin_rgb;
+    double touchup_years;                  /* first touch-up, NAN if none in the horizon */
+    int touchup_criterion;                 /* which criterion set it, -1 if none */
+    size_t ntouchups;
+    double touchups_years[SMPF_PROJECT_MAX_TOUCHUPS];
+    /* When a criterion stopped being restorable: blur as soon as it crosses (a touch-up
+     * adds pigment, it does not narrow the dots); another criterion when it is still
+     * crossed once a touch-up has healed.  NAN if never. */
+    double limit_years[SMPF_CRIT_COUNT];
+    /* At the horizon with no touch-ups at all ("what will it look like at N years"). */
+    double natural_fraction_remaining, natural_dE00, natural_hue_shift_deg, natural_contrast;
+    size_t optics_evaluations;             /* colour evaluations used */
+} smpf_projection_t;
+
+void smpf_projection_free(smpf_projection_t *pr);
+
+typedef struct smpf_projector smpf_projector_t;
+/* A workspace for projections: borrows the context, catalogue and tissue data (which
+ * must outlive it), owns the kinetic simulation and the optics workspace. */
+int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                       const smpf_tissue_t *tissue, smpf_projector_t **out, smpf_error_t *err);
+void smpf_projector_free(smpf_projector_t *pj);
+int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                 const smpf_project_params_t *params, smpf_projection_t *out, smpf_error_t *err);
+
 
 /* ================================================================ ensemble ==== */
 
 /* ===================================================================== fit ==== */
+/* Nonlinear least squares (GSL gsl_multifit_nlinear, trust region, Levenberg-Marquardt)
+ * of a model y = f(t_days; p) to one or several series.  Parameters are shared by all
+ * series unless made per-series; any may be fixed.  Bounded parameters are fitted through
+ * a smooth transform (log for one bound, logistic for two) and reported in model units;
+ * the covariance uses the Jacobian in model units at the solution (central differences). */
+
+/* Fills out[i] = f(t_days[i]; p) for the points of one series (series = its index);
+ * p holds the model's nparams values in the order of param_names. */
+typedef int (*smpf_fit_eval_fn)(void *user, size_t series, const double *p,
+                                const double *t_days, size_t n, double *out, smpf_error_t *err);
+/* Automatic starting values from the points of one series (or all pooled), into p. */
+typedef int (*smpf_fit_start_fn)(void *user, const double *t_days, const double *value,
+                                 size_t n, double *p, smpf_error_t *err);
+
+typedef struct {
+    const char *name;
+    const char *description;
+    size_t nparams;
+    const char *const *param_names; /* units in the names, e.g. "k1_per_day" */
+    const double *lo, *hi;          /* bounds of each parameter (may be -/+HUGE_VAL) */
+    smpf_fit_eval_fn eval;
+    smpf_fit_start_fn start;        /* NULL: every free parameter needs a start value */
+    void *user;                     /* passed to eval and start */
+} smpf_fit_model_t;
+
+/* The built-in models: "biexp" = y0 (f exp(-k1_per_day t) + (1 - f) exp(-k2_per_day t)). */
+size_t smpf_fit_nmodels(void);
+const smpf_fit_model_t *smpf_fit_model(size_t i);
+const smpf_fit_model_t *smpf_fit_model_find(const char *name); /* NULL if none */
+
+/* Observations: series[i] in [0, nseries) (NULL: one series); sigma NULL when none. */
+typedef struct {
+    size_t n, nseries;
+    const double *t_days, *value, *sigma;
+    const size_t *series;
+    const char *const *series_names; /* NULL: "1", "2", ... */
+} smpf_fit_data_t;
+
+typedef enum {
+    SMPF_FIT_WEIGHTS_NONE = 0, /* unweighted; error variance estimated: RSS/dof */
+    SMPF_FIT_WEIGHTS_SIGMA,    /* w = 1/sigma^2, sigma absolute: covariance not rescaled */
+    SMPF_FIT_WEIGHTS_RELATIVE  /* w = 1/sigma^2, sigma relative: covariance x chi2/dof */
+} smpf_fit_weights_t;
+
+typedef struct {
+    char name[96];     /* "k1_per_day", or "y0[series]" for a per-series parameter */
+    int fixed;         /* 1: held at estimate, no uncertainty */
+    double estimate, std_error, ci95_low, ci95_high;
+    /* Profile-likelihood 95 % limits after smpf_fit_profile; a limit that does not exist
+     * within the parameter's range is reported as has_*=0 (open interval). */
+    int profiled, has_profile_low, has_profile_high;
+    double profile95_low, profile95_high;
+} smpf_fit_param_t;
+
+typedef struct {
+    size_t n, nfree, dof, iterations;
+    int converged;
+    double rss;            /* sum of w r^2 (chi-square for sigma weights) */
+    double sigma_hat;      /* sqrt(rss/dof), 0 when dof = 0 */
+    double aic, aicc, bic; /* see smpf_fit_k_info; has_aicc = 0 when n - k - 1 <= 0 */
+    int has_aic, has_aicc;
+    size_t k_info;         /* k in the information criteria */
+    double condition_number; /* of the weighted Jacobian with unit-norm columns */
+    double t_quantile;     /* multiplier of the 95 % intervals (Student t or normal) */
+    const char *covariance_method, *interval_method, *information_method;
+    size_t nparams;
+    const smpf_fit_param_t *params;
+    /* covariance of the free parameters, nfree x nfree row-major, in the order of the
+     * parameters that are not fixed */
+    const double *covariance;
+    const double *fitted, *residual; /* per observation: f(t), value - f(t) */
+} smpf_fit_result_t;
+
+typedef struct smpf_fit smpf_fit_t;
+
+/* Data are copied.  Fails (SMPF_ERR_DATA) on non-finite data or sigma <= 0. */
+int smpf_fit_new(const smpf_fit_model_t *model, const smpf_fit_data_t *data, smpf_fit_t **out,
+                 smpf_error_t *err);
+void smpf_fit_free(smpf_fit_t *fit);
+/* SIGMA and RELATIVE need sigma in the data (else SMPF_ERR_DATA). */
+int smpf_fit_set_weights(smpf_fit_t *fit, smpf_fit_weights_t weights, smpf_error_t *err);
+int smpf_fit_set_start(smpf_fit_t *fit, const char *param, double value, smpf_error_t *err);
+int smpf_fit_fix(smpf_fit_t *fit, const char *param, double value, smpf_error_t *err);
+/* Fixes every parameter not in names at its start value (given, or automatic). */
+int smpf_fit_free_only(smpf_fit_t *fit, const char *const *names, size_t n, smpf_error_t *err);
+int smpf_fit_set_per_series(smpf_fit_t *fit, const char *param, smpf_error_t *err);
+/* Fits.  SMPF_ERR_DATA: fewer points than free parameters; SMPF_ERR_NUMERIC: no
+ * convergence, a parameter at its bound, or a singular Jacobian (the message names the
+ * parameters that cannot be identified). */
+int smpf_fit_run(smpf_fit_t *fit, smpf_error_t *err);
+/* Profile-likelihood 95 % intervals of every free parameter, after smpf_fit_run. */
+int smpf_fit_profile(smpf_fit_t *fit, smpf_error_t *err);
+const smpf_fit_result_t *smpf_fit_result(const smpf_fit_t *fit);
+const char *smpf_fit_weights_name(smpf_fit_weights_t weights);
+
 
 #ifdef __cplusplus
 }
