@@ -15,7 +15,7 @@ struct smpf_ad_op {
     double *R21, *T21; /* light arriving from below: reflected down, transmitted up */
 };
 
-enum { AD_SCRATCH = 8 };
+enum { AD_SCRATCH = 7 };
 
 struct smpf_ad {
     size_t n;

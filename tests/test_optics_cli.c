@@ -123,6 +123,11 @@ static void test_errors(void **state)
     expect(test_run_cli("optics skin --profile %s", path), 3, ":2");
     unlink(path);
     free(path);
+    text = "top_mm,thickness_mm,carbon_black,titanium_dioxide\n0.3,0.1,0.6,0.6\n";
+    path = test_write_temp(".csv", text, strlen(text));
+    expect(test_run_cli("optics skin --profile %s", path), 3, "sum to 1.2");
+    unlink(path);
+    free(path);
 }
 
 int main(void)
