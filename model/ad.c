@@ -81,15 +81,16 @@ int smpf_ad_new(size_t quad_points, smpf_ad_t **out, smpf_error_t *err)
     return SMPF_OK;
 }
 
-int smpf_ad_set_indices(smpf_ad_t *ws, double n_slab, double n_above, smpf_error_t *err)
+int smpf_ad_set_indices(smpf_ad_t *ws, double n_slab, double n_outside, smpf_error_t *err)
 {
-    if (ws->have_quadrature && ws->n_slab == n_slab && ws->n_above == n_above)
+    if (ws->have_quadrature && ws->n_slab == n_slab && ws->n_outside == n_outside)
         return SMPF_OK;
-    if (!(n_slab >= N_MIN && n_slab <= N_MAX && n_above >= N_MIN && n_above <= N_MAX))
+    if (!(n_slab >= N_MIN && n_slab <= N_MAX && n_outside >= N_MIN && n_outside <= N_MAX))
         return smpf_error_set(err, SMPF_ERR_USAGE, "refractive indices must be within %g..%g",
                               N_MIN, N_MAX);
-    /* Light inside is totally reflected at the top for mu < mu_crit. */
-    double mu_crit = n_above < n_slab ? sqrt(1 - (n_above / n_slab) * (n_above / n_slab)) : 0.0;
+    /* Light inside is totally reflected at that surface for mu < mu_crit. */
+    double mu_crit =
+        n_outside < n_slab ? sqrt(1 - (n_outside / n_slab) * (n_outside / n_slab)) : 0.0;
     int st = ad_quadrature(ws->n, mu_crit, ws->mu, ws->w, err);
     if (st != SMPF_OK)
         return st;
@@ -107,7 +108,7 @@ int smpf_ad_set_indices(smpf_ad_t *ws, double n_slab, double n_above, smpf_error
         }
     }
     ws->n_slab = n_slab;
-    ws->n_above = n_above;
+    ws->n_outside = n_outside;
     ws->have_quadrature = 1;
     ws->have_phase = 0;
     return SMPF_OK;
@@ -271,7 +272,7 @@ int smpf_ad_solve(smpf_ad_t *ws, const smpf_stack_t *stack, smpf_rt_t *out, smpf
 {
     int st = smpf_stack_check(stack, err);
     if (st == SMPF_OK)
-        st = smpf_ad_set_indices(ws, stack->n_slab, stack->n_above, err);
+        st = smpf_ad_set_indices(ws, stack->n_slab, fmin(stack->n_above, stack->n_below), err);
     if (st != SMPF_OK)
         return st;
     size_t last = stack->nlayers - 1;

@@ -15,12 +15,12 @@ struct smpf_ad_op {
     double *R21, *T21; /* light arriving from below: reflected down, transmitted up */
 };
 
-enum { AD_SCRATCH = 8 };
+enum { AD_SCRATCH = 7 };
 
 struct smpf_ad {
     size_t n;
     int have_quadrature;
-    double n_slab, n_above;
+    double n_slab, n_outside; /* the quadrature is split at n_outside's critical angle */
     double mu[AD_MAX_QUAD], w[AD_MAX_QUAD]; /* nodes (ascending, mu[n-1] = 1), weights sum 1 */
     double legendre[AD_MAX_QUAD * AD_MAX_QUAD]; /* P_k(mu_i) at [k * n + i] */
     double phase_g;                             /* g of the cached phase matrices */

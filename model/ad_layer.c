@@ -204,10 +204,13 @@ static double max_transmittance(size_t n, const double *T)
     return worst;
 }
 
-/* The thinnest layer is started at an optical depth of at most this multiple of the
- * smallest quadrature cosine (the diamond scheme's error grows with tau / mu; at 2 the van
- * de Hulst slab moves by < 1e-6 against a start 4 times thinner, tests/test_optics_ad.c). */
+/* The thinnest layer starts at an optical depth of at most 2 times the smallest quadrature
+ * cosine (the diamond scheme's error grows with tau / mu; the van de Hulst slab moves by
+ * < 1e-6 against a start 4 times thinner) and at most 1/32: the scheme's unscattered
+ * transmittance (1 - t/2)/(1 + t/2) per step t misses exp(-t) by t^3/12, a relative
+ * error tau t^2 / 12 <= 1e-4 tau over the layer (tests/test_optics_ad.c). */
 #define AD_START_TAU_PER_MU 2.0
+#define AD_START_TAU_MAX 0.03125
 #define AD_MAX_DOUBLINGS 200
 
 int ad_layer(smpf_ad_t *ws, const smpf_layer_t *layer, double *R, double *T, smpf_error_t *err)
@@ -217,7 +220,7 @@ int ad_layer(smpf_ad_t *ws, const smpf_layer_t *layer, double *R, double *T, smp
     double f = pow(layer->g, (double)n);
     double mus = layer->mus_per_mm * (1 - f), mut = layer->mua_per_mm + mus;
     double omega = mut > 0 ? mus / mut : 0.0;
-    double tau_start = AD_START_TAU_PER_MU * ws->mu[0];
+    double tau_start = fmin(AD_START_TAU_PER_MU * ws->mu[0], AD_START_TAU_MAX);
     if (isinf(layer->thickness_mm)) {
         int st = thin_layer(ws, tau_start, omega, R, T, err);
         for (int k = 0; st == SMPF_OK && max_transmittance(n, T) > SMPF_AD_INFINITE_T_TOL; k++) {

@@ -96,8 +96,15 @@ int smpf_pigment_profile_load(const smpf_pigments_t *p, const char *path,
                 continue;
             double v;
             st = smpf_table_number(t, r, h, 0, 1, &v, err);
-            s->fraction[slot[c]] += v;
+            if (st == SMPF_OK)
+                s->fraction[slot[c]] += v;
         }
+        double sum = 0;
+        for (size_t k = 0; k < out->ncomponents; k++)
+            sum += s->fraction[k];
+        if (st == SMPF_OK && sum > 1)
+            st = smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu: volume fractions sum to %g > 1", path,
+                                smpf_table_line(t, r), sum);
         if (st == SMPF_OK && r > 0 && s->top_mm < s[-1].top_mm + s[-1].thickness_mm - 1e-12)
             st = smpf_error_set(err, SMPF_ERR_DATA,
                                 "%s:%zu: slice overlaps the one above it; order slices from the top",

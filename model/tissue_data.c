@@ -44,7 +44,7 @@ static int load_skin_types(const char *dir, smpf_tissue_t *out, smpf_error_t *er
                                        "epidermis_thickness_hi_mm"};
     static const char *const bl[3] = {"blood_fraction", "blood_fraction_lo", "blood_fraction_hi"};
     static const char *const sat[3] = {"saturation", "saturation_lo", "saturation_hi"};
-    static const char *const cols[] = {"skin_type", mel[0], mel[1], mel[2], epi[0], epi[1], epi[2],
+    const char *const cols[] = {"skin_type", mel[0], mel[1], mel[2], epi[0], epi[1], epi[2],
                                        bl[0], bl[1], bl[2], sat[0], sat[1], sat[2], "source", NULL};
     smpf_table_t *t;
     int st = open_table(dir, "skin_types.csv", cols, &t, err);
