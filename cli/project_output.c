@@ -215,11 +215,18 @@ static int write_text(FILE *fp, const cli_project_result *res)
             fprintf(fp, "%s%.2f", i ? ", " : " at ", pr->touchups_years[i]);
         fprintf(fp, "\n");
     }
-    for (int i = 0; i < SMPF_CRIT_COUNT; i++)
-        if (isfinite(pr->limit_years[i]))
-            fprintf(fp, "Limit: %s can no longer be restored by a touch-up from %.2f years%s\n",
-                    smpf_criterion_name(i), pr->limit_years[i],
-                    i == SMPF_CRIT_BLUR ? " (the dots have spread to their spacing)" : "");
+    for (int i = 0; i < SMPF_CRIT_COUNT; i++) {
+        if (!isfinite(pr->limit_years[i]))
+            continue;
+        if (i == SMPF_CRIT_BLUR)
+            fprintf(fp, "Blur: the dots' width reaches %g x their spacing at %.2f years (reported; "
+                        "no touch-up is laid for blur)\n", in->criteria.threshold[i],
+                    pr->limit_years[i]);
+        else
+            fprintf(fp, "Limit: %s is still crossed once a touch-up has healed, from %.2f years: "
+                        "touch-ups no longer restore it\n", smpf_criterion_name(i),
+                    pr->limit_years[i]);
+    }
     fprintf(fp, "Without touch-ups at %g years: %.0f %% of the pigment remains, ΔE00 %.1f from "
                 "the healed dot, contrast %.0f %% of healed, cast hue moved %+.1f°\n",
             in->years, 100 * pr->natural_fraction_remaining, pr->natural_dE00,
