@@ -128,15 +128,15 @@ static void add_row(cli_table *t, const cli_model *m, const smpf_project_inputs_
 }
 
 static int write_result(FILE *fp, const options *o, const cli_table *t,
-                        const smpf_project_inputs_t *in, json_t *inputs)
+                        const smpf_project_inputs_t *in, double depth_mm, json_t *inputs)
 {
     if (o->common.format == FMT_CSV)
         return cli_table_write_csv(fp, t);
     if (o->common.format == FMT_TABLE) {
-        fprintf(fp, "# smpfade %s compare: skin type %d, needle depth %s, latitude %.1f, "
+        fprintf(fp, "# smpfade %s compare: skin type %d, needle depth %.2f mm, latitude %.1f, "
                     "%.1f h outdoors/day, horizon %g years; criteria:",
-                SMPF_VERSION, in->client.skin_type, isnan(in->depth_mm) ? "0.5 mm (median)" : "as given",
-                in->client.latitude_deg, in->client.outdoor_hours_per_day, in->years);
+                SMPF_VERSION, in->client.skin_type, depth_mm, in->client.latitude_deg,
+                in->client.outdoor_hours_per_day, in->years);
         for (int i = 0; i < SMPF_CRIT_COUNT; i++)
             if (in->criteria.active[i])
                 fprintf(fp, " %s:%g", smpf_criterion_name(i), in->criteria.threshold[i]);
@@ -200,7 +200,9 @@ int cmd_compare(int argc, char **argv)
         rc = cli_out_open(CMD, &o.common, &out);
         if (rc == EXIT_OK) {
             json_incref(inputs);
-            if (write_result(out.fp, &o, &t, &in, inputs) != 0) {
+            const double depth_mm =
+                isnan(in.depth_mm) ? m.kin.value[SMPF_KP_NEEDLE_DEPTH_MM] : in.depth_mm;
+            if (write_result(out.fp, &o, &t, &in, depth_mm, inputs) != 0) {
                 fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
                 cli_out_abort(&out);
                 rc = EXIT_FAIL;
