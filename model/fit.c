@@ -362,7 +362,9 @@ static int set_starts(smpf_fit_t *f, smpf_error_t *err)
             if (auto_start(f, en->series, ps, &ignored) == SMPF_OK && isfinite(ps[j]))
                 en->value = ps[j];
         }
-        en->value = nudge_inside(en->value, m->lo[j], m->hi[j]);
+        /* a parameter fixed at its automatic start keeps it, even on a bound */
+        if (!en->fixed)
+            en->value = nudge_inside(en->value, m->lo[j], m->hi[j]);
         if (!isfinite(en->value))
             rc = smpf_error_set(err, SMPF_ERR_NUMERIC,
                                 "no automatic start for %s from these data: give one",
