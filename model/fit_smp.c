@@ -195,6 +195,14 @@ static int smp_eval(void *user, size_t series, const double *p, const double *t_
                     double *out, smpf_error_t *err)
 {
     smpf_fit_smp_t *m = user;
+    /* A trial step of the solver with a non-finite parameter gets a non-finite model,
+     * which the fitter rejects, rather than an error that would end the fit. */
+    for (size_t j = 0; j < m->model.nparams; j++)
+        if (!isfinite(p[j])) {
+            for (size_t i = 0; i < n; i++)
+                out[i] = NAN;
+            return SMPF_OK;
+        }
     int rc = simulate(m, series, p, t_days, n, out, err);
 
     for (size_t i = 0; rc == SMPF_OK && i < n; i++)
