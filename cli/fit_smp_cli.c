@@ -233,8 +233,9 @@ void fit_smp_help(void)
                smpf_fit_smp_quantity(i)->description);
     printf("Default free: y0 and lymph_healed_ratio; every other parameter is fixed at its\n"
            "dataset median (kinetics_params.csv, components.csv) unless --free/--fixed.\n"
-           "Parameters [bounds]:\n  y0 [-inf, inf]  scale of the data (fix y0=1 for "
-           "fractions)\n");
+           "Parameters [bounds], units in the names (_per_day 1/day, _days, _mm, _nm,\n"
+           "_mm2_per_day, _cm2_per_J, _DU; the others are dimensionless):\n"
+           "  %-26s [-inf, inf] scale of the data (fix y0=1 for fractions)\n", "y0");
     for (int id = 0; id < SMPF_KP_COUNT; id++) {
         double lo, hi;
         smpf_kin_param_bounds(id, &lo, &hi);

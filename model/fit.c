@@ -187,8 +187,12 @@ static int find_param(const smpf_fit_t *f, const char *name, size_t *j, smpf_err
         }
     char list[400] = "";
     for (size_t i = 0; i < m->nparams; i++) {
-        size_t len = strlen(list);
-        snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", m->param_names[i]);
+        size_t len = strlen(list), room = sizeof list - len;
+        if (strlen(m->param_names[i]) + 2 + sizeof ", ..." >= room) {
+            snprintf(list + len, room, ", ...");
+            break;
+        }
+        snprintf(list + len, room, "%s%s", i ? ", " : "", m->param_names[i]);
     }
     return smpf_error_set(err, SMPF_ERR_USAGE, "model %s has no parameter '%s' (it has: %s)",
                           m->name, name, list);
