@@ -293,6 +293,7 @@ static void test_unidentifiable_reported(void **state)
         smpf_fit_t *fit = NULL;
         smpf_error_t err = {0};
         int rc = fit_free(smpf_fit_smp_model(m), T_DAYS, y, NULL, NT, sets[k], 3, &fit, &err);
+        print_message("%s\n", err.message);
         assert_int_equal(rc, SMPF_ERR_NUMERIC);
         assert_non_null(strstr(err.message, "cannot identify"));
         assert_non_null(strstr(err.message, sets[k][2]));
