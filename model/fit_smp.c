@@ -224,7 +224,7 @@ static int smp_start(void *user, const double *t_days, const double *value, size
         p[comp_index(c, CP_UV_BETA)] = k->uv_beta_cm2_per_J;
         p[comp_index(c, CP_K_BIO)] = k->k_bio_per_day;
     }
-    int rc = grow(m, n, err);
+    int rc = grow(m, n, err); /* m->q must hold n values before simulate writes them */
     if (rc == SMPF_OK)
         rc = simulate(m, 0, p, t_days, n, m->q, err);
     if (rc != SMPF_OK)
