@@ -911,6 +911,73 @@ int smpf_fit_profile(smpf_fit_t *fit, smpf_error_t *err);
 const smpf_fit_result_t *smpf_fit_result(const smpf_fit_t *fit);
 const char *smpf_fit_weights_name(smpf_fit_weights_t weights);
 
+/* The "smp" model: the kinetic simulation (section kinetics) as a fit model,
+ *   value(t) = y0 * q(t + t_offset_days),
+ * q a quantity of the simulated pigment (fraction remaining, density, or an optical
+ * quantity supplied by a callback) for one ink, client and session schedule; t the data
+ * time in days, the simulation's time 0 the first session.  Parameters, in this order:
+ *   y0                        scale for data in other units (1 for fractions), (-inf, inf)
+ *   every kinetic parameter   by its smpf_kin_param_name, bounds smpf_kin_param_bounds
+ *   per ink component C       C.particle_size_nm [1, 1e6], C.uv_beta_cm2_per_J [0, inf),
+ *                             C.k_bio_per_day [0, inf)
+ * The automatic start is the configured parameter values (dataset medians unless the
+ * caller changed them) and, for y0, the least-squares scale of the data on q there, so
+ * smpf_fit_free_only() leaves everything not listed at those values.  The sessions' needle
+ * depth and deposit width follow the needle_depth_mm and deposit_width_mm parameters (one
+ * depth for every session).  One simulation workspace is reused by every evaluation. */
+
+/* What a quantity callback sees: the simulation advanced to a data time, and the values
+ * of this evaluation (parameters, ink with its components, client). */
+typedef struct {
+    const smpf_kin_sim_t *sim;
+    const smpf_kin_params_t *params;
+    const smpf_kin_ink_t *ink;
+    const smpf_client_t *client;
+    size_t series;
+    double t_days; /* simulation time (from the first session) */
+} smpf_fit_smp_state_t;
+
+/* Writes the quantity at the simulation's current time into *value. */
+typedef int (*smpf_fit_smp_quantity_fn)(void *user, const smpf_fit_smp_state_t *state,
+                                        double *value, smpf_error_t *err);
+
+typedef struct {
+    const char *name;            /* "fraction", "density", "L", "dE00", "contrast", ... */
+    const char *description;
+    smpf_fit_smp_quantity_fn fn;
+    void *user;                  /* passed to fn (e.g. an optics workspace) */
+} smpf_fit_smp_quantity_t;
+
+/* Built-in kinetic quantities: "fraction" = pigment in skin / pigment deposited so far
+ * (smpf_kin_summary_t.fraction_remaining); "density" = pigment in skin in units of the
+ * target density (1 = full density just after a session reaching it). */
+const smpf_fit_smp_quantity_t *smpf_fit_smp_quantity_find(const char *name); /* NULL: none */
+size_t smpf_fit_smp_nquantities(void);
+const smpf_fit_smp_quantity_t *smpf_fit_smp_quantity(size_t i);
+
+typedef struct {
+    const smpf_kin_params_t *params;     /* starting / fixed values (copied) */
+    const smpf_kin_ink_t *ink;           /* copied */
+    const smpf_client_t *client;         /* copied */
+    const smpf_kin_schedule_t *schedule; /* copied */
+    size_t nsublayers;                   /* of the simulation, 1-1000 */
+    double t_offset_days;                /* simulation time = data time + offset, >= 0 */
+    const smpf_fit_smp_quantity_t *quantity; /* copied; NULL: "fraction" */
+} smpf_fit_smp_config_t;
+
+typedef struct smpf_fit_smp smpf_fit_smp_t;
+
+int smpf_fit_smp_new(const smpf_fit_smp_config_t *cfg, smpf_fit_smp_t **out, smpf_error_t *err);
+void smpf_fit_smp_free(smpf_fit_smp_t *m);
+/* The model to give smpf_fit_new; valid while m lives. */
+const smpf_fit_model_t *smpf_fit_smp_model(const smpf_fit_smp_t *m);
+/* Evaluations so far (each one simulation run); for tests and benchmarks. */
+size_t smpf_fit_smp_nevals(const smpf_fit_smp_t *m);
+/* Bounds of a component parameter by its suffix ("uv_beta_cm2_per_J", ...); 0 if known. */
+int smpf_fit_smp_component_param_bounds(const char *suffix, double *min, double *max);
+/* Suffixes of the per-component parameters: i = 0, 1, 2; NULL past the end. */
+const char *smpf_fit_smp_component_param(size_t i);
+
 
 #ifdef __cplusplus
 }
