@@ -160,7 +160,8 @@ enum {
     "  --hat F                  share of outdoor time with a hat, 0-1 (default 0)\n"          \
     "  --hair-cover F           share of the scalp's UV blocked by hair, 0-1 (default 0)\n"   \
     "  --sessions N             initial sessions 14 days apart, 1-8 (default 3: density\n"    \
-    "                           30 %% -> 70 %% -> 100 %%; otherwise k/N at session k)\n"     \
+    "                           30, 70, 100 %%; 1: 100 %%; 2: 70, 100 %%; more than 3:\n"     \
+    "                           the extra ones top up to 100 %%)\n"                           \
     "  --start-day N            day of the year of the first session (default 60)\n"         \
     "  --years Y                horizon, 0.25-100 years (default 10)\n"                        \
     "  --step-months N          timeline step, 1-12 (default 3)\n"                            \

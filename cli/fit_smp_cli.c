@@ -98,24 +98,6 @@ int fit_smp_option(int opt, const char *arg, fit_smp_options *o, cli_common *com
     return 1;
 }
 
-/* N building sessions 14 days apart: N <= 3 are the last N of the default build
- * (30 %, 70 %, 100 % density); each session beyond three tops up to full density again. */
-static void build_schedule(const fit_smp_options *o, const smpf_kin_params_t *p,
-                           smpf_kin_schedule_t *s)
-{
-    smpf_kin_schedule_t def;
-    smpf_kin_schedule_default(p, o->start_day, &def);
-    memset(s, 0, sizeof *s);
-    s->start_day_of_year = o->start_day;
-    size_t n = (size_t)o->sessions, skip = n < def.nsessions ? def.nsessions - n : 0;
-    for (size_t i = 0; i < n; i++) {
-        smpf_kin_session_t *se = &s->session[i];
-        *se = i + skip < def.nsessions ? def.session[i + skip] : def.session[def.nsessions - 1];
-        se->t_days = SESSION_INTERVAL_DAYS * (double)i;
-    }
-    s->nsessions = n;
-}
-
 int fit_smp_build(const fit_smp_options *o, fit_smp_setup *s)
 {
     memset(s, 0, sizeof *s);
@@ -140,7 +122,8 @@ int fit_smp_build(const fit_smp_options *o, fit_smp_setup *s)
     if (st != SMPF_OK)
         return cli_report(CMD, st, &err);
     s->client = o->client;
-    build_schedule(o, &s->params, &s->schedule);
+    smpf_kin_schedule_sessions(&s->params, (size_t)o->sessions, SESSION_INTERVAL_DAYS,
+                               o->start_day, &s->schedule);
     s->t_offset_days = strcmp(o->time_zero, "last") == 0
                            ? s->schedule.session[s->schedule.nsessions - 1].t_days
                            : 0.0;

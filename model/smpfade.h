@@ -524,6 +524,11 @@ typedef struct {
  * needle depth and width from the parameter medians, starting on day start_day_of_year. */
 void smpf_kin_schedule_default(const smpf_kin_params_t *p, double start_day_of_year,
                                smpf_kin_schedule_t *out);
+/* n building sessions interval_days apart: n <= 3 are the last n of the default build
+ * (1: 100 %; 2: 70, 100 %; 3: 30, 70, 100 %); sessions beyond three top up to full
+ * density again. */
+void smpf_kin_schedule_sessions(const smpf_kin_params_t *p, size_t n, double interval_days,
+                                double start_day_of_year, smpf_kin_schedule_t *out);
 /* Adds a touch-up to full density at t_days (after the last session) at the default depth. */
 int smpf_kin_schedule_add_touchup(smpf_kin_schedule_t *s, const smpf_kin_params_t *p,
                                   double t_days, smpf_error_t *err);
