@@ -75,7 +75,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 # pkg-config flags are read after the install.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) color /usr/share/colord/ref/CIE-TCS.sp
+	$(BIN) project
 
 check: deps
 	@$(MAKE) --no-print-directory all tests

@@ -220,6 +220,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_inks(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_skins(int argc, char **argv);
 int cmd_optics(int argc, char **argv);
 int cmd_optics_skin(int argc, char **argv); /* smpfade optics skin, from cmd_optics */
 

@@ -109,6 +109,28 @@ static void test_inks_file(void **state)
     free(path);
 }
 
+/* More melanin, darker skin: L* falls from type 1 to type 6. */
+static void test_skins(void **state)
+{
+    (void)state;
+    test_run_t r = test_run_cli("skins --format csv");
+    assert_int_equal(r.status, 0);
+    assert_true(starts_with(r.out, "skin_type,melanin_fraction,"));
+    char *save, *line = strtok_r(r.out, "\n", &save);
+    double prev_L = 101;
+    for (int type = 1; type <= 6; type++) {
+        line = strtok_r(NULL, "\n", &save);
+        assert_non_null(line);
+        double v[10];
+        assert_int_equal(sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1],
+                                &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]), 10);
+        assert_float_equal(v[0], type, 0);
+        assert_true(v[7] < prev_L);
+        prev_L = v[7];
+    }
+    test_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -117,6 +139,7 @@ int main(void)
         cmocka_unit_test(test_project_refusals),
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_inks_file),
+        cmocka_unit_test(test_skins),
     };
     return cmocka_run_group_tests_name("project_cli", tests, NULL, NULL);
 }
