@@ -3,10 +3,13 @@
  * accessor turns anything unreadable into 0. */
 #include "smpfade.h"
 
+#include <errno.h>
 #include <lcms2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define CGATS_MAX_BYTES ((size_t)64 << 20) /* spectra files are kilobytes; refuse above 64 MiB */
 
 struct smpf_cgats {
     size_t nsets, nbands;
@@ -110,29 +113,32 @@ static int read_sets(cmsHANDLE it8, const char *path, smpf_cgats_t *c, const int
     return SMPF_OK;
 }
 
-int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err)
+int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_cgats_t **out,
+                         smpf_error_t *err)
 {
     *out = NULL;
-    FILE *probe = fopen(path, "rb");
-    if (!probe)
-        return smpf_error_set(err, SMPF_ERR_DATA, "%s: cannot open", path);
-    fclose(probe);
+    if (len > CGATS_MAX_BYTES)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: larger than the %zu MiB limit", name,
+                              CGATS_MAX_BYTES >> 20);
+    if (memchr(bytes, '\0', len))
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: contains a NUL byte: not a text CGATS file",
+                              name);
     char lcms_message[512] = "";
     cmsContext lcms = cmsCreateContext(NULL, lcms_message);
     if (!lcms)
-        return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: cannot create a Little CMS context", path);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: cannot create a Little CMS context", name);
     cmsSetLogErrorHandlerTHR(lcms, log_lcms_error);
-    cmsHANDLE it8 = cmsIT8LoadFromFile(lcms, path);
+    cmsHANDLE it8 = len ? cmsIT8LoadFromMem(lcms, bytes, (cmsUInt32Number)len) : NULL;
     int rc;
     smpf_cgats_t *c = calloc(1, sizeof *c);
     int *band_field = NULL, name_field = -1;
     if (!c)
-        rc = smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+        rc = smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", name);
     else if (!it8)
-        rc = smpf_error_set(err, SMPF_ERR_DATA, "%s: not a readable CGATS file: %s", path,
+        rc = smpf_error_set(err, SMPF_ERR_DATA, "%s: not a readable CGATS file: %s", name,
                             lcms_message[0] ? lcms_message : "parse error");
-    else if ((rc = read_fields(it8, path, c, &band_field, &name_field, err)) == SMPF_OK)
-        rc = read_sets(it8, path, c, band_field, name_field, err);
+    else if ((rc = read_fields(it8, name, c, &band_field, &name_field, err)) == SMPF_OK)
+        rc = read_sets(it8, name, c, band_field, name_field, err);
     free(band_field);
     if (it8)
         cmsIT8Free(it8);
@@ -143,6 +149,40 @@ int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err)
     }
     *out = c;
     return SMPF_OK;
+}
+
+int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: cannot open: %s", path, strerror(errno));
+    /* Reads up to one byte past the limit, so that parse_mem recognises an oversized file. */
+    char *buf = malloc(65536);
+    size_t len = 0, cap = 65536;
+    int rc = buf ? SMPF_OK : smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+    while (rc == SMPF_OK && len <= CGATS_MAX_BYTES) {
+        if (len == cap) {
+            cap = 2 * cap > CGATS_MAX_BYTES + 1 ? CGATS_MAX_BYTES + 1 : 2 * cap;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                rc = smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0 && ferror(f))
+            rc = smpf_error_set(err, SMPF_ERR_DATA, "%s: read error: %s", path, strerror(errno));
+        else if (got == 0)
+            break;
+    }
+    fclose(f);
+    if (rc == SMPF_OK)
+        rc = smpf_cgats_parse_mem(path, buf, len, out, err);
+    free(buf);
+    return rc;
 }
 
 size_t smpf_cgats_sets(const smpf_cgats_t *c) { return c->nsets; }

@@ -104,6 +104,9 @@ int smpf_resample(const double *x_nm, const double *y, size_t n, double max_gap_
 typedef struct smpf_cgats smpf_cgats_t;
 
 int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err);
+/* The same from bytes in memory; name is used in messages in place of a path. */
+int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_cgats_t **out,
+                         smpf_error_t *err);
 void smpf_cgats_free(smpf_cgats_t *c);
 size_t smpf_cgats_sets(const smpf_cgats_t *c);
 size_t smpf_cgats_bands(const smpf_cgats_t *c);
