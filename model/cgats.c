@@ -3,13 +3,17 @@
  * accessor turns anything unreadable into 0. */
 #include "smpfade.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <lcms2.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CGATS_MAX_BYTES ((size_t)64 << 20) /* spectra files are kilobytes; refuse above 64 MiB */
+
+#define CGATS_MAX_SETS 32766 /* Little CMS's own limit (0x7ffe) */
 
 struct smpf_cgats {
     size_t nsets, nbands;
@@ -44,7 +48,7 @@ static int read_fields(cmsHANDLE it8, const char *path, smpf_cgats_t *c, int **b
 {
     char **names = NULL;
     int nfields = cmsIT8EnumDataFormat(it8, &names);
-    if (nfields <= 0)
+    if (nfields <= 0 || !names) /* names is NULL when the section itself is missing */
         return smpf_error_set(err, SMPF_ERR_DATA, "%s: no BEGIN_DATA_FORMAT fields", path);
     *band_field = malloc((size_t)nfields * sizeof **band_field);
     c->wavelengths_nm = malloc((size_t)nfields * sizeof *c->wavelengths_nm);
@@ -53,6 +57,9 @@ static int read_fields(cmsHANDLE it8, const char *path, smpf_cgats_t *c, int **b
     *name_field = -1;
     for (int f = 0; f < nfields; f++) {
         const char *name = names[f];
+        if (!name) /* NUMBER_OF_FIELDS without a BEGIN_DATA_FORMAT naming them */
+            return smpf_error_set(err, SMPF_ERR_DATA, "%s: field %d of NUMBER_OF_FIELDS has no "
+                                  "name in BEGIN_DATA_FORMAT", path, f + 1);
         if (strncmp(name, "SPEC_", 5) == 0) {
             double wl;
             if (smpf_parse_double(name + 5, &wl) != 0 || wl <= 0)
@@ -83,9 +90,16 @@ static int read_fields(cmsHANDLE it8, const char *path, smpf_cgats_t *c, int **b
 static int read_sets(cmsHANDLE it8, const char *path, smpf_cgats_t *c, const int *band_field,
                      int name_field, smpf_error_t *err)
 {
-    int nsets = (int)cmsIT8GetPropertyDbl(it8, "NUMBER_OF_SETS");
-    if (nsets <= 0)
-        return smpf_error_set(err, SMPF_ERR_DATA, "%s: NUMBER_OF_SETS is missing or zero", path);
+    /* Read as text: the parser's numeric accessor gives 0 for junk, and a huge value
+     * must not reach an int conversion. */
+    const char *declared = cmsIT8GetProperty(it8, "NUMBER_OF_SETS");
+    double nsets_value;
+    if (!declared || smpf_parse_double(declared, &nsets_value) != 0 || nsets_value < 1 ||
+        nsets_value > CGATS_MAX_SETS || nsets_value != floor(nsets_value))
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: NUMBER_OF_SETS: expected a whole number "
+                              "from 1 to %d, found '%s'", path, CGATS_MAX_SETS,
+                              declared ? declared : "(missing)");
+    int nsets = (int)nsets_value;
     c->nsets = (size_t)nsets;
     c->values = malloc(c->nsets * c->nbands * sizeof *c->values);
     c->samples = calloc(c->nsets, sizeof *c->samples);
@@ -101,16 +115,36 @@ static int read_sets(cmsHANDLE it8, const char *path, smpf_cgats_t *c, const int
         for (size_t b = 0; b < c->nbands; b++) {
             const char *text = cmsIT8GetDataRowCol(it8, s, band_field[b]);
             double v;
-            if (!text || smpf_parse_double(text, &v) != 0)
+            if (!text)
+                return smpf_error_set(err, SMPF_ERR_DATA, "%s: set %d (%s), field SPEC_%g: "
+                                      "missing (NUMBER_OF_SETS says %d; truncated file?)",
+                                      path, s + 1, c->samples[s], c->wavelengths_nm[b], nsets);
+            if (smpf_parse_double(text, &v) != 0)
                 return smpf_error_set(err, SMPF_ERR_DATA,
                                       "%s: set %d (%s), field SPEC_%g: expected a number, found "
                                       "'%.20s'",
-                                      path, s + 1, c->samples[s], c->wavelengths_nm[b],
-                                      text ? text : "(missing)");
+                                      path, s + 1, c->samples[s], c->wavelengths_nm[b], text);
             c->values[(size_t)s * c->nbands + b] = v;
         }
     }
     return SMPF_OK;
+}
+
+/* Little CMS's IT8 parser follows $INCLUDE and .INCLUDE (keywords are case-insensitive)
+ * to any path, a FIFO or device included; a spectra file has no need of them. */
+static int has_include(const char *bytes, size_t len)
+{
+    static const char word[] = "include";
+    for (size_t i = 0; i + sizeof word <= len; i++) {
+        if (bytes[i] != '$' && bytes[i] != '.')
+            continue;
+        size_t k = 0;
+        while (k + 1 < sizeof word && tolower((unsigned char)bytes[i + 1 + k]) == word[k])
+            k++;
+        if (k + 1 == sizeof word)
+            return 1;
+    }
+    return 0;
 }
 
 int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_cgats_t **out,
@@ -123,6 +157,9 @@ int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_c
     if (memchr(bytes, '\0', len))
         return smpf_error_set(err, SMPF_ERR_DATA, "%s: contains a NUL byte: not a text CGATS file",
                               name);
+    if (has_include(bytes, len))
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: $INCLUDE/.INCLUDE directives are not "
+                              "supported (they would read other files)", name);
     char lcms_message[512] = "";
     cmsContext lcms = cmsCreateContext(NULL, lcms_message);
     if (!lcms)
