@@ -26,8 +26,14 @@ static void log_lcms_error(cmsContext ctx, cmsUInt32Number code, const char *tex
 {
     (void)code;
     char *buf = cmsGetContextUserData(ctx);
-    if (buf && buf[0] == '\0')
-        snprintf(buf, 512, "%s", text);
+    if (!buf || buf[0] != '\0')
+        return;
+    /* From memory the parser's messages start ": Line 10, ..." (an empty file name). */
+    while (*text == ':' || *text == ' ')
+        text++;
+    snprintf(buf, 512, "%s", text);
+    for (size_t n = strlen(buf); n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '); n--)
+        buf[n - 1] = '\0';
 }
 
 void smpf_cgats_free(smpf_cgats_t *c)

@@ -124,6 +124,13 @@ static int add_spectra(smpf_pigments_t *p, const smpf_table_t *t, smpf_error_t *
         for (; rc == SMPF_OK && r < n && strcmp(smpf_table_cell(t, r, name_col), name) == 0;
              r++, m++) {
             rc = smpf_table_number(t, r, "wavelength_nm", 200, 2000, &wl[m], err);
+            if (rc == SMPF_OK && m > 0 && !(wl[m] > wl[m - 1]))
+                rc = smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu:%d: component '%s': %s %g nm "
+                                    "(line %zu has %g nm); wavelengths must increase",
+                                    smpf_table_name(t), smpf_table_line(t, r),
+                                    smpf_table_find(t, "wavelength_nm") + 1, name,
+                                    wl[m] == wl[m - 1] ? "duplicate wavelength" : "wavelength",
+                                    wl[m], smpf_table_line(t, r - 1), wl[m - 1]);
             if (rc == SMPF_OK)
                 rc = smpf_table_number(t, r, "mua_per_mm", 0, 1e7, &mua[m], err);
             if (rc == SMPF_OK)
