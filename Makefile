@@ -176,3 +176,12 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUIL
 	@clang $(CSTD) $(WARN) $(FUZZ_OPT) -fsanitize=fuzzer $(FUZZ_SAN) \
 	  $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI)) -Imodel -Icli -o $@ $< \
 	  $(FUZZ_EXTRA_fuzz_$*) $(FUZZ_BUILD)/libsmpfade.a $(LIBS_CLI) $(LIBS_LIB)
+
+# Tests of the CLI's own helpers (option values, JSON strings, atomic output and its signal
+# handler) link the CLI objects, all but main.o.
+CLI_HELPER_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+$(BUILD)/tests/test_cli_units: tests/test_cli_units.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(CLI_HELPER_OBJ) $(LIB_A) $(LDFLAGS_ALL) \
+	  $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)

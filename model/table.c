@@ -218,8 +218,9 @@ int smpf_table_parse(const char *name, const char *text, size_t len, smpf_table_
     if (!st.failed && csv_fini(&p, on_field, on_record, &st) != 0 && !st.failed) {
         if (open_quote_line)
             st.failed = smpf_error_set(err, SMPF_ERR_DATA,
-                                       "%s:%zu: malformed CSV: a quoted field opened on this line is "
-                                       "never closed", name, open_quote_line);
+                                       "%s:%zu: malformed CSV: a quoted field opened on this "
+                                       "line is never closed",
+                                       name, open_quote_line);
         else
             st.failed = smpf_error_set(err, SMPF_ERR_DATA,
                                        "%s:%zu: malformed CSV at the end of the file (%s)", name,

@@ -79,7 +79,8 @@ static void test_csv_structure(void **state)
     smpf_table_free(t);
     const char *open_quote = "a,b\n1,\"2\n3,4\n";
     expect_msg(smpf_table_parse("t.csv", open_quote, strlen(open_quote), &t, &err),
-               SMPF_ERR_DATA, &err, "t.csv:2: malformed CSV: a quoted field opened on this line is never closed");
+               SMPF_ERR_DATA, &err,
+               "t.csv:2: malformed CSV: a quoted field opened on this line is never closed");
     assert_null(t);
     /* Only a BOM, only blank lines: no header. */
     expect_msg(smpf_table_parse("t.csv", "\xEF\xBB\xBF\r\n\n", 5, &t, &err), SMPF_ERR_DATA,
