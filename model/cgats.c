@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CGATS_MAX_BYTES ((size_t)64 << 20) /* spectra files are kilobytes; refuse above 64 MiB */
 
@@ -153,6 +154,45 @@ static int has_include(const char *bytes, size_t len)
     return 0;
 }
 
+/* Little CMS 2.14 reads past its field-name array when NUMBER_OF_FIELDS is given again
+ * after a BEGIN_DATA_FORMAT (found by tests/fuzz/fuzz_cgats; a bus error in
+ * cmsIT8LoadFromMem).  A table gives each keyword once, so a structural keyword repeated
+ * before END_DATA is refused before the parser sees it.  Tokens are split
+ * as the parser does: whitespace-separated, case-insensitive, skipping quoted strings
+ * and '#' comments.  Returns the first keyword repeated, or NULL. */
+static const char *repeated_keyword(const char *bytes, size_t len)
+{
+    static const char *const keywords[] = {"NUMBER_OF_FIELDS", "NUMBER_OF_SETS",
+                                           "BEGIN_DATA_FORMAT", "BEGIN_DATA"};
+    enum { NKEYWORDS = sizeof keywords / sizeof keywords[0] };
+    int seen[NKEYWORDS] = {0};
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (isspace(c)) {
+            i++;
+        } else if (c == '#') {
+            while (i < len && bytes[i] != '\n')
+                i++;
+        } else if (c == '"' || c == '\'') {
+            for (i++; i < len && bytes[i] != (char)c && bytes[i] != '\n'; i++)
+                ;
+            i++;
+        } else {
+            size_t start = i;
+            while (i < len && !isspace((unsigned char)bytes[i]))
+                i++;
+            if (i - start == 8 && strncasecmp(bytes + start, "END_DATA", 8) == 0)
+                memset(seen, 0, sizeof seen); /* the next table, if any, starts afresh */
+            for (size_t k = 0; k < NKEYWORDS; k++)
+                if (i - start == strlen(keywords[k]) &&
+                    strncasecmp(bytes + start, keywords[k], i - start) == 0 && seen[k]++)
+                    return keywords[k];
+        }
+    }
+    return NULL;
+}
+
 int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_cgats_t **out,
                          smpf_error_t *err)
 {
@@ -166,6 +206,10 @@ int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_c
     if (has_include(bytes, len))
         return smpf_error_set(err, SMPF_ERR_DATA, "%s: $INCLUDE/.INCLUDE directives are not "
                               "supported (they would read other files)", name);
+    const char *repeated = repeated_keyword(bytes, len);
+    if (repeated)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: %s is given twice in one table",
+                              name, repeated);
     char lcms_message[512] = "";
     cmsContext lcms = cmsCreateContext(NULL, lcms_message);
     if (!lcms)

@@ -137,6 +137,26 @@ static void test_cgats_fuzz_regressions(void **state)
                    "no BEGIN_DATA_FORMAT fields");
         assert_null(c);
     }
+    /* NUMBER_OF_FIELDS given again after BEGIN_DATA_FORMAT: Little CMS 2.14 itself read
+     * past its array of field names (a bus error); such files are refused before it. */
+    const char *lcms_crash[] = {
+        "tests/fuzz/corpus/fuzz_cgats/regress_lcms_fields_redefined.sp",
+        "tests/fuzz/corpus/fuzz_cgats/regress_lcms_fields_redefined_orig.sp"};
+    for (size_t i = 0; i < 2; i++) {
+        smpf_cgats_t *c = NULL;
+        expect_msg(smpf_cgats_load(lcms_crash[i], &c, &err), SMPF_ERR_DATA, &err,
+                   "NUMBER_OF_FIELDS is given twice in one table");
+    }
+    /* Quoted or commented keywords are not keywords; a second table may repeat them. */
+    smpf_cgats_t *c = NULL;
+    const char *two = "SPECT\nDESCRIPTOR \"NUMBER_OF_FIELDS\" # NUMBER_OF_FIELDS\n"
+                      "NUMBER_OF_FIELDS 2\nNUMBER_OF_SETS 1\nBEGIN_DATA_FORMAT\nSPEC_380 SPEC_780\n"
+                      "END_DATA_FORMAT\nBEGIN_DATA\n0.1 0.2\nEND_DATA\n"
+                      "SPECT\nNUMBER_OF_FIELDS 2\nNUMBER_OF_SETS 1\nBEGIN_DATA_FORMAT\n"
+                      "SPEC_380 SPEC_780\nEND_DATA_FORMAT\nBEGIN_DATA\n0.3 0.4\nEND_DATA\n";
+    assert_int_equal(smpf_cgats_parse_mem("two.sp", two, strlen(two), &c, &err), SMPF_OK);
+    assert_float_equal(smpf_cgats_values(c, 0)[1], 0.2, 1e-12); /* the first table is read */
+    smpf_cgats_free(c);
 }
 
 static void test_cgats_refusals(void **state)
