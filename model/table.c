@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define TABLE_MAX_BYTES ((size_t)512 << 20) /* refuse files above 512 MiB */
+/* Our formats have a dozen columns; the cap keeps the header's duplicate check (quadratic)
+ * and per-record work bounded on hostile input. */
+#define TABLE_MAX_FIELDS 1000
 
 struct smpf_table {
     char *name;
@@ -55,6 +58,11 @@ static void on_field(void *data, size_t len, void *vstate)
         return;
     if (st->nfields == 0)
         st->record_line = st->line;
+    if (st->nfields == TABLE_MAX_FIELDS) {
+        st->failed = smpf_error_set(st->err, SMPF_ERR_DATA, "%s:%zu: more than %d fields in a "
+                                    "record", st->t->name, st->line, TABLE_MAX_FIELDS);
+        return;
+    }
     if (st->nfields == st->cap_fields) {
         size_t cap = st->cap_fields ? 2 * st->cap_fields : 16;
         char **r = realloc(st->record, cap * sizeof *r);

@@ -94,6 +94,46 @@ static void test_csv_structure(void **state)
                "t.csv:3: expected 2 fields as in the header, found 1");
 }
 
+/* Hostile sizes are refused early, before quadratic work: a header of a million distinct
+ * names took O(n^2) comparisons; a components file of a million rows, O(n^2) lookups. */
+static void test_size_caps(void **state)
+{
+    (void)state;
+    size_t n = 1001 * 6 + 2;
+    char *text = malloc(n);
+    size_t used = 0;
+    for (int i = 0; i < 1001; i++)
+        used += (size_t)snprintf(text + used, n - used, "%sc%d", i ? "," : "", i);
+    text[used++] = '\n';
+    smpf_table_t *t = NULL;
+    smpf_error_t err = {0};
+    expect_msg(smpf_table_parse("wide.csv", text, used, &t, &err), SMPF_ERR_DATA, &err,
+               "wide.csv:1: more than 1000 fields in a record");
+    assert_null(t);
+    free(text);
+
+    smpf_pigments_t *p;
+    if (smpf_pigments_load("datasets", &p, &err) != SMPF_OK)
+        fail_msg("%s", err.message);
+    const char *header =
+        "name,description,particle_size_nm,particle_size_lo_nm,particle_size_hi_nm,"
+        "uv_beta_cm2_per_J,uv_beta_lo_cm2_per_J,uv_beta_hi_cm2_per_J,k_bio_per_day,"
+        "k_bio_lo_per_day,k_bio_hi_per_day,source\n";
+    size_t rows = 10001, cap = strlen(header) + rows * 13 + 1;
+    text = malloc(cap);
+    used = (size_t)snprintf(text, cap, "%s", header);
+    for (size_t r = 0; r < rows; r++)
+        used += (size_t)snprintf(text + used, cap - used, "x,,,,,,,,,,,\n");
+    char *path = test_write_temp(".csv", text, used);
+    char want[128];
+    snprintf(want, sizeof want, "%s: more than 10000 components in the catalogue", path);
+    expect_msg(smpf_pigments_add_file(p, path, &err), SMPF_ERR_DATA, &err, want);
+    unlink(path);
+    free(path);
+    free(text);
+    smpf_pigments_free(p);
+}
+
 /* ------------------------------------------------------------------------ CGATS ---- */
 
 static const char *cgats_head =
@@ -259,6 +299,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_csv_spreadsheet_quirks),
         cmocka_unit_test(test_csv_structure),
+        cmocka_unit_test(test_size_caps),
         cmocka_unit_test(test_cgats_fuzz_regressions),
         cmocka_unit_test(test_cgats_refusals),
         cmocka_unit_test(test_cgats_size_limit),
