@@ -294,6 +294,38 @@ static void test_check_finite(void **state)
     assert_int_equal(smpf_status_exit_code(SMPF_ERR_NUMERIC), 1);
 }
 
+/* The colour pipeline at the ends of the accepted reflectance range [0, 1.5] gives finite
+ * numbers with their analytic values: black is X = Y = Z = 0 and L* = 0; a flat 1.5 is
+ * Y = 150 (Y is linear in R, 100 for the perfect diffuser), neutral (a* = b* = 0), and
+ * L* = 116 * 1.5^(1/3) - 16 (CIE 15:2004, Y/Yn > 0.008856). */
+static void test_color_extremes_are_finite(void **state)
+{
+    (void)state;
+    smpf_context_t *ctx;
+    smpf_error_t err = {0};
+    if (smpf_context_new(NULL, &ctx, &err) != SMPF_OK)
+        fail_msg("%s", err.message);
+    double r[SMPF_NWL];
+    const double levels[] = {0.0, 1.5};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < SMPF_NWL; i++)
+            r[i] = levels[k];
+        smpf_xyz_t xyz = smpf_color_xyz(ctx, r);
+        smpf_lab_t lab = smpf_color_lab(xyz, smpf_color_white(ctx));
+        double all[] = {xyz.X, xyz.Y, xyz.Z, lab.L, lab.a, lab.b, smpf_color_chroma(lab),
+                        smpf_color_hue_deg(lab)};
+        assert_int_equal(smpf_check_finite(all, 8, "colour of a flat spectrum", &err), SMPF_OK);
+        assert_float_equal(xyz.Y, 100 * levels[k], 1e-9);
+        assert_float_equal(lab.L, levels[k] ? 116 * cbrt(1.5) - 16 : 0, 1e-9);
+        assert_float_equal(lab.a, 0, 1e-9);
+        assert_float_equal(lab.b, 0, 1e-9);
+        char hex[8];
+        smpf_color_hex(smpf_color_srgb(ctx, xyz), hex);
+        assert_string_equal(hex, levels[k] ? "#ffffff" : "#000000"); /* clipped to gamut */
+    }
+    smpf_context_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_cgats_size_limit),
         cmocka_unit_test(test_pigment_spectra_duplicate_wavelength),
         cmocka_unit_test(test_check_finite),
+        cmocka_unit_test(test_color_extremes_are_finite),
     };
     return cmocka_run_group_tests_name("robust", tests, NULL, NULL);
 }
