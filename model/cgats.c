@@ -156,39 +156,26 @@ static int has_include(const char *bytes, size_t len)
 
 /* Little CMS 2.14 reads past its field-name array when NUMBER_OF_FIELDS is given again
  * after a BEGIN_DATA_FORMAT (found by tests/fuzz/fuzz_cgats; a bus error in
- * cmsIT8LoadFromMem).  A table gives each keyword once, so a structural keyword repeated
- * before END_DATA is refused before the parser sees it.  Tokens are split
- * as the parser does: whitespace-separated, case-insensitive, skipping quoted strings
- * and '#' comments.  Returns the first keyword repeated, or NULL. */
+ * cmsIT8LoadFromMem).  Such files are refused before the parser sees them: any structural
+ * keyword that occurs twice, case-insensitively, anywhere, so that no disagreement with
+ * the parser's tokenizer (identifiers end at a byte outside 33-126 or at # " ') can hide
+ * one.  This refuses files with several tables too; smpfade reads one table per file.
+ * Returns the first keyword repeated, or NULL. */
+static int is_lcms_id_char(unsigned char c)
+{
+    return c > 32 && c < 127 && c != '#' && c != '"' && c != '\'';
+}
+
 static const char *repeated_keyword(const char *bytes, size_t len)
 {
     static const char *const keywords[] = {"NUMBER_OF_FIELDS", "NUMBER_OF_SETS",
                                            "BEGIN_DATA_FORMAT", "BEGIN_DATA"};
-    enum { NKEYWORDS = sizeof keywords / sizeof keywords[0] };
-    int seen[NKEYWORDS] = {0};
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = (unsigned char)bytes[i];
-        if (isspace(c)) {
-            i++;
-        } else if (c == '#') {
-            while (i < len && bytes[i] != '\n')
-                i++;
-        } else if (c == '"' || c == '\'') {
-            for (i++; i < len && bytes[i] != (char)c && bytes[i] != '\n'; i++)
-                ;
-            i++;
-        } else {
-            size_t start = i;
-            while (i < len && !isspace((unsigned char)bytes[i]))
-                i++;
-            if (i - start == 8 && strncasecmp(bytes + start, "END_DATA", 8) == 0)
-                memset(seen, 0, sizeof seen); /* the next table, if any, starts afresh */
-            for (size_t k = 0; k < NKEYWORDS; k++)
-                if (i - start == strlen(keywords[k]) &&
-                    strncasecmp(bytes + start, keywords[k], i - start) == 0 && seen[k]++)
-                    return keywords[k];
-        }
+    for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++) {
+        size_t n = strlen(keywords[k]), seen = 0;
+        for (size_t i = 0; i + n <= len; i++)
+            if (strncasecmp(bytes + i, keywords[k], n) == 0 &&
+                (i + n == len || !is_lcms_id_char((unsigned char)bytes[i + n])) && seen++)
+                return keywords[k];
     }
     return NULL;
 }
@@ -208,8 +195,8 @@ int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_c
                               "supported (they would read other files)", name);
     const char *repeated = repeated_keyword(bytes, len);
     if (repeated)
-        return smpf_error_set(err, SMPF_ERR_DATA, "%s: %s is given twice in one table",
-                              name, repeated);
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: %s appears twice (a second table, or a "
+                              "redefinition): one table per file", name, repeated);
     char lcms_message[512] = "";
     cmsContext lcms = cmsCreateContext(NULL, lcms_message);
     if (!lcms)
