@@ -3,8 +3,8 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
