@@ -35,6 +35,10 @@ int cli_report(const char *cmd, int status, const smpf_error_t *err);
 int cli_double(const char *cmd, const char *opt, const char *text, double min, double max,
                double *out);
 int cli_long(const char *cmd, const char *opt, const char *text, long min, long max, long *out);
+/* A count (samples, steps, years ...): a whole number in [min, max], written as digits or
+ * in exponent form ("1e4"); "1e12" or "2.5" get a message naming the option and range. */
+int cli_count(const char *cmd, const char *opt, const char *text, size_t min, size_t max,
+              size_t *out);
 int cli_format_parse(const char *cmd, const char *text, cli_format *out);
 /* Handles --format, --output and --cie-dir for a command's getopt loop: returns 1 if the
  * option was one of them (and sets *rc to an exit code on error), else 0. */
@@ -92,6 +96,10 @@ int cli_table_write_text(FILE *fp, const cli_table *t);
 int cli_table_write_csv(FILE *fp, const cli_table *t);
 /* JSON array of objects, one per row, keys = column names. */
 json_t *cli_table_to_json(const cli_table *t);
+/* A JSON string of user data (sample, ink or file names): when s is not valid UTF-8, each
+ * invalid byte is replaced by U+FFFD, so the output stays valid JSON.  NULL only when out
+ * of memory (or s is NULL). */
+json_t *cli_json_string(const char *s);
 /* Dumps a JSON value with a trailing newline. */
 int cli_json_write(FILE *fp, json_t *value);
 

@@ -44,10 +44,16 @@ void smpf_error_prefix(smpf_error_t *err, const char *fmt, ...)
 /* The exit code DESIGN.md assigns to a status: 2 usage, 3 bad data, 1 anything else. */
 int smpf_status_exit_code(int status);
 
+/* SMPF_OK when all n values are finite; else SMPF_ERR_NUMERIC with a message naming what
+ * (e.g. "projection: L* at 3650 days"), the first bad value's 1-based index and whether it
+ * is NaN or an infinity.  Called on every result before it reaches the output. */
+int smpf_check_finite(const double *v, size_t n, const char *what, smpf_error_t *err);
+
 /* ==================================================================== tables ==== */
 /* CSV tables with a header row, read with libcsv.  '#' lines before or between records
- * are comments; a UTF-8 byte-order mark, CRLF line ends, quoting and blank lines are
- * accepted.  Every record must have exactly as many fields as the header. */
+ * are comments (but a line starting with a spreadsheet error value such as #N/A is data);
+ * a UTF-8 byte-order mark, CRLF line ends, quoting and blank lines are accepted; spaces
+ * around unquoted fields are trimmed.  Every record must have exactly as many fields as the header. */
 
 typedef struct smpf_table smpf_table_t;
 
@@ -104,6 +110,9 @@ int smpf_resample(const double *x_nm, const double *y, size_t n, double max_gap_
 typedef struct smpf_cgats smpf_cgats_t;
 
 int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err);
+/* The same from bytes in memory; name is used in messages in place of a path. */
+int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_cgats_t **out,
+                         smpf_error_t *err);
 void smpf_cgats_free(smpf_cgats_t *c);
 size_t smpf_cgats_sets(const smpf_cgats_t *c);
 size_t smpf_cgats_bands(const smpf_cgats_t *c);
