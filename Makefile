@@ -9,7 +9,7 @@ WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
              $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI) cmocka) -Imodel
-LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm
+LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm -pthread
 LIBS_CLI = $(shell pkg-config --libs $(PKG_CLI))
 LDFLAGS_ALL = $(EXTRA_LDFLAGS)
 
@@ -75,7 +75,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 # pkg-config flags are read after the install.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) color /usr/share/colord/ref/CIE-TCS.sp
+	$(BIN) project
 
 check: deps
 	@$(MAKE) --no-print-directory all tests

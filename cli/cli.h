@@ -108,7 +108,128 @@ int cli_json_write(FILE *fp, json_t *value);
  * path. */
 const char *cli_data_dir(const char *option_value, char *buf, size_t size);
 
+/* The pigment catalogue: --data-dir DIR and --inks-file FILE (repeatable). */
+#define CLI_MAX_INKS_FILES 8
+typedef struct {
+    const char *data_dir;
+    const char *inks_files[CLI_MAX_INKS_FILES];
+    size_t ninks_files;
+} cli_catalogue_opts;
+enum { OPT_DATA_DIR = 1100, OPT_INKS_FILE };
+#define CLI_CATALOGUE_LONGOPTS                                                                 \
+    {"data-dir", required_argument, NULL, OPT_DATA_DIR},                                       \
+        {"inks-file", required_argument, NULL, OPT_INKS_FILE}
+#define CLI_CATALOGUE_HELP                                                                     \
+    "  --data-dir DIR           built-in datasets (default $SMPF_DATA_DIR, else the\n"         \
+    "                           installed or build-tree datasets/)\n"                           \
+    "  --inks-file FILE         add a formulator's inks, components or pigment spectra\n"     \
+    "                           (datasets/FORMATS.md); repeatable\n"
+int cli_catalogue_option(const char *cmd, int opt, const char *arg, cli_catalogue_opts *opts,
+                         cli_common *common, int *rc);
+int cli_load_pigments(const char *cmd, const cli_catalogue_opts *opts, smpf_pigments_t **out);
+/* The named ink, or a usage error listing the choices. */
+int cli_find_ink(const char *cmd, const smpf_pigments_t *p, const char *name,
+                 const smpf_ink_t **out);
+
+/* Client options (project, compare, render). */
+enum {
+    OPT_CLIENT = 1200, OPT_INK, OPT_SKIN, OPT_DEPTH, OPT_LATITUDE, OPT_OUTDOOR, OPT_SPF,
+    OPT_SUNSCREEN_USE, OPT_HAT, OPT_HAIR_COVER, OPT_SESSIONS, OPT_YEARS, OPT_STEP_MONTHS,
+    OPT_START_DAY, OPT_CRITERION, OPT_NO_TOUCHUPS
+};
+#define CLI_CLIENT_LONGOPTS                                                                    \
+    {"client", required_argument, NULL, OPT_CLIENT}, {"ink", required_argument, NULL, OPT_INK}, \
+        {"skin", required_argument, NULL, OPT_SKIN},                                           \
+        {"depth-mm", required_argument, NULL, OPT_DEPTH},                                      \
+        {"latitude", required_argument, NULL, OPT_LATITUDE},                                   \
+        {"outdoor-hours", required_argument, NULL, OPT_OUTDOOR},                               \
+        {"spf", required_argument, NULL, OPT_SPF},                                             \
+        {"sunscreen-use", required_argument, NULL, OPT_SUNSCREEN_USE},                         \
+        {"hat", required_argument, NULL, OPT_HAT},                                             \
+        {"hair-cover", required_argument, NULL, OPT_HAIR_COVER},                               \
+        {"sessions", required_argument, NULL, OPT_SESSIONS},                                   \
+        {"years", required_argument, NULL, OPT_YEARS},                                         \
+        {"step-months", required_argument, NULL, OPT_STEP_MONTHS},                             \
+        {"start-day", required_argument, NULL, OPT_START_DAY},                                 \
+        {"criterion", required_argument, NULL, OPT_CRITERION},                                 \
+        {"no-touchups", no_argument, NULL, OPT_NO_TOUCHUPS}
+#define CLI_CLIENT_HELP                                                                        \
+    "Client (defaults, then --client FILE, then these options):\n"                             \
+    "  --client FILE            a client profile: CSV key,value (datasets/FORMATS.md)\n"       \
+    "  --ink NAME               ink (default smp_carbon; 'smpfade inks' lists them)\n"         \
+    "  --skin 1..6              Fitzpatrick skin type (default 2)\n"                           \
+    "  --depth-mm Z             needle depth, 0.05-3 mm (default: the 0.5 mm median of\n"     \
+    "                           datasets/kinetics_params.csv, an estimate)\n"                 \
+    "  --latitude DEG           -90..90, north positive (default 50)\n"                        \
+    "  --outdoor-hours H        hours outdoors a day, 0-24 (default 2)\n"                      \
+    "  --spf N                  sunscreen SPF, 1-100 (default 1: none)\n"                      \
+    "  --sunscreen-use F        share of outdoor time with sunscreen, 0-1 (default 0;\n"     \
+    "                           1 when --spf is given alone)\n"                                \
+    "  --hat F                  share of outdoor time with a hat, 0-1 (default 0)\n"          \
+    "  --hair-cover F           share of the scalp's UV blocked by hair, 0-1 (default 0)\n"   \
+    "  --sessions N             initial sessions 14 days apart, 1-8 (default 3: density\n"    \
+    "                           30, 70, 100 %%; 1: 100 %%; 2: 70, 100 %%; more than 3:\n"     \
+    "                           the extra ones top up to 100 %%)\n"                           \
+    "  --start-day N            day of the year of the first session (default 60)\n"         \
+    "  --years Y                horizon, 0.25-100 years (default 10)\n"                        \
+    "  --step-months N          timeline step, 1-12 (default 3)\n"                            \
+    "  --criterion SPEC         touch-up criteria, e.g. contrast:0.75,de00:1.8,blur:1\n"     \
+    "                           (default); also hue:DEG.  contrast: below F of the healed\n" \
+    "                           contrast; de00: ΔE00 from the healed dot above N (1.8 is\n"  \
+    "                           the 50:50 acceptability threshold, Paravina et al. 2015);\n" \
+    "                           hue: cast hue moved more than DEG; blur: dot width above\n"  \
+    "                           F of the spacing (reported: touch-ups cannot fix it)\n"      \
+    "  --no-touchups            fade naturally: report the first touch-up time only\n"
+typedef struct {
+    const char *client_file, *ink;
+    int skin, sessions, step_months, criteria_set, no_touchups;
+    smpf_criteria_t criteria;
+    double number[9];
+    int number_set[9];
+} cli_client_opts;
+void cli_client_opts_init(cli_client_opts *o);
+int cli_client_option(const char *cmd, int opt, const char *arg, cli_client_opts *o,
+                      cli_common *common, int *rc);
+/* The effective inputs: defaults, the client file, then the options. */
+int cli_client_inputs(const char *cmd, const cli_client_opts *o, smpf_project_inputs_t *in);
+
+/* What a projection needs, loaded once per command. */
+typedef struct {
+    smpf_context_t *ctx;
+    smpf_pigments_t *pigments;
+    smpf_tissue_t *tissue;
+    smpf_kin_params_t kin;
+    char data_dir[4096];
+} cli_model;
+int cli_model_load(const char *cmd, const cli_common *common, const cli_catalogue_opts *cat,
+                   cli_model *m);
+void cli_model_free(cli_model *m);
+/* Exit code 2 with the list of inks when name is not one. */
+int cli_check_ink(const char *cmd, const cli_model *m, const char *name);
+
+/* A projection's result, with what produced it, for the writers. */
+typedef struct {
+    const cli_model *m;
+    const smpf_project_inputs_t *in;
+    const smpf_project_params_t *par;
+    const smpf_projection_t *pr;
+    const smpf_ensemble_t *ensemble; /* NULL without --samples */
+    unsigned long long seed;
+    json_t *inputs; /* taken by the JSON writer */
+} cli_project_result;
+int cli_project_write(FILE *fp, cli_format format, const cli_project_result *res);
+json_t *cli_inputs_json(const smpf_project_inputs_t *in, const smpf_project_params_t *par,
+                        const cli_model *m, const cli_catalogue_opts *cat);
+json_t *cli_criteria_json(const smpf_criteria_t *c);
+
 /* Commands. */
 int cmd_color(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
+int cmd_inks(int argc, char **argv);
+int cmd_project(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_skins(int argc, char **argv);
+int cmd_optics(int argc, char **argv);
+int cmd_optics_skin(int argc, char **argv); /* smpfade optics skin, from cmd_optics */
 
 #endif

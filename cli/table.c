@@ -81,15 +81,16 @@ int cli_table_write_text(FILE *fp, const cli_table *t)
             if (strlen(buf) > width[j])
                 width[j] = strlen(buf);
         }
+    /* The last column is not padded, so lines carry no trailing blanks. */
     for (size_t j = 0; j < t->ncols; j++)
-        fprintf(fp, "%s%*s", j ? "  " : "", -(int)width[j], t->names[j]);
+        fprintf(fp, "%s%*s", j ? "  " : "", j + 1 < t->ncols ? -(int)width[j] : 0, t->names[j]);
     fputc('\n', fp);
     for (size_t i = 0; i < t->nrows; i++) {
         for (size_t j = 0; j < t->ncols; j++) {
             const cli_cell *c = &t->cells[i * t->ncols + j];
             format_cell(c, buf, sizeof buf, "-");
             /* Text left-aligned, numbers right-aligned. */
-            int w = c->digits == -1 ? -(int)width[j] : (int)width[j];
+            int w = c->digits == -1 ? (j + 1 < t->ncols ? -(int)width[j] : 0) : (int)width[j];
             fprintf(fp, "%s%*s", j ? "  " : "", w, buf);
         }
         fputc('\n', fp);

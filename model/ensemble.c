@@ -1,0 +1,151 @@
+/* Ensemble accumulators: fixed-bin histograms of the first touch-up time and of each
+ * banded timeline quantity at each point.  Counts add up, so the result does not depend
+ * on the order of samples, the number of threads or the split into shards. */
+#include "smpfade.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Banded quantities: key, range and bins (values outside are counted in the end bins). */
+static const struct {
+    const char *name;
+    double lo, hi;
+    size_t bins;
+} bands[SMPF_BAND_COUNT] = {
+    {"fraction_remaining", 0.0, 1.0, 1000}, {"L", 0.0, 100.0, 1000},
+    {"dE00", 0.0, 50.0, 1000},              {"contrast", -0.5, 2.5, 1500},
+    {"hue_shift_deg", -90.0, 90.0, 1800},   {"cast_ratio", 0.0, 10.0, 1000},
+    {"blur", 0.0, 5.0, 1000},
+};
+
+struct smpf_ensemble {
+    size_t npoints, point_bins, touch_bins, ncounts;
+    double years;
+    uint64_t samples;
+    uint32_t *counts; /* touch-up days (touch_bins, the last one: none in the horizon),
+                         then per point the bands in order */
+};
+
+const char *smpf_band_name(int band)
+{
+    return band >= 0 && band < SMPF_BAND_COUNT ? bands[band].name : NULL;
+}
+
+int smpf_ensemble_new(size_t npoints, double years, smpf_ensemble_t **out, smpf_error_t *err)
+{
+    *out = NULL;
+    if (npoints == 0 || !(years > 0 && years <= SMPF_PROJECT_MAX_YEARS))
+        return smpf_error_set(err, SMPF_ERR_USAGE, "ensemble: %zu points over %g years",
+                              npoints, years);
+    smpf_ensemble_t *e = calloc(1, sizeof *e);
+    if (!e)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
+    e->npoints = npoints;
+    e->years = years;
+    for (int b = 0; b < SMPF_BAND_COUNT; b++)
+        e->point_bins += bands[b].bins;
+    e->touch_bins = (size_t)ceil(years * SMPF_DAYS_PER_YEAR) + 1;
+    e->ncounts = e->touch_bins + npoints * e->point_bins;
+    e->counts = calloc(e->ncounts, sizeof *e->counts);
+    if (!e->counts) {
+        const size_t n = e->ncounts;
+        free(e);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory for %zu counts", n);
+    }
+    *out = e;
+    return SMPF_OK;
+}
+
+void smpf_ensemble_free(smpf_ensemble_t *e)
+{
+    if (e)
+        free(e->counts);
+    free(e);
+}
+
+static size_t bin_of(double v, double lo, double hi, size_t bins)
+{
+    if (!(v > lo)) /* also NaN, which the projection never produces */
+        return 0;
+    size_t i = (size_t)((v - lo) / (hi - lo) * (double)bins);
+    return i >= bins ? bins - 1 : i;
+}
+
+void smpf_ensemble_add(smpf_ensemble_t *e, const smpf_projection_t *pr)
+{
+    const double t = pr->touchup_years * SMPF_DAYS_PER_YEAR;
+    e->counts[isnan(t) ? e->touch_bins - 1 : bin_of(t, 0, (double)(e->touch_bins - 1),
+                                                     e->touch_bins - 1)]++;
+    for (size_t p = 0; p < e->npoints && p < pr->npoints; p++) {
+        const smpf_timeline_point_t *pt = &pr->points[p];
+        const double v[SMPF_BAND_COUNT] = {pt->fraction_remaining, pt->L, pt->dE00, pt->contrast,
+                                           pt->hue_shift_deg, pt->cast_ratio, pt->blur};
+        uint32_t *c = e->counts + e->touch_bins + p * e->point_bins;
+        for (int b = 0; b < SMPF_BAND_COUNT; b++) {
+            c[bin_of(v[b], bands[b].lo, bands[b].hi, bands[b].bins)]++;
+            c += bands[b].bins;
+        }
+    }
+    e->samples++;
+}
+
+int smpf_ensemble_merge(smpf_ensemble_t *e, const smpf_ensemble_t *o, smpf_error_t *err)
+{
+    if (o->npoints != e->npoints || o->touch_bins != e->touch_bins)
+        return smpf_error_set(err, SMPF_ERR_DATA, "ensemble: cannot merge %zu points over %g "
+                              "years into %zu points over %g years", o->npoints, o->years,
+                              e->npoints, e->years);
+    for (size_t i = 0; i < e->ncounts; i++)
+        e->counts[i] += o->counts[i];
+    e->samples += o->samples;
+    return SMPF_OK;
+}
+
+uint64_t smpf_ensemble_samples(const smpf_ensemble_t *e) { return e->samples; }
+size_t smpf_ensemble_npoints(const smpf_ensemble_t *e) { return e->npoints; }
+double smpf_ensemble_years(const smpf_ensemble_t *e) { return e->years; }
+size_t smpf_ensemble_ncounts(const smpf_ensemble_t *e) { return e->ncounts; }
+uint32_t *smpf_ensemble_counts(smpf_ensemble_t *e) { return e->counts; }
+void smpf_ensemble_set_samples(smpf_ensemble_t *e, uint64_t samples) { e->samples = samples; }
+
+/* Quantile of a histogram, linear inside the bin that holds it; returns the bin index
+ * through *bin, or bins when q falls beyond the counted range. */
+static double hist_quantile(const uint32_t *c, size_t bins, uint64_t total, double q, size_t *bin)
+{
+    const double target = q * (double)total;
+    double cum = 0;
+    for (size_t i = 0; i < bins; i++) {
+        if (c[i] > 0 && cum + c[i] >= target) {
+            *bin = i;
+            return ((double)i + (target - cum) / c[i]) / (double)bins;
+        }
+        cum += c[i];
+    }
+    *bin = bins;
+    return 1.0;
+}
+
+double smpf_ensemble_touchup_quantile(const smpf_ensemble_t *e, double q)
+{
+    if (e->samples == 0)
+        return NAN;
+    size_t bin;
+    const size_t bins = e->touch_bins - 1; /* without the "none" bin */
+    double f = hist_quantile(e->counts, bins, e->samples, q, &bin);
+    if (bin >= bins)
+        return NAN;
+    return f * (double)bins / SMPF_DAYS_PER_YEAR;
+}
+
+double smpf_ensemble_band_quantile(const smpf_ensemble_t *e, size_t point, int band, double q)
+{
+    if (e->samples == 0 || point >= e->npoints || band < 0 || band >= SMPF_BAND_COUNT)
+        return NAN;
+    const uint32_t *c = e->counts + e->touch_bins + point * e->point_bins;
+    for (int b = 0; b < band; b++)
+        c += bands[b].bins;
+    size_t bin;
+    double f = hist_quantile(c, bands[band].bins, e->samples, q, &bin);
+    return bands[band].lo + f * (bands[band].hi - bands[band].lo);
+}

@@ -1,0 +1,106 @@
+/* Running an ensemble on several threads.  Sample i is drawn from (seed, i) whatever
+ * thread runs it, and each thread adds into its own histograms, merged at the end: the
+ * counts, and so every percentile, are the same for any number of threads. */
+#include "smpfade.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#define MAX_THREADS 256
+#define PROGRESS_EVERY 16
+
+typedef struct {
+    const smpf_context_t *ctx;
+    const smpf_pigments_t *pigments;
+    const smpf_tissue_t *tissue;
+    const smpf_param_space_t *space;
+    const smpf_project_inputs_t *in;
+    uint64_t seed, first, count;
+    int nthreads;
+    atomic_uint_fast64_t done;
+    atomic_int failed;
+    smpf_progress_fn progress;
+    void *user;
+} shared_t;
+
+typedef struct {
+    shared_t *sh;
+    int id;
+    smpf_ensemble_t *acc;
+    int status;
+    smpf_error_t err;
+} worker_t;
+
+static void *work(void *arg)
+{
+    worker_t *w = arg;
+    shared_t *sh = w->sh;
+    smpf_projector_t *pj = NULL;
+    w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
+    for (uint64_t i = (uint64_t)w->id; w->status == SMPF_OK && i < sh->count;
+         i += (uint64_t)sh->nthreads) {
+        if (atomic_load(&sh->failed))
+            break;
+        smpf_project_params_t par;
+        smpf_projection_t pr;
+        smpf_param_space_sample(sh->space, sh->seed, sh->first + i, &par);
+        w->status = smpf_project(pj, sh->in, &par, &pr, &w->err);
+        if (w->status != SMPF_OK) {
+            smpf_error_prefix(&w->err, "sample %llu: ", (unsigned long long)(sh->first + i));
+            atomic_store(&sh->failed, 1);
+            break;
+        }
+        smpf_ensemble_add(w->acc, &pr);
+        smpf_projection_free(&pr);
+        const uint64_t done = atomic_fetch_add(&sh->done, 1) + 1;
+        if (sh->progress && (done % PROGRESS_EVERY == 0 || done == sh->count))
+            sh->progress(sh->user, done, sh->count);
+    }
+    smpf_projector_free(pj);
+    return NULL;
+}
+
+int smpf_ensemble_run(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                      const smpf_tissue_t *tissue, const smpf_param_space_t *space,
+                      const smpf_project_inputs_t *in, uint64_t seed, uint64_t first,
+                      uint64_t count, int threads, smpf_ensemble_t *e,
+                      smpf_progress_fn progress, void *user, smpf_error_t *err)
+{
+    if (threads < 1 || threads > MAX_THREADS)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "ensemble: %d threads (1-%d allowed)",
+                              threads, MAX_THREADS);
+    if ((uint64_t)threads > count)
+        threads = count > 0 ? (int)count : 1;
+    shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, 0, 0,
+                   progress, user};
+    worker_t *w = calloc((size_t)threads, sizeof *w);
+    pthread_t *tid = calloc((size_t)threads, sizeof *tid);
+    int rc = w && tid ? SMPF_OK : smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
+    int started = 0;
+    for (int t = 0; rc == SMPF_OK && t < threads; t++) {
+        w[t] = (worker_t){&sh, t, NULL, SMPF_OK, {0}};
+        rc = smpf_ensemble_new(smpf_ensemble_npoints(e), smpf_ensemble_years(e), &w[t].acc, err);
+        if (rc == SMPF_OK && pthread_create(&tid[t], NULL, work, &w[t]) != 0)
+            rc = smpf_error_set(err, SMPF_ERR_FAILURE, "ensemble: cannot start thread %d", t);
+        if (rc == SMPF_OK)
+            started++;
+    }
+    if (rc != SMPF_OK)
+        atomic_store(&sh.failed, 1);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    for (int t = 0; t < started; t++) {
+        if (rc == SMPF_OK && w[t].status != SMPF_OK) {
+            *err = w[t].err;
+            rc = w[t].status;
+        }
+        if (rc == SMPF_OK)
+            rc = smpf_ensemble_merge(e, w[t].acc, err);
+    }
+    for (int t = 0; w && t < threads; t++)
+        smpf_ensemble_free(w[t].acc);
+    free(w);
+    free(tid);
+    return rc;
+}

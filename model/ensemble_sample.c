@@ -1,0 +1,94 @@
+/* Drawing a projection's uncertain parameters (MODEL.md §6). */
+#include "smpfade.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <string.h>
+
+#define Z95 1.6448536269514722 /* the standard normal's 95 % quantile */
+
+int smpf_param_space_init(const smpf_pigments_t *pigments, const smpf_tissue_t *tissue,
+                          const smpf_kin_params_t *kin, const smpf_project_inputs_t *in,
+                          smpf_param_space_t *out, smpf_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = smpf_project_params_median(pigments, tissue, kin, in, &out->median, err);
+    if (rc == SMPF_OK)
+        rc = smpf_tissue_skin_dist(tissue, in->client.skin_type, &out->skin, err);
+    if (rc != SMPF_OK)
+        return rc;
+    out->layer = smpf_tissue_pigment_layer(tissue);
+    out->depth_fixed = !isnan(in->depth_mm);
+    const smpf_kin_ink_t *ink = &out->median.ink;
+    for (size_t c = 0; c < ink->ncomponents; c++) {
+        int i = smpf_pigments_find_component(pigments, ink->component[c].name);
+        if (i < 0)
+            return smpf_error_set(err, SMPF_ERR_USAGE, "component '%s' is not in the catalogue",
+                                  ink->component[c].name);
+        const smpf_component_t *comp = smpf_pigments_component(pigments, (size_t)i);
+        out->particle_size_nm[c] = comp->particle_size_nm;
+        out->uv_beta_cm2_per_J[c] = comp->uv_beta_cm2_per_J;
+        out->k_bio_per_day[c] = comp->k_bio_per_day;
+    }
+    return SMPF_OK;
+}
+
+/* Split log-normal (or logit-normal): the median at u = 0, lo at u = -1.645, hi at +1.645. */
+double smpf_dist_draw(smpf_dist_t d, int logit, double u)
+{
+    if (!(d.lo < d.hi) || d.median <= 0)
+        return d.median; /* a fixed value, or a rate that is zero (a permanent pigment) */
+    if (logit && d.hi < 1) {
+        const double m = log(d.median / (1 - d.median));
+        const double s = u < 0 ? (m - log(d.lo / (1 - d.lo))) / Z95
+                               : (log(d.hi / (1 - d.hi)) - m) / Z95;
+        return 1.0 / (1.0 + exp(-(m + s * u)));
+    }
+    const double s = u < 0 ? log(d.median / d.lo) / Z95 : log(d.hi / d.median) / Z95;
+    return d.median * exp(s * u);
+}
+
+/* SplitMix64 (Steele, Lea & Flood 2014): a well-mixed seed for each (seed, index). */
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
+                             smpf_project_params_t *out)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    *out = sp->median;
+    if (!rng)
+        return; /* out of memory: the medians (the caller's allocation would fail first) */
+    gsl_rng_set(rng, (unsigned long)splitmix64(seed ^ splitmix64(index)));
+    for (int id = 0; id < SMPF_KP_COUNT; id++) {
+        const smpf_kin_param_info_t *inf = &sp->median.kin.info[id];
+        const double u = gsl_ran_ugaussian(rng); /* drawn for every parameter: stable streams */
+        if (id == SMPF_KP_NEEDLE_DEPTH_MM && sp->depth_fixed)
+            continue;
+        smpf_dist_t d = {inf->median, inf->lo, inf->hi};
+        double lo, hi;
+        smpf_kin_param_bounds(id, &lo, &hi);
+        const double v = smpf_dist_draw(d, strcmp(inf->distribution, "logitnormal") == 0, u);
+        out->kin.value[id] = fmin(hi, fmax(lo, v));
+    }
+    for (size_t c = 0; c < out->ink.ncomponents; c++) {
+        smpf_kin_component_t *k = &out->ink.component[c];
+        k->particle_size_nm = smpf_dist_draw(sp->particle_size_nm[c], 0, gsl_ran_ugaussian(rng));
+        k->uv_beta_cm2_per_J = smpf_dist_draw(sp->uv_beta_cm2_per_J[c], 0, gsl_ran_ugaussian(rng));
+        k->k_bio_per_day = smpf_dist_draw(sp->k_bio_per_day[c], 0, gsl_ran_ugaussian(rng));
+    }
+    out->skin.melanin_fraction = smpf_dist_draw(sp->skin.melanin_fraction, 1, gsl_ran_ugaussian(rng));
+    out->skin.blood_fraction = smpf_dist_draw(sp->skin.blood_fraction, 1, gsl_ran_ugaussian(rng));
+    out->skin.saturation = smpf_dist_draw(sp->skin.saturation, 1, gsl_ran_ugaussian(rng));
+    /* One epidermis for both models: the kinetic draw. */
+    out->skin.epidermis_thickness_mm = out->kin.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
+    out->column_mm = smpf_dist_draw(sp->layer.amount, 1, gsl_ran_ugaussian(rng)) *
+                     smpf_dist_draw(sp->layer.thickness_mm, 0, gsl_ran_ugaussian(rng));
+    gsl_rng_free(rng);
+}

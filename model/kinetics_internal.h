@@ -1,0 +1,50 @@
+/* Internal to the kinetics module: the exact propagator of one sublayer and component. */
+#ifndef SMPF_KINETICS_INTERNAL_H
+#define SMPF_KINETICS_INTERNAL_H
+
+#include "smpfade.h"
+
+#include <gsl/gsl_eigen.h>
+
+/* The dermal block (F, M, X) with rates constant over an interval:
+ *   F' = -(k_cap + k_lymph + k_fib) F + k_rel M + k_xrel X
+ *   M' = k_cap F - k_rel M
+ *   X' = k_fib F - k_xrel X
+ * plus losses that hit every compartment alike (photodegradation k_uv, biodegradation
+ * k_bio), which only shift the spectrum.  The block is a star (F exchanges with M and
+ * with X), so detailed balance holds: S A S^-1 is symmetric for S = diag(1,
+ * sqrt(k_rel/k_cap), sqrt(k_xrel/k_fib)).  We diagonalise that symmetric matrix once
+ * per component (orthogonal eigenvectors, real eigenvalues <= 0): exp(A t) =
+ * S^-1 Q exp(L t) Q^T S, exact for any interval length. */
+typedef struct {
+    double k_lymph;     /* per day: drainage of F (the only loss inside the block) */
+    double lambda[3];   /* eigenvalues */
+    double left[3][3];  /* S^-1 Q */
+    double right[3][3]; /* Q^T S */
+} smpf_kin_block_t;
+
+/* All rates per day; k_cap, k_rel, k_fib, k_xrel > 0, k_lymph >= 0. */
+int smpf_kin_block_init(smpf_kin_block_t *b, double k_cap, double k_rel, double k_fib,
+                        double k_xrel, double k_lymph, gsl_eigen_symmv_workspace *ws,
+                        smpf_error_t *err);
+
+/* The propagator's scalar factors for one interval: how much of each mode (and of E)
+ * remains, and the time integral of each.  They depend only on the rates and dt, so a
+ * simulation precomputes them for whole model months. */
+typedef struct {
+    double e_keep, e_integral;       /* E: exp(mu t) and (exp(mu t) - 1)/mu */
+    double keep[3], integral[3];     /* the same per eigenmode of the dermal block */
+} smpf_kin_factors_t;
+
+void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                      double dt_days, smpf_kin_factors_t *out);
+void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
+                    double k_uv, double k_bio, double x[SMPF_KC_COUNT]);
+
+/* Advances x (SMPF_KC_COUNT amounts: E F M X S L D B) by dt_days: E loses k_epi to S;
+ * every compartment in skin loses k_uv to D and k_bio to B; the dermal block as above with
+ * its drainage to L.  Sinks receive the exact time integrals of their inflows. */
+void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                         double dt_days, double x[SMPF_KC_COUNT]);  /* factors + apply */
+
+#endif

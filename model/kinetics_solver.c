@@ -1,0 +1,103 @@
+/* Exact propagation of the compartment model over an interval of constant rates
+ * (see kinetics_internal.h for the derivation). */
+#include "kinetics_internal.h"
+
+#include <math.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix.h>
+
+int smpf_kin_block_init(smpf_kin_block_t *b, double k_cap, double k_rel, double k_fib,
+                        double k_xrel, double k_lymph, gsl_eigen_symmv_workspace *ws,
+                        smpf_error_t *err)
+{
+    if (!(k_cap > 0 && k_rel > 0 && k_fib > 0 && k_xrel > 0 && k_lymph >= 0) ||
+        !isfinite(k_cap + k_rel + k_fib + k_xrel + k_lymph))
+        return smpf_error_set(err, SMPF_ERR_USAGE,
+                              "kinetics: exchange rates must be > 0 and drainage >= 0 "
+                              "(k_cap %g, k_rel %g, k_fib %g, k_xrel %g, k_lymph %g per day)",
+                              k_cap, k_rel, k_fib, k_xrel, k_lymph);
+    const double s[3] = {1.0, sqrt(k_rel / k_cap), sqrt(k_xrel / k_fib)};
+    double sym[9] = {-(k_cap + k_lymph + k_fib), sqrt(k_cap * k_rel), sqrt(k_fib * k_xrel),
+                     sqrt(k_cap * k_rel),        -k_rel,              0.0,
+                     sqrt(k_fib * k_xrel),       0.0,                 -k_xrel};
+    double eval[3], evec[9];
+    gsl_matrix_view A = gsl_matrix_view_array(sym, 3, 3);
+    gsl_vector_view L = gsl_vector_view_array(eval, 3);
+    gsl_matrix_view Q = gsl_matrix_view_array(evec, 3, 3);
+    int status = gsl_eigen_symmv(&A.matrix, &L.vector, &Q.matrix, ws);
+    if (status != GSL_SUCCESS)
+        return smpf_error_set(err, SMPF_ERR_NUMERIC, "kinetics: eigen-decomposition: %s",
+                              gsl_strerror(status));
+    b->k_lymph = k_lymph;
+    for (int i = 0; i < 3; i++) {
+        b->lambda[i] = eval[i];
+        for (int j = 0; j < 3; j++) {
+            b->left[i][j] = evec[3 * i + j] / s[i];
+            b->right[j][i] = evec[3 * i + j] * s[i];
+        }
+    }
+    return SMPF_OK;
+}
+
+/* (exp(mu t) - 1) / mu, accurate for small |mu t| and exact (t) at mu = 0. */
+static double phi(double expm1_mu_t, double mu, double t)
+{
+    return mu != 0.0 ? expm1_mu_t / mu : t;
+}
+
+void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                      double dt_days, smpf_kin_factors_t *out)
+{
+    const double kappa = k_uv + k_bio;
+    const double mu_e = -(k_epi + kappa);
+    const double em_e = expm1(mu_e * dt_days);
+    out->e_keep = 1.0 + em_e;
+    out->e_integral = phi(em_e, mu_e, dt_days);
+    for (int i = 0; i < 3; i++) {
+        const double mu = b->lambda[i] - kappa; /* every mode shifted by -kappa */
+        const double em = expm1(mu * dt_days);
+        out->keep[i] = 1.0 + em;
+        out->integral[i] = phi(em, mu, dt_days);
+    }
+}
+
+void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
+                    double k_uv, double k_bio, double x[SMPF_KC_COUNT])
+{
+    /* Epidermis: a single first-order loss. */
+    const double e_int = x[SMPF_KC_E] * f->e_integral;
+    x[SMPF_KC_E] *= f->e_keep;
+
+    /* Dermal block in eigen-coordinates. */
+    const double *y = &x[SMPF_KC_F];
+    double grow[3], integ[3];
+    for (int i = 0; i < 3; i++) {
+        const double z = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
+        grow[i] = z * f->keep[i];
+        integ[i] = z * f->integral[i];
+    }
+    double y_new[3], y_int[3];
+    for (int i = 0; i < 3; i++) {
+        y_new[i] = b->left[i][0] * grow[0] + b->left[i][1] * grow[1] + b->left[i][2] * grow[2];
+        y_int[i] = b->left[i][0] * integ[0] + b->left[i][1] * integ[1] + b->left[i][2] * integ[2];
+    }
+    x[SMPF_KC_F] = y_new[0];
+    x[SMPF_KC_M] = y_new[1];
+    x[SMPF_KC_X] = y_new[2];
+
+    /* Sinks: the exact integrals of their inflows over the interval. */
+    const double skin_int = e_int + y_int[0] + y_int[1] + y_int[2];
+    x[SMPF_KC_S] += k_epi * e_int;
+    x[SMPF_KC_L] += b->k_lymph * y_int[0];
+    x[SMPF_KC_D] += k_uv * skin_int;
+    x[SMPF_KC_B] += k_bio * skin_int;
+}
+
+void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                         double dt_days, double x[SMPF_KC_COUNT])
+{
+    smpf_kin_factors_t f;
+    smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
+    smpf_kin_apply(b, &f, k_epi, k_uv, k_bio, x);
+}

@@ -1,0 +1,332 @@
+/* A client's projection (MODEL.md §5): month by month the dot's colour against the skin,
+ * compared with the healed dot; a touch-up when an active criterion crosses its
+ * threshold, at the crossing time found by Brent's method inside the month. */
+#include "projection_internal.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROOT_TOL_DAYS 0.25
+#define ROOT_MAX_ITER 60
+
+int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                       const smpf_tissue_t *tissue, smpf_projector_t **out, smpf_error_t *err)
+{
+    *out = NULL;
+    smpf_projector_t *pj = calloc(1, sizeof *pj);
+    if (!pj)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "projection: out of memory");
+    pj->ctx = ctx;
+    pj->pigments = pigments;
+    pj->tissue = tissue;
+    int rc = smpf_kin_sim_new(PROJECTION_SUBLAYERS, &pj->sim, err);
+    if (rc == SMPF_OK)
+        rc = smpf_kin_snapshot_new(pj->sim, &pj->snap, err);
+    if (rc == SMPF_OK)
+        rc = smpf_ad_new(SMPF_AD_SKIN_QUAD_POINTS, &pj->ad, err);
+    if (rc != SMPF_OK) {
+        smpf_projector_free(pj);
+        return rc;
+    }
+    *out = pj;
+    return SMPF_OK;
+}
+
+void smpf_projector_free(smpf_projector_t *pj)
+{
+    if (!pj)
+        return;
+    smpf_kin_snapshot_free(pj->snap);
+    smpf_kin_sim_free(pj->sim);
+    smpf_ad_free(pj->ad);
+    free(pj);
+}
+
+void smpf_projection_free(smpf_projection_t *pr)
+{
+    if (pr) {
+        free(pr->points);
+        pr->points = NULL;
+        pr->npoints = 0;
+    }
+}
+
+/* The timeline quantities and, per criterion, g > 0 while no touch-up is due. */
+static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
+                    const smpf_cast_t *healed, const smpf_criteria_t *cr,
+                    smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
+{
+    p->years = s->t_days / SMPF_DAYS_PER_YEAR;
+    p->fraction_remaining = s->fraction_remaining;
+    p->L = c->dot.L;
+    p->a = c->dot.a;
+    p->b = c->dot.b;
+    p->C = smpf_color_chroma(c->dot);
+    p->h = smpf_color_hue_deg(c->dot);
+    p->dE00 = smpf_color_de00(c->dot, healed->dot);
+    p->contrast = c->dL / healed->dL;
+    p->cast_h = c->cast_hue_deg;
+    p->cast_C = c->cast_chroma;
+    p->cast_ratio = c->cast_ratio;
+    p->hue_shift_deg = smpf_color_hue_diff_deg(healed->cast_hue_deg, c->cast_hue_deg);
+    p->blur = s->blur_ratio;
+    p->centroid_mm = s->centroid_depth_mm;
+    p->dot_sigma_mm = s->dot_sigma_mm;
+    p->rgb = smpf_color_srgb(pj->ctx, c->dot_xyz);
+    g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
+    g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
+    g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
+    g[SMPF_CRIT_BLUR] = cr->threshold[SMPF_CRIT_BLUR] - p->blur;
+}
+
+/* State of one run, shared with the root finder. */
+typedef struct {
+    smpf_projector_t *pj;
+    const smpf_project_params_t *par;
+    const smpf_criteria_t *criteria;
+    const smpf_cast_t *healed;
+    int criterion;
+    int status;
+    smpf_error_t *err;
+} run_t;
+
+/* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
+static int evaluate_at(run_t *r, double t_days, smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
+{
+    smpf_cast_t cast;
+    smpf_kin_summary_t sum;
+    int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
+    if (rc == SMPF_OK)
+        rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
+    if (rc == SMPF_OK)
+        measure(r->pj, &cast, &sum, r->healed, r->criteria, p, g);
+    return rc;
+}
+
+static double criterion_at(double t_days, void *vr)
+{
+    run_t *r = vr;
+    smpf_timeline_point_t p;
+    double g[SMPF_CRIT_COUNT];
+    smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
+    int rc = evaluate_at(r, t_days, &p, g);
+    if (rc != SMPF_OK) {
+        r->status = rc;
+        return NAN;
+    }
+    return g[r->criterion];
+}
+
+/* Brent's method on criterion `id` between t0 (g > 0, the snapshot's time) and t1 (g <= 0). */
+static int crossing_time(run_t *r, int id, double t0, double t1, double *t_cross)
+{
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
+    r->criterion = id;
+    r->status = SMPF_OK;
+    gsl_function f = {criterion_at, r};
+    int rc = gsl_root_fsolver_set(s, &f, t0, t1);
+    for (int it = 0; rc == GSL_SUCCESS && r->status == SMPF_OK && it < ROOT_MAX_ITER; it++) {
+        rc = gsl_root_fsolver_iterate(s);
+        if (rc == GSL_SUCCESS &&
+            gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                   ROOT_TOL_DAYS, 0) == GSL_SUCCESS)
+            break;
+    }
+    *t_cross = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    if (r->status != SMPF_OK)
+        return r->status;
+    if (rc != GSL_SUCCESS)
+        return smpf_error_set(r->err, SMPF_ERR_NUMERIC, "projection: root finding for %s "
+                              "failed: %s", smpf_criterion_name(id), gsl_strerror(rc));
+    return SMPF_OK;
+}
+
+static int add_point(smpf_projection_t *out, size_t cap, const smpf_timeline_point_t *p)
+{
+    if (out->npoints == cap)
+        return -1;
+    out->points[out->npoints++] = *p;
+    return 0;
+}
+
+/* The healed reference and the look at the horizon without touch-ups. */
+static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
+                          const smpf_kin_schedule_t *sched, double t_healed, smpf_cast_t *healed,
+                          smpf_projection_t *out)
+{
+    smpf_projector_t *pj = r->pj;
+    smpf_kin_summary_t sum;
+    int rc = smpf_kin_sim_start(pj->sim, &r->par->kin, &r->par->ink, &in->client, sched, r->err);
+    if (rc == SMPF_OK)
+        rc = smpf_kin_sim_advance(pj->sim, t_healed, r->err);
+    if (rc == SMPF_OK)
+        rc = projection_dot(pj, r->par, healed, &sum, r->err);
+    if (rc != SMPF_OK)
+        return rc;
+    if (!(healed->dL < -0.5))
+        return smpf_error_set(r->err, SMPF_ERR_USAGE,
+                              "projection: the healed dot is not darker than the skin (ΔL* = "
+                              "%.2f); nothing to project", healed->dL);
+    smpf_timeline_point_t p;
+    double g[SMPF_CRIT_COUNT];
+    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, &p, g);
+    if (rc == SMPF_OK) {
+        out->natural_fraction_remaining = p.fraction_remaining;
+        out->natural_dE00 = p.dE00;
+        out->natural_hue_shift_deg = p.hue_shift_deg;
+        out->natural_contrast = p.contrast;
+    }
+    return rc;
+}
+
+/* Handles a crossing of criterion id found in (t0, t1]: records it, lays a touch-up when it
+ * is one that a touch-up restores, and leaves the simulation at t1. */
+static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, double t_cross,
+                           double t1, int active[SMPF_CRIT_COUNT], double *suppress_until,
+                           smpf_projection_t *out)
+{
+    const double years = t_cross / SMPF_DAYS_PER_YEAR;
+    if (id == SMPF_CRIT_BLUR) {
+        out->limit_years[id] = years;
+        active[id] = 0;
+    } else {
+        if (out->ntouchups == 0) {
+            out->touchup_years = years;
+            out->touchup_criterion = id;
+        }
+        if (!in->touchups || out->ntouchups == SMPF_PROJECT_MAX_TOUCHUPS) {
+            for (int i = 0; i < SMPF_CRIT_COUNT; i++)
+                if (i != SMPF_CRIT_BLUR)
+                    active[i] = 0; /* only the first touch-up time is wanted */
+        } else {
+            out->touchups_years[out->ntouchups++] = years;
+            /* A touch-up redoes the dots: it brings the density at the dots' centres back
+             * to full, on top of the old pigment that has spread out (which a top-up of
+             * the total in skin would not: the spread pigment still counts there). */
+            smpf_kin_summary_t sum;
+            smpf_kin_sim_summary(r->pj->sim, &sum);
+            const double centre = sum.in_skin * sum.peak_dilution;
+            smpf_kin_session_t se = {t_cross, sum.in_skin + fmax(0.0, 1.0 - centre),
+                                     r->par->kin.value[SMPF_KP_NEEDLE_DEPTH_MM],
+                                     r->par->kin.value[SMPF_KP_DEPOSIT_WIDTH_MM]};
+            int rc = smpf_kin_sim_add_session(r->pj->sim, &se, r->err);
+            if (rc != SMPF_OK)
+                return rc;
+            *suppress_until = t_cross + SMPF_HEALED_AFTER_DAYS;
+        }
+    }
+    return smpf_kin_sim_advance(r->pj->sim, fmax(t1, smpf_kin_sim_time_days(r->pj->sim)),
+                                r->err);
+}
+
+/* Criteria are checked every scan_months (at most 3, dividing the timeline step); the
+ * crossing inside is then refined by root finding. */
+static int scan_months(int step_months)
+{
+    for (int s = 3; s > 1; s--)
+        if (step_months % s == 0)
+            return s;
+    return 1;
+}
+
+static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_schedule_t *sched,
+                     double t_healed, smpf_projection_t *out)
+{
+    smpf_projector_t *pj = r->pj;
+    const double t_end = in->years * SMPF_DAYS_PER_YEAR;
+    const int scan = scan_months(in->step_months);
+    const double dt = scan * SMPF_DAYS_PER_MONTH;
+    const size_t nscan = (size_t)ceil(t_end / dt - 1e-9);
+    const size_t per_point = (size_t)(in->step_months / scan);
+    const size_t cap = nscan / per_point + 2;
+    out->points = calloc(cap, sizeof *out->points);
+    if (!out->points)
+        return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
+    int active[SMPF_CRIT_COUNT];
+    memcpy(active, in->criteria.active, sizeof active);
+    double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
+    int prev_valid = 0;
+    int rc = smpf_kin_sim_start(pj->sim, &r->par->kin, &r->par->ink, &in->client, sched, r->err);
+    for (size_t k = 0; rc == SMPF_OK && k <= nscan; k++) {
+        const double t = fmin((double)k * dt, t_end);
+        smpf_timeline_point_t p;
+        double g[SMPF_CRIT_COUNT];
+        smpf_kin_sim_save(pj->sim, pj->snap);
+        if ((rc = evaluate_at(r, t, &p, g)) != SMPF_OK)
+            break;
+        /* The earliest crossing in (t_prev, t] among the active criteria. */
+        int first = -1;
+        double t_first = INFINITY;
+        for (int id = 0; prev_valid && id < SMPF_CRIT_COUNT && rc == SMPF_OK; id++) {
+            double tc = INFINITY;
+            if (!active[id] || !(g_prev[id] > 0 && g[id] <= 0))
+                continue;
+            if ((rc = crossing_time(r, id, t_prev, t, &tc)) == SMPF_OK && tc < t_first) {
+                t_first = tc;
+                first = id;
+            }
+        }
+        /* A criterion already crossed when the dot has (re)healed cannot be restored. */
+        for (int id = 0; !prev_valid && t >= suppress_until && id < SMPF_CRIT_COUNT; id++)
+            if (active[id] && g[id] <= 0) {
+                out->limit_years[id] = t / SMPF_DAYS_PER_YEAR;
+                active[id] = 0;
+            }
+        if (rc == SMPF_OK && first >= 0) {
+            smpf_kin_sim_restore(pj->sim, pj->snap);
+            if ((rc = smpf_kin_sim_advance(pj->sim, t_first, r->err)) == SMPF_OK)
+                rc = handle_crossing(r, in, first, t_first, t, active, &suppress_until, out);
+            if (rc == SMPF_OK) {
+                smpf_kin_sim_save(pj->sim, pj->snap);
+                rc = evaluate_at(r, t, &p, g);
+            }
+        }
+        if (rc == SMPF_OK && (k % per_point == 0 || k == nscan))
+            add_point(out, cap, &p);
+        memcpy(g_prev, g, sizeof g);
+        t_prev = t;
+        prev_valid = t >= suppress_until;
+    }
+    return rc;
+}
+
+int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                 const smpf_project_params_t *par, smpf_projection_t *out, smpf_error_t *err)
+{
+    memset(out, 0, sizeof *out);
+    out->touchup_years = NAN;
+    out->touchup_criterion = -1;
+    for (int i = 0; i < SMPF_CRIT_COUNT; i++)
+        out->limit_years[i] = NAN;
+    int rc = smpf_project_inputs_check(in, err);
+    if (rc != SMPF_OK)
+        return rc;
+    smpf_kin_schedule_t sched;
+    smpf_kin_schedule_sessions(&par->kin, (size_t)in->sessions, in->session_interval_days,
+                               in->start_day_of_year, &sched);
+    const double t_healed = sched.session[sched.nsessions - 1].t_days + SMPF_HEALED_AFTER_DAYS;
+    if (t_healed >= in->years * SMPF_DAYS_PER_YEAR)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "projection: the horizon (%g years) ends "
+                              "before the dot has healed (%.0f days)", in->years, t_healed);
+    const size_t evaluations_before = pj->optics_evaluations;
+    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, err};
+    rc = projection_set_ink(pj, &par->ink, err);
+    if (rc == SMPF_OK)
+        rc = projection_skin(pj, par, err);
+    if (rc == SMPF_OK)
+        rc = reference_pass(&r, in, &sched, t_healed, &out->healed, out);
+    if (rc == SMPF_OK) {
+        out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
+        rc = main_pass(&r, in, &sched, t_healed, out);
+    }
+    out->optics_evaluations = pj->optics_evaluations - evaluations_before;
+    if (rc != SMPF_OK)
+        smpf_projection_free(out);
+    return rc;
+}

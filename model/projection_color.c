@@ -1,0 +1,54 @@
+/* From the kinetic state to the dot's colour: the pigment in skin per sublayer and
+ * component becomes a depth profile of volume fractions for the layered-skin optics. */
+#include "projection_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int projection_set_ink(smpf_projector_t *pj, const smpf_kin_ink_t *ink, smpf_error_t *err)
+{
+    smpf_pigment_profile_t *pr = &pj->profile;
+    memset(pr, 0, sizeof *pr);
+    pr->ncomponents = ink->ncomponents;
+    for (size_t c = 0; c < ink->ncomponents; c++) {
+        int i = smpf_pigments_find_component(pj->pigments, ink->component[c].name);
+        if (i < 0)
+            return smpf_error_set(err, SMPF_ERR_USAGE, "ink %s: component '%s' is not in the "
+                                  "catalogue", ink->name, ink->component[c].name);
+        const smpf_component_t *comp = smpf_pigments_component(pj->pigments, (size_t)i);
+        snprintf(pr->name[c], sizeof pr->name[c], "%s", comp->name);
+        pr->mua_per_mm[c] = comp->mua_per_mm;
+        pr->musp_per_mm[c] = comp->musp_per_mm;
+    }
+    return SMPF_OK;
+}
+
+int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err)
+{
+    pj->optics_evaluations++;
+    return smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, NULL, NULL, pj->R_skin, err);
+}
+
+int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
+                   smpf_kin_summary_t *summary, smpf_error_t *err)
+{
+    smpf_kin_sim_summary(pj->sim, summary);
+    smpf_pigment_profile_t *pr = &pj->profile;
+    /* Amounts are in units of full density; at the dot's centre lateral spread dilutes
+     * them by peak_dilution = σ0²/σ².  Full density is column_mm of pigment per area, so
+     * a sublayer dz thick holds the volume fraction amount · column_mm / dz. */
+    const size_t nsub = smpf_kin_sim_nsublayers(pj->sim);
+    pr->nslices = nsub;
+    for (size_t j = 0; j < nsub; j++) {
+        smpf_pigment_slice_t *sl = &pr->slice[j];
+        smpf_kin_sim_sublayer(pj->sim, j, &sl->top_mm, &sl->thickness_mm);
+        const double scale = summary->peak_dilution * par->column_mm / sl->thickness_mm;
+        for (size_t c = 0; c < pr->ncomponents; c++)
+            sl->fraction[c] = smpf_kin_sim_in_skin(pj->sim, j, c) * scale;
+    }
+    pj->optics_evaluations++;
+    int rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, pr, pj->R_dot, NULL, err);
+    if (rc == SMPF_OK)
+        smpf_cast(pj->ctx, pj->R_dot, pj->R_skin, cast);
+    return rc;
+}
