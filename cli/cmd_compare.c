@@ -143,7 +143,8 @@ static int write_result(FILE *fp, const options *o, const cli_table *t,
         fprintf(fp, "\n# *_at_horizon: with no touch-ups at all; years from the first session\n");
         return cli_table_write_text(fp, t);
     }
-    json_t *root = json_pack("{s:s, s:o, s:o}", "version", SMPF_VERSION, "inputs", inputs,
+    /* "O": the caller keeps (and frees) its reference to inputs, in every format. */
+    json_t *root = json_pack("{s:s, s:O, s:o}", "version", SMPF_VERSION, "inputs", inputs,
                              "inks", cli_table_to_json(t));
     int rc = root ? cli_json_write(fp, root) : -1;
     json_decref(root);
@@ -199,7 +200,6 @@ int cmd_compare(int argc, char **argv)
         cli_out out;
         rc = cli_out_open(CMD, &o.common, &out);
         if (rc == EXIT_OK) {
-            json_incref(inputs);
             const double depth_mm =
                 isnan(in.depth_mm) ? m.kin.value[SMPF_KP_NEEDLE_DEPTH_MM] : in.depth_mm;
             if (write_result(out.fp, &o, &t, &in, depth_mm, inputs) != 0) {
