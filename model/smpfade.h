@@ -523,6 +523,7 @@ typedef struct {
 } smpf_kin_session_t;
 
 #define SMPF_KIN_MAX_SESSIONS 32
+#define SMPF_DEFAULT_START_DAY 121.0 /* 1 May: the first session of the documented defaults */
 typedef struct {
     double start_day_of_year;  /* calendar day (1-365) of the first session */
     size_t nsessions;
@@ -688,7 +689,7 @@ typedef struct {
 } smpf_project_inputs_t;
 
 /* smp_carbon, the kinetic parameter medians (needle depth 0.5 mm), the default client,
- * three sessions 14 days apart starting 1 March, 10 years, quarterly timeline, touch-ups
+ * three sessions 14 days apart starting 1 May, 10 years, quarterly timeline, touch-ups
  * on, default criteria. */
 void smpf_project_inputs_default(smpf_project_inputs_t *in);
 /* Checks every field; the message names it. */
