@@ -672,6 +672,7 @@ int smpf_criterion_find(const char *name); /* -1 if none */
 void smpf_criterion_bounds(int id, double *min, double *max);
 
 #define SMPF_HEALED_AFTER_DAYS 28.0 /* the healed dot: 4 weeks after the last session */
+#define SMPF_MIN_HEALED_DL 0.01      /* |ΔL*| of a healed dot below which nothing is seen */
 #define SMPF_PROJECT_MAX_YEARS 100.0
 #define SMPF_PROJECT_MAX_TOUCHUPS 24
 
