@@ -3,7 +3,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
 PKG_LIB := gsl lcms2
-PKG_CLI := jansson cairo
+PKG_CLI := jansson cairo plplot
 CSTD    := -std=c11 -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2 -g
@@ -122,3 +122,10 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# The picture tests link the CLI's drawing objects, which are not part of the library.
+PIC_OBJ := $(BUILD)/cli/picture_patch.o $(BUILD)/cli/picture_plot.o $(BUILD)/cli/picture_file.o
+$(BUILD)/tests/test_picture: tests/test_picture.c $(PIC_OBJ) $(LIB_A) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(PIC_OBJ) $(LIB_A) $(LDFLAGS_ALL) $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)
