@@ -90,7 +90,7 @@ static void draw_panel(const pic_plot *p, size_t k, double x0, double x1)
     const pic_panel *pan = &p->panel[k];
     double ylo, yhi;
     y_range(pan, &ylo, &yhi);
-    plvpor(x0, x1, 0.14, 0.80);
+    plvpor(x0, x1, 0.13, 0.82);
     plwind(0, p->years_max, ylo, yhi);
 
     /* Grid first, then bands, touch-up markers, curves, and the axes on top. */
@@ -172,10 +172,14 @@ static void draw_panel(const pic_plot *p, size_t k, double x0, double x1)
         tcol[i] = COL_INK;
         txt[i] = names[i];
     }
+    /* Top right when the first curve falls, bottom right when it rises: away from it. */
+    const pic_series *first = &pan->series[0];
+    PLINT corner = first->value[first->n - 1] <= first->value[0] ? PL_POSITION_TOP
+                                                                   : PL_POSITION_BOTTOM;
     PLFLT lw_out, lh_out;
     pllegend(&lw_out, &lh_out, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.02, 0.08,
-             COL_BG, COL_GRID, 1, 0, 0, n, opt, 0.8, 0.75, 1.8, 0.0, tcol, txt, NULL, NULL,
+             corner | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.03, 0.06, COL_BG,
+             COL_GRID, 1, 0, 0, n, opt, 0.5, 0.72, 1.9, 0.0, tcol, txt, NULL, NULL,
              NULL, NULL, lcol, lsty, lw, NULL, NULL, NULL, NULL);
 }
 
@@ -209,19 +213,19 @@ int pic_plot_curves(const char *path, pic_kind kind, const pic_plot *plot, char 
     set_colours();
     plinit();
     pladv(0);
-    plschr(0, 1.05);
+    plschr(0, 0.8);
 
     char text[256];
     plvpor(0, 1, 0, 1);
     plwind(0, 1, 0, 1);
     plcol0(COL_INK);
     plain(text, sizeof text, plot->title);
-    plschr(0, 1.35);
-    plmtex("t", -1.8, 0.5, 0.5, text);
     plschr(0, 1.05);
+    plmtex("t", -2.0, 0.5, 0.5, text);
+    plschr(0, 0.8);
 
     size_t np = plot->npanels;
-    double left = 0.07, right = 0.015, gap = 0.075;
+    double left = 0.065, right = 0.02, gap = 0.085;
     double pw = (1 - left - right - (double)(np - 1) * gap) / (double)np;
     for (size_t k = 0; k < np; k++) {
         double x0 = left + (double)k * (pw + gap);
