@@ -236,7 +236,15 @@ int pic_render_patch(const char *path, pic_kind kind, const pic_patch_frame *fra
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    text(cr, MARGIN_PX, MARGIN_PX / 2.0 + 24, 19, 1, 0, title ? title : "");
+    /* The title at 19 px, smaller when it would not fit the width. */
+    double size_px = 19;
+    cairo_text_extents_t e;
+    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, size_px);
+    cairo_text_extents(cr, title ? title : "", &e);
+    if (e.x_advance > w - 2 * MARGIN_PX)
+        size_px *= (w - 2 * MARGIN_PX) / e.x_advance;
+    text(cr, MARGIN_PX, MARGIN_PX / 2.0 + 24, size_px, 1, 0, title ? title : "");
     for (size_t k = 0; k < nframes; k++)
         draw_frame(cr, &frames[k], k);
     draw_scale_bar(cr, h);
