@@ -38,9 +38,10 @@ void pic_patch_size(size_t nframes, int *width_px, int *height_px);
 /* Where the point (x_mm, y_mm) of frame k's patch lands (origin top left of the patch). */
 void pic_patch_point_px(size_t k, double x_mm, double y_mm, double *x_px, double *y_px);
 
-/* Draws 1 to 12 frames side by side, each dot's pigment a disc of dot_diameter_mm convolved with
- * a Gaussian of sigma_mm (so blur spreads the same pigment over a wider area), composited
- * over the skin with alpha = strength * profile.  Returns 0, or -1 with a message in errbuf. */
+/* Draws 1 to 12 frames side by side, each dot's pigment a disc of dot_diameter_mm
+ * convolved with a Gaussian of sigma_mm (so blur spreads the same pigment over a wider
+ * area), composited over the skin with alpha = strength * profile.  Returns 0, or -1 with
+ * a message in errbuf. */
 int pic_render_patch(const char *path, pic_kind kind, const pic_patch_frame *frames,
                      size_t nframes, const char *title, char *errbuf, size_t errlen);
 
