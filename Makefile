@@ -3,7 +3,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
 PKG_LIB := gsl lcms2
-PKG_CLI := jansson cairo
+PKG_CLI := jansson cairo plplot
 CSTD    := -std=c11 -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2 -g
@@ -180,10 +180,11 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUIL
 	  $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI)) -Imodel -Icli -o $@ $< \
 	  $(FUZZ_EXTRA_fuzz_$*) $(FUZZ_BUILD)/libsmpfade.a $(LIBS_CLI) $(LIBS_LIB)
 
-# Tests of the CLI's own helpers (option values, JSON strings, atomic output and its signal
-# handler) link the CLI objects, all but main.o.
+# Tests of the CLI's own pieces (option values, JSON strings, atomic output and its
+# signal handler, the pictures) link the CLI objects, all but main.o.
 CLI_HELPER_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
-$(BUILD)/tests/test_cli_units: tests/test_cli_units.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard tests/*.h)
+CLI_TESTS := $(BUILD)/tests/test_cli_units $(BUILD)/tests/test_picture
+$(CLI_TESTS): $(BUILD)/tests/%: tests/%.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(CLI_HELPER_OBJ) $(LIB_A) $(LDFLAGS_ALL) \
