@@ -222,6 +222,11 @@ json_t *cli_inputs_json(const smpf_project_inputs_t *in, const smpf_project_para
                         const cli_model *m, const cli_catalogue_opts *cat);
 json_t *cli_criteria_json(const smpf_criteria_t *c);
 
+/* The fading and drift curves of a projection as a PNG or SVG (picture.h), bands from the
+ * ensemble when there is one. */
+int cli_project_plot(const char *cmd, const char *path, const smpf_project_inputs_t *in,
+                     const smpf_projection_t *pr, const smpf_ensemble_t *ens);
+
 /* Commands. */
 int cmd_color(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
@@ -229,6 +234,7 @@ int cmd_inks(int argc, char **argv);
 int cmd_project(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_skins(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 int cmd_optics(int argc, char **argv);
 int cmd_optics_skin(int argc, char **argv); /* smpfade optics skin, from cmd_optics */
 

@@ -8,7 +8,7 @@
 #define CMD "project"
 #define MAX_SAMPLES 10000000L
 
-enum { OPT_SAMPLES = 1300, OPT_SEED, OPT_THREADS };
+enum { OPT_SAMPLES = 1300, OPT_SEED, OPT_THREADS, OPT_PLOT };
 
 static void help(void)
 {
@@ -26,6 +26,9 @@ static void help(void)
            "  --seed S                 random stream (default 1); the same seed gives the\n"
            "                           same numbers for any --threads\n"
            "  --threads N              worker threads (default: the cores, at most 64)\n"
+           "Output:\n"
+           "  --plot FILE.png|FILE.svg the fading and drift curves, touch-ups marked (with\n"
+           "                           --samples, p10-p90 bands)\n"
            CLI_CATALOGUE_HELP CLI_COMMON_HELP
            "\nCSV gives the timeline: years,fraction_remaining,L,a,b,C,h,dE00,contrast,cast_h,\n"
            "cast_ratio,blur,hex.  JSON adds touchup_years (null if none in the horizon),\n"
@@ -51,6 +54,7 @@ typedef struct {
     cli_client_opts client;
     long samples, threads;
     unsigned long long seed;
+    const char *plot;
 } options;
 
 static int parse(int argc, char **argv, options *o)
@@ -60,6 +64,7 @@ static int parse(int argc, char **argv, options *o)
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"plot", required_argument, NULL, OPT_PLOT},
         {0, 0, 0, 0}};
     int c, rc = EXIT_OK;
     long v;
@@ -82,6 +87,9 @@ static int parse(int argc, char **argv, options *o)
         } else if (c == OPT_THREADS) {
             if ((rc = cli_long(CMD, "threads", optarg, 1, 64, &v)) == EXIT_OK)
                 o->threads = v;
+        } else if (c == OPT_PLOT) {
+            o->plot = optarg;
+            cli_common_add_input(&o->common, optarg); /* never the same file as --output */
         } else {
             return cli_getopt_error(CMD, c, argv);
         }
@@ -142,6 +150,8 @@ int cmd_project(int argc, char **argv)
     }
     if (rc == EXIT_OK && o.samples > 0)
         rc = run_ensemble(&m, &in, &o, pr.npoints, &ens);
+    if (rc == EXIT_OK && o.plot)
+        rc = cli_project_plot(CMD, o.plot, &in, &pr, ens);
     if (rc == EXIT_OK) {
         cli_project_result res = {&m, &in, &par, &pr, ens, o.seed,
                                   cli_inputs_json(&in, &par, &m, &o.cat)};

@@ -131,6 +131,44 @@ static void test_skins(void **state)
     test_run_free(&r);
 }
 
+/* Pictures: the file lands whole with the size of the frames asked; bad names are refused. */
+static void test_render_and_plot(void **state)
+{
+    (void)state;
+    test_run_t r = test_run_cli("render --years 2 --at 0,1,2 --output /tmp/smpf-test-render.png");
+    assert_int_equal(r.status, 0);
+    test_run_free(&r);
+    FILE *f = fopen("/tmp/smpf-test-render.png", "rb");
+    assert_non_null(f);
+    unsigned char head[24];
+    assert_int_equal(fread(head, 1, 24, f), 24);
+    fclose(f);
+    assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
+    const unsigned w = (unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19];
+    const unsigned w5 = w; /* three frames are narrower than five */
+    r = test_run_cli("render --years 5 --output /tmp/smpf-test-render.png");
+    assert_int_equal(r.status, 0);
+    test_run_free(&r);
+    f = fopen("/tmp/smpf-test-render.png", "rb");
+    assert_int_equal(fread(head, 1, 24, f), 24);
+    fclose(f);
+    assert_true(((unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19]) > w5);
+    unlink("/tmp/smpf-test-render.png");
+    expect(test_run_cli("render"), 2, "--output FILE.png|FILE.svg is required");
+    expect(test_run_cli("render --output x.jpg"), 2, "neither .png nor .svg");
+    expect(test_run_cli("render --output x.png --at 3,1"), 2, "times must increase");
+    expect(test_run_cli("project --years 1 --plot x.gif"), 2, "neither .png nor .svg");
+    r = test_run_cli("project --years 1 --plot /tmp/smpf-test-plot.svg --format csv");
+    assert_int_equal(r.status, 0);
+    test_run_free(&r);
+    char *svg = test_read_file("/tmp/smpf-test-plot.svg");
+    assert_non_null(svg);
+    assert_non_null(strstr(svg, "<svg"));
+    assert_non_null(strstr(svg, "fading and drift"));
+    free(svg);
+    unlink("/tmp/smpf-test-plot.svg");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_inks_file),
         cmocka_unit_test(test_skins),
+        cmocka_unit_test(test_render_and_plot),
     };
     return cmocka_run_group_tests_name("project_cli", tests, NULL, NULL);
 }
