@@ -69,6 +69,11 @@ typedef struct {
 } cli_out;
 
 int cli_out_open(const char *cmd, const cli_common *common, cli_out *out);
+/* The last step of every command: opens the output (stdout or --output), writes it with
+ * write(fp, data) (0 on success) and commits it, or aborts with a message so that nothing
+ * half-written lands.  Returns the exit code. */
+typedef int (*cli_writer)(FILE *fp, const void *data);
+int cli_emit(const char *cmd, const cli_common *common, cli_writer write, const void *data);
 int cli_out_commit(const char *cmd, cli_out *out);
 void cli_out_abort(cli_out *out);
 

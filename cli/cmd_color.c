@@ -61,9 +61,20 @@ static int fill_table(const smpf_context_t *ctx, const smpf_cgats_t *c, const ch
     return SMPF_OK;
 }
 
-static int write_result(FILE *fp, const cli_common *common, const smpf_context_t *ctx,
-                        const char *path, const cli_table *t)
+typedef struct {
+    const cli_common *common;
+    const smpf_context_t *ctx;
+    const char *path;
+    const cli_table *t;
+} result_t;
+
+static int write_result(FILE *fp, const void *data)
 {
+    const result_t *r = data;
+    const cli_common *common = r->common;
+    const smpf_context_t *ctx = r->ctx;
+    const char *path = r->path;
+    const cli_table *t = r->t;
     if (common->format == FMT_CSV)
         return cli_table_write_csv(fp, t);
     if (common->format == FMT_TABLE) {
@@ -114,17 +125,8 @@ int cmd_color(int argc, char **argv)
     if (st != SMPF_OK) {
         rc = cli_report(CMD, st, &err);
     } else {
-        cli_out out;
-        rc = cli_out_open(CMD, &common, &out);
-        if (rc == EXIT_OK) {
-            if (write_result(out.fp, &common, ctx, path, &t) != 0) {
-                fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
-                cli_out_abort(&out);
-                rc = EXIT_FAIL;
-            } else {
-                rc = cli_out_commit(CMD, &out);
-            }
-        }
+        result_t r = {&common, ctx, path, &t};
+        rc = cli_emit(CMD, &common, write_result, &r);
     }
     cli_table_free(&t);
     smpf_cgats_free(cg);

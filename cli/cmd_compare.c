@@ -127,9 +127,21 @@ static void add_row(cli_table *t, const cli_model *m, const smpf_project_inputs_
     }
 }
 
-static int write_result(FILE *fp, const options *o, const cli_table *t,
-                        const smpf_project_inputs_t *in, double depth_mm, json_t *inputs)
+typedef struct {
+    const options *o;
+    const cli_table *t;
+    const smpf_project_inputs_t *in;
+    double depth_mm;
+    json_t *inputs;
+} result_t;
+
+static int write_result(FILE *fp, const void *data)
 {
+    const result_t *r = data;
+    const options *o = r->o;
+    const cli_table *t = r->t;
+    const smpf_project_inputs_t *in = r->in;
+    const double depth_mm = r->depth_mm;
     if (o->common.format == FMT_CSV)
         return cli_table_write_csv(fp, t);
     if (o->common.format == FMT_TABLE) {
@@ -144,7 +156,7 @@ static int write_result(FILE *fp, const options *o, const cli_table *t,
         return cli_table_write_text(fp, t);
     }
     /* "O": the caller keeps (and frees) its reference to inputs, in every format. */
-    json_t *root = json_pack("{s:s, s:O, s:o}", "version", SMPF_VERSION, "inputs", inputs,
+    json_t *root = json_pack("{s:s, s:O, s:o}", "version", SMPF_VERSION, "inputs", r->inputs,
                              "inks", cli_table_to_json(t));
     int rc = root ? cli_json_write(fp, root) : -1;
     json_decref(root);
@@ -197,19 +209,10 @@ int cmd_compare(int argc, char **argv)
         smpf_projection_free(&pr);
     }
     if (rc == EXIT_OK) {
-        cli_out out;
-        rc = cli_out_open(CMD, &o.common, &out);
-        if (rc == EXIT_OK) {
-            const double depth_mm =
-                isnan(in.depth_mm) ? m.kin.value[SMPF_KP_NEEDLE_DEPTH_MM] : in.depth_mm;
-            if (write_result(out.fp, &o, &t, &in, depth_mm, inputs) != 0) {
-                fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
-                cli_out_abort(&out);
-                rc = EXIT_FAIL;
-            } else {
-                rc = cli_out_commit(CMD, &out);
-            }
-        }
+        result_t r = {&o, &t, &in,
+                      isnan(in.depth_mm) ? m.kin.value[SMPF_KP_NEEDLE_DEPTH_MM] : in.depth_mm,
+                      inputs};
+        rc = cli_emit(CMD, &o.common, write_result, &r);
     }
     json_decref(inputs);
     cli_table_free(&t);

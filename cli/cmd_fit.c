@@ -244,17 +244,8 @@ int cmd_fit(int argc, char **argv)
     if (st != SMPF_OK) {
         rc = cli_report(CMD, st, &err);
     } else {
-        cli_out out;
-        rc = cli_out_open(CMD, &common, &out);
-        if (rc == EXIT_OK) {
-            if (fit_write(out.fp, common.format, &s, &obs, smpf_fit_result(fit)) != 0) {
-                fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
-                cli_out_abort(&out);
-                rc = EXIT_FAIL;
-            } else {
-                rc = cli_out_commit(CMD, &out);
-            }
-        }
+        fit_output_t r = {common.format, &s, &obs, smpf_fit_result(fit)};
+        rc = cli_emit(CMD, &common, fit_write, &r);
     }
     smpf_fit_free(fit);
     fit_observations_free(&obs);

@@ -66,6 +66,28 @@ static int fill(const smpf_context_t *ctx, const smpf_tissue_t *tissue, cli_tabl
     return st;
 }
 
+typedef struct {
+    cli_format format;
+    const char *dir;
+    const cli_table *t;
+} result_t;
+
+static int write_result(FILE *fp, const void *data)
+{
+    const result_t *r = data;
+    if (r->format == FMT_CSV)
+        return cli_table_write_csv(fp, r->t);
+    if (r->format == FMT_TABLE) {
+        fprintf(fp, "# skin colours: bare skin by adding-doubling, CIELAB D65, CIE 1931 2°\n");
+        return cli_table_write_text(fp, r->t);
+    }
+    json_t *root = json_pack("{s:s, s:s, s:o}", "version", SMPF_VERSION, "data_dir", r->dir,
+                             "skins", cli_table_to_json(r->t));
+    int w = root ? cli_json_write(fp, root) : -1;
+    json_decref(root);
+    return w;
+}
+
 int cmd_skins(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -103,29 +125,8 @@ int cmd_skins(int argc, char **argv)
     if (st != SMPF_OK) {
         rc = cli_report(CMD, st, &err);
     } else {
-        cli_out out;
-        rc = cli_out_open(CMD, &common, &out);
-        if (rc == EXIT_OK) {
-            int w;
-            if (common.format == FMT_CSV) {
-                w = cli_table_write_csv(out.fp, &t);
-            } else if (common.format == FMT_TABLE) {
-                fprintf(out.fp, "# skin colours: bare skin by adding-doubling, CIELAB D65, CIE "
-                                "1931 2°\n");
-                w = cli_table_write_text(out.fp, &t);
-            } else {
-                json_t *root = json_pack("{s:s, s:s, s:o}", "version", SMPF_VERSION, "data_dir",
-                                         dir, "skins", cli_table_to_json(&t));
-                w = root ? cli_json_write(out.fp, root) : -1;
-                json_decref(root);
-            }
-            if (w != 0) {
-                cli_out_abort(&out);
-                rc = EXIT_FAIL;
-            } else {
-                rc = cli_out_commit(CMD, &out);
-            }
-        }
+        result_t r = {common.format, dir, &t};
+        rc = cli_emit(CMD, &common, write_result, &r);
     }
     cli_table_free(&t);
     smpf_tissue_free(tissue);

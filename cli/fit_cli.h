@@ -89,7 +89,13 @@ json_t *fit_smp_inputs_json(const fit_smp_options *o, const fit_smp_setup *s);
 void fit_smp_comment(FILE *fp, const fit_smp_options *o, const fit_smp_setup *s);
 void fit_smp_help(void);
 
-int fit_write(FILE *fp, cli_format format, const fit_settings *s, const fit_observations *obs,
-              const smpf_fit_result_t *r);
+/* What fit_write writes, in the given format (a cli_writer for cli_emit). */
+typedef struct {
+    cli_format format;
+    const fit_settings *s;
+    const fit_observations *obs;
+    const smpf_fit_result_t *r;
+} fit_output_t;
+int fit_write(FILE *fp, const void *data);
 
 #endif

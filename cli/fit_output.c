@@ -186,9 +186,13 @@ static int write_text(FILE *fp, const fit_settings *s, const fit_observations *o
     return ferror(fp) ? -1 : 0;
 }
 
-int fit_write(FILE *fp, cli_format format, const fit_settings *s, const fit_observations *obs,
-              const smpf_fit_result_t *r)
+int fit_write(FILE *fp, const void *data)
 {
+    const fit_output_t *out = data;
+    const cli_format format = out->format;
+    const fit_settings *s = out->s;
+    const fit_observations *obs = out->obs;
+    const smpf_fit_result_t *r = out->r;
     if (format == FMT_JSON)
         return write_json(fp, s, obs, r);
     cli_table t;

@@ -158,3 +158,17 @@ void cli_out_abort(cli_out *out)
     free(out->path);
     memset(out, 0, sizeof *out);
 }
+
+int cli_emit(const char *cmd, const cli_common *common, cli_writer write, const void *data)
+{
+    cli_out out;
+    int rc = cli_out_open(cmd, common, &out);
+    if (rc != EXIT_OK)
+        return rc;
+    if (write(out.fp, data) != 0) {
+        fprintf(stderr, "smpfade %s: cannot write the output\n", cmd);
+        cli_out_abort(&out);
+        return EXIT_FAIL;
+    }
+    return cli_out_commit(cmd, &out);
+}

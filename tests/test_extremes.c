@@ -4,41 +4,10 @@
  * pigment left is a fraction, a dot is never lighter than its skin for a black ink,
  * shallower pigment shows more contrast, more sun never leaves more pigment. */
 #include "smpfade.h"
+#include "model_fixture.h"
 #include "test_util.h"
 
 #include <math.h>
-
-static smpf_context_t *ctx;
-static smpf_pigments_t *pigments;
-static smpf_tissue_t *tissue;
-static smpf_kin_params_t kin;
-static smpf_projector_t *pj;
-
-static int setup(void **state)
-{
-    (void)state;
-    smpf_error_t err = {0};
-    int rc = smpf_context_new(NULL, &ctx, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_pigments_load("datasets", &pigments, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_tissue_load("datasets", &tissue, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_kin_params_load("datasets/kinetics_params.csv", &kin, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_projector_new(ctx, pigments, tissue, &pj, &err);
-    return rc;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    smpf_projector_free(pj);
-    smpf_tissue_free(tissue);
-    smpf_pigments_free(pigments);
-    smpf_context_free(ctx);
-    return 0;
-}
 
 static void check_finite(const smpf_projection_t *pr)
 {
@@ -177,5 +146,5 @@ int main(void)
         cmocka_unit_test(test_tiny_and_huge_amounts),
         cmocka_unit_test(test_cli_amount_extremes),
     };
-    return cmocka_run_group_tests_name("extremes", tests, setup, teardown);
+    return cmocka_run_group_tests_name("extremes", tests, model_setup, model_teardown);
 }

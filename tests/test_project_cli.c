@@ -4,20 +4,6 @@
 
 #include <jansson.h>
 
-static int starts_with(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static void expect(test_run_t r, int status, const char *err_fragment)
-{
-    if (r.status != status)
-        fail_msg("exit %d, expected %d; stderr: %s", r.status, status, r.err);
-    if (err_fragment && !strstr(r.err, err_fragment))
-        fail_msg("stderr '%s' lacks '%s'", r.err, err_fragment);
-    test_run_free(&r);
-}
-
 static void test_project_json_keys(void **state)
 {
     (void)state;
@@ -54,7 +40,7 @@ static void test_project_csv_header(void **state)
     (void)state;
     test_run_t r = test_run_cli("project --years 0.5 --format csv --step-months 6");
     assert_int_equal(r.status, 0);
-    assert_true(starts_with(r.out, "years,fraction_remaining,L,a,b,C,h,dE00,contrast,cast_h,"
+    assert_true(test_starts_with(r.out, "years,fraction_remaining,L,a,b,C,h,dE00,contrast,cast_h,"
                                    "cast_ratio,blur,hex\n0.00,"));
     test_run_free(&r);
 }
@@ -62,15 +48,15 @@ static void test_project_csv_header(void **state)
 static void test_project_refusals(void **state)
 {
     (void)state;
-    expect(test_run_cli("project --ink nosuch"), 2, "unknown ink 'nosuch'; choices: smp_carbon");
-    expect(test_run_cli("project --skin 7"), 2, "option --skin: 7 is outside the range [1, 6]");
-    expect(test_run_cli("project --depth-mm deep"), 2, "option --depth-mm: expected a number");
-    expect(test_run_cli("project --samples 1e12"), 2, "option --samples");
-    expect(test_run_cli("project --samples 0"), 2, "outside the allowed range [1, 10000000]");
-    expect(test_run_cli("project --criterion contrast:2"), 2, "[0.01, 0.99]");
-    expect(test_run_cli("project --years 0.1"), 2, "option --years");
-    expect(test_run_cli("project --client /nonexistent.csv"), 3, "/nonexistent.csv: cannot open");
-    expect(test_run_cli("project extra"), 2, "unexpected argument 'extra'");
+    test_expect(test_run_cli("project --ink nosuch"), 2, "unknown ink 'nosuch'; choices: smp_carbon");
+    test_expect(test_run_cli("project --skin 7"), 2, "option --skin: 7 is outside the range [1, 6]");
+    test_expect(test_run_cli("project --depth-mm deep"), 2, "option --depth-mm: expected a number");
+    test_expect(test_run_cli("project --samples 1e12"), 2, "option --samples");
+    test_expect(test_run_cli("project --samples 0"), 2, "outside the allowed range [1, 10000000]");
+    test_expect(test_run_cli("project --criterion contrast:2"), 2, "[0.01, 0.99]");
+    test_expect(test_run_cli("project --years 0.1"), 2, "option --years");
+    test_expect(test_run_cli("project --client /nonexistent.csv"), 3, "/nonexistent.csv: cannot open");
+    test_expect(test_run_cli("project extra"), 2, "unexpected argument 'extra'");
 }
 
 static void test_compare(void **state)
@@ -79,15 +65,15 @@ static void test_compare(void **state)
     test_run_t r = test_run_cli("compare --inks smp_carbon,temp_biodegradable --years 2 "
                                 "--format csv --session-cost 250");
     assert_int_equal(r.status, 0);
-    assert_true(starts_with(r.out, "ink,kind,touchup_years,touchups_in_horizon,dE00_at_horizon,"
+    assert_true(test_starts_with(r.out, "ink,kind,touchup_years,touchups_in_horizon,dE00_at_horizon,"
                                    "hue_shift_deg_at_horizon,residual_fraction_at_horizon,"));
     assert_non_null(strstr(r.out, ",sessions,cost\n"));
     assert_non_null(strstr(r.out, "\nsmp_carbon,permanent,"));
     assert_non_null(strstr(r.out, "\ntemp_biodegradable,temporary,"));
     test_run_free(&r);
-    expect(test_run_cli("compare"), 2, "option --inks is required");
-    expect(test_run_cli("compare --inks smp_carbon,bogus"), 2, "unknown ink 'bogus'");
-    expect(test_run_cli("compare --inks a,a"), 2, "'a' is listed twice");
+    test_expect(test_run_cli("compare"), 2, "option --inks is required");
+    test_expect(test_run_cli("compare --inks smp_carbon,bogus"), 2, "unknown ink 'bogus'");
+    test_expect(test_run_cli("compare --inks a,a"), 2, "'a' is listed twice");
 }
 
 static void test_inks_file(void **state)
@@ -99,7 +85,7 @@ static void test_inks_file(void **state)
     char *path = test_write_temp(".csv", text, strlen(text));
     test_run_t r = test_run_cli("inks --inks-file %s --format csv", path);
     assert_int_equal(r.status, 0);
-    assert_true(starts_with(r.out, "name,kind"));
+    assert_true(test_starts_with(r.out, "name,kind"));
     assert_non_null(strstr(r.out, "\nmy_blend,permanent,carbon_black:0.9;phthalocyanine_green:0.1"));
     test_run_free(&r);
     r = test_run_cli("project --inks-file %s --ink my_blend --years 0.5 --format csv", path);
@@ -115,7 +101,7 @@ static void test_skins(void **state)
     (void)state;
     test_run_t r = test_run_cli("skins --format csv");
     assert_int_equal(r.status, 0);
-    assert_true(starts_with(r.out, "skin_type,melanin_fraction,"));
+    assert_true(test_starts_with(r.out, "skin_type,melanin_fraction,"));
     char *save, *line = strtok_r(r.out, "\n", &save);
     double prev_L = 101;
     for (int type = 1; type <= 6; type++) {
@@ -154,10 +140,10 @@ static void test_render_and_plot(void **state)
     fclose(f);
     assert_true(((unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19]) > w5);
     unlink("/tmp/smpf-test-render.png");
-    expect(test_run_cli("render"), 2, "--output FILE.png|FILE.svg is required");
-    expect(test_run_cli("render --output x.jpg"), 2, "neither .png nor .svg");
-    expect(test_run_cli("render --output x.png --at 3,1"), 2, "times must increase");
-    expect(test_run_cli("project --years 1 --plot x.gif"), 2, "neither .png nor .svg");
+    test_expect(test_run_cli("render"), 2, "--output FILE.png|FILE.svg is required");
+    test_expect(test_run_cli("render --output x.jpg"), 2, "neither .png nor .svg");
+    test_expect(test_run_cli("render --output x.png --at 3,1"), 2, "times must increase");
+    test_expect(test_run_cli("project --years 1 --plot x.gif"), 2, "neither .png nor .svg");
     r = test_run_cli("project --years 1 --plot /tmp/smpf-test-plot.svg --format csv");
     assert_int_equal(r.status, 0);
     test_run_free(&r);

@@ -3,43 +3,10 @@
  * where practice does, temporary against permanent, depth and cast, and the ensemble's
  * determinism. */
 #include "smpfade.h"
+#include "model_fixture.h"
 #include "test_util.h"
 
 #include <math.h>
-
-static smpf_context_t *ctx;
-static smpf_pigments_t *pigments;
-static smpf_tissue_t *tissue;
-static smpf_kin_params_t kin;
-static smpf_projector_t *pj;
-
-static int setup(void **state)
-{
-    (void)state;
-    smpf_error_t err = {0};
-    int rc = smpf_context_new(NULL, &ctx, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_pigments_load("datasets", &pigments, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_tissue_load("datasets", &tissue, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_kin_params_load("datasets/kinetics_params.csv", &kin, &err);
-    if (rc == SMPF_OK)
-        rc = smpf_projector_new(ctx, pigments, tissue, &pj, &err);
-    if (rc != SMPF_OK)
-        fprintf(stderr, "%s\n", err.message);
-    return rc;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    smpf_projector_free(pj);
-    smpf_tissue_free(tissue);
-    smpf_pigments_free(pigments);
-    smpf_context_free(ctx);
-    return 0;
-}
 
 static void project(const smpf_project_inputs_t *in, smpf_project_params_t *par,
                     smpf_projection_t *pr)
@@ -298,5 +265,5 @@ int main(void)
         cmocka_unit_test(test_criteria_parse),
         cmocka_unit_test(test_client_profile),
     };
-    return cmocka_run_group_tests_name("projection", tests, setup, teardown);
+    return cmocka_run_group_tests_name("projection", tests, model_setup, model_teardown);
 }
