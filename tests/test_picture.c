@@ -10,12 +10,6 @@
 
 /* fontconfig (behind cairo's and pango's text) keeps its font cache for the life of the
  * process by design; AddressSanitizer's leak checker reads this hook. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig.so\n";
-}
-
 static const pic_rgb SKIN = {200, 160, 130}, DOT = {40, 45, 55};
 
 /* Frames on an exact lattice (jitter 0) with a dot at each patch centre. */
