@@ -42,7 +42,20 @@ void smpf_projector_free(smpf_projector_t *pj)
     smpf_kin_snapshot_free(pj->snap);
     smpf_kin_sim_free(pj->sim);
     smpf_ad_free(pj->ad);
+    for (size_t i = 0; i < pj->ncached; i++)
+        fast_table_free(pj->cache[i]);
+    free(pj->scratch);
     free(pj);
+}
+
+void smpf_projector_set_optics(smpf_projector_t *pj, smpf_optics_mode_t mode)
+{
+    pj->mode = mode == SMPF_OPTICS_DIRECT ? SMPF_OPTICS_DIRECT : SMPF_OPTICS_FAST;
+}
+
+const char *smpf_optics_mode_name(smpf_optics_mode_t mode)
+{
+    return mode == SMPF_OPTICS_DIRECT ? "direct" : mode == SMPF_OPTICS_FAST ? "fast" : NULL;
 }
 
 void smpf_projection_free(smpf_projection_t *pr)
@@ -333,9 +346,8 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
     run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, err};
+    pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
-    if (rc == SMPF_OK)
-        rc = projection_skin(pj, par, err);
     if (rc == SMPF_OK)
         rc = reference_pass(&r, in, &sched, t_healed, &out->healed, out);
     if (rc == SMPF_OK) {

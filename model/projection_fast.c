@@ -1,0 +1,451 @@
+/* Fast optics for projections and ensembles: the dot's XYZ interpolated in a table of
+ * full adding-doubling solves over the pigment columns.
+ *
+ * Why it works.  Every session (and touch-up) lays the same Gaussian depth profile on the
+ * same sublayer grid, and the kinetics remove dermal pigment at the same rate in every
+ * sublayer (drainage, capture and release do not depend on depth); only the epidermal
+ * part of the deposit (E, shed with turnover) and UV, which reaches the top ~0.2 mm,
+ * change the profile's shape.  So the profile is, per component c,
+ *     v_c(z) = d_c S_derm(z) + e f_c S_epi(z)
+ * with the deposit's dermal and epidermal shapes S (normalised to unit column), d_c the
+ * dermal column of component c and e the epidermal column (f_c the ink's fractions: the
+ * epidermal part is young, its composition is the ink's).  Given the skin and the deposit
+ * geometry, the dot's reflectance is a smooth function of these few columns.  We tabulate
+ * the full 81-wavelength spectrum's XYZ on a grid in ln(column + c0) and interpolate with
+ * 4-point Lagrange polynomials per dimension.  XYZ is linear in the spectrum, so the
+ * interpolated XYZ is exactly the XYZ of the interpolated spectrum: the colour is still
+ * computed from a full spectrum each time.
+ *
+ * Nodes are filled lazily: only those a projection's stencils touch are solved.  A node's
+ * value depends on its indices and the setup alone, so results do not depend on the order
+ * in which nodes were filled, on threads, or on which samples shared the table.
+ *
+ * Per wavelength the skin above the deposit grid (with the Fresnel surface) and the
+ * semi-infinite dermis below are solved once per setup; a node adds only the pigment
+ * slices between them. */
+#include "projection_internal.h"
+
+#include "ad_internal.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAST_MAX_DIMS 3
+#define FAST_NODES 64        /* nodes per dimension */
+#define FAST_STEP 0.25       /* node spacing in ln(column + c0) */
+#define FAST_C0_MM 1e-6      /* offset of the log axis: a column this small is nearly none */
+#define FAST_EPI_SHARE 1e-6  /* epidermal share of the deposit below which E is dermal */
+
+typedef struct {
+    double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
+    double melanin, blood, saturation, skin_epi_mm;
+    size_t nsub, ncomp;
+    const double *mua[SMPF_INK_MAX_COMPONENTS], *musp[SMPF_INK_MAX_COMPONENTS];
+    double fraction[SMPF_INK_MAX_COMPONENTS];
+} table_key_t;
+
+enum { NODE_EMPTY = 0, NODE_OK, NODE_INVALID };
+
+typedef struct {
+    uint32_t key; /* packed node indices + 1; 0: empty slot */
+    int state;
+    double xyz[3];
+} node_t;
+
+struct optics_table {
+    table_key_t key;
+    size_t dims;
+    int has_epi;
+    double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
+    size_t ntop;              /* tissue layers above the deposit grid */
+    smpf_ad_op_t *top[SMPF_NWL]; /* surface + those layers, per wavelength */
+    double *bottom;           /* R of the semi-infinite dermis, per wavelength (n x n each) */
+    double R_skin[SMPF_NWL];
+    node_t *slots;
+    size_t cap, count;
+};
+
+const double *fast_skin_reflectance(const optics_table_t *t) { return t->R_skin; }
+
+void fast_table_free(optics_table_t *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < SMPF_NWL; i++)
+        smpf_ad_op_free(t->top[i]);
+    free(t->bottom);
+    free(t->slots);
+    free(t);
+}
+
+static void make_key(const smpf_projector_t *pj, const smpf_project_params_t *par,
+                     table_key_t *k)
+{
+    memset(k, 0, sizeof *k); /* padding too: keys are compared with memcmp */
+    const double *v = par->kin.value;
+    k->epi_mm = v[SMPF_KP_EPIDERMIS_THICKNESS_MM];
+    k->needle_mm = v[SMPF_KP_NEEDLE_DEPTH_MM];
+    k->width_mm = v[SMPF_KP_DEPOSIT_WIDTH_MM];
+    smpf_kin_sim_sublayer(pj->sim, 0, &k->grid_top_mm, &k->grid_dz_mm);
+    k->nsub = smpf_kin_sim_nsublayers(pj->sim);
+    k->melanin = par->skin.melanin_fraction;
+    k->blood = par->skin.blood_fraction;
+    k->saturation = par->skin.saturation;
+    k->skin_epi_mm = par->skin.epidermis_thickness_mm;
+    k->ncomp = pj->profile.ncomponents;
+    double sum = 0;
+    for (size_t c = 0; c < k->ncomp; c++)
+        sum += par->ink.component[c].fraction;
+    for (size_t c = 0; c < k->ncomp; c++) {
+        k->mua[c] = pj->profile.mua_per_mm[c];
+        k->musp[c] = pj->profile.musp_per_mm[c];
+        k->fraction[c] = sum > 0 ? par->ink.component[c].fraction / sum : 0;
+    }
+}
+
+/* The deposit's shape on the grid, split at the dermo-epidermal junction exactly as the
+ * kinetics lays it (kinetics.c, deposit: the Gaussian's tails go into the end sublayers). */
+static void deposit_shapes(optics_table_t *t)
+{
+    const table_key_t *k = &t->key;
+    const double sigma = 0.5 * k->width_mm, z = k->needle_mm;
+    double derm = 0, epi = 0, pd[PROJECTION_SUBLAYERS], pe[PROJECTION_SUBLAYERS];
+    for (size_t j = 0; j < k->nsub; j++) {
+        const double a = j == 0 ? -INFINITY : k->grid_top_mm + (double)j * k->grid_dz_mm;
+        const double b = j + 1 == k->nsub ? INFINITY : k->grid_top_mm + (double)(j + 1) * k->grid_dz_mm;
+        const double pa = gsl_cdf_gaussian_P(a - z, sigma), pb = gsl_cdf_gaussian_P(b - z, sigma);
+        pe[j] = a < k->epi_mm ? gsl_cdf_gaussian_P(fmin(b, k->epi_mm) - z, sigma) - pa : 0.0;
+        pd[j] = pb - pa - pe[j];
+        derm += pd[j];
+        epi += pe[j];
+    }
+    t->has_epi = epi > FAST_EPI_SHARE;
+    for (size_t j = 0; j < k->nsub; j++) {
+        t->shape_derm[j] = (t->has_epi ? pd[j] : pd[j] + pe[j]) /
+                           ((t->has_epi ? derm : derm + epi) * k->grid_dz_mm);
+        t->shape_epi[j] = t->has_epi ? pe[j] / (epi * k->grid_dz_mm) : 0.0;
+    }
+}
+
+/* The profile of a node: columns col[d] (mm) along each dimension. */
+static int node_profile(smpf_projector_t *pj, const optics_table_t *t, const double *col)
+{
+    smpf_pigment_profile_t *pr = &pj->profile;
+    const table_key_t *k = &t->key;
+    pr->nslices = k->nsub;
+    for (size_t j = 0; j < k->nsub; j++) {
+        smpf_pigment_slice_t *sl = &pr->slice[j];
+        sl->top_mm = k->grid_top_mm + (double)j * k->grid_dz_mm;
+        sl->thickness_mm = k->grid_dz_mm;
+        double V = 0;
+        for (size_t c = 0; c < k->ncomp; c++) {
+            sl->fraction[c] = col[c] * t->shape_derm[j] +
+                              (t->has_epi ? col[k->ncomp] * k->fraction[c] * t->shape_epi[j] : 0);
+            V += sl->fraction[c];
+        }
+        if (!(V <= 1.0))
+            return 0;
+    }
+    return 1;
+}
+
+/* below = a (symmetric layer R, T) on top of below, for light from above only:
+ * R = Ra + Ta Rb (I - Ra Rb)^-1 Ta (Prahl et al. 1993, the adding equations). */
+static int add_layer(smpf_ad_t *ws, double *scratch, const double *Ra, const double *Ta,
+                     const double *Ra21, const double *Ta21, double *Rb, smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(ws), nn = n * n;
+    double *X = scratch, *Y = scratch + nn, *Z = scratch + 2 * nn;
+    ad_mul(n, Ra21, Rb, X);
+    for (size_t i = 0; i < nn; i++)
+        X[i] = (i % (n + 1) == 0) - X[i];
+    memcpy(Y, Ta, nn * sizeof *Y);
+    int st = ad_solve(ws, X, Y, err);
+    if (st != SMPF_OK)
+        return st;
+    ad_mul(n, Rb, Y, Z);
+    ad_mul(n, Ta21, Z, X);
+    for (size_t i = 0; i < nn; i++)
+        Rb[i] = Ra[i] + X[i];
+    return SMPF_OK;
+}
+
+/* Diffuse reflectance spectrum of the dot with the node's profile. */
+static int node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
+                         smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    double *Rb = pj->scratch + 3 * nn, *Rl = pj->scratch + 4 * nn, *Tl = pj->scratch + 5 * nn;
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
+    const double Rsp = smpf_fresnel(1.0, n_slab, 1.0);
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    for (size_t i = 0; i < SMPF_NWL; i++) {
+        size_t nl;
+        int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
+        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
+        for (size_t k = nl - 1; st == SMPF_OK && k-- > t->ntop;) {
+            st = ad_layer(pj->ad, layers + k, Rl, Tl, err);
+            if (st == SMPF_OK)
+                st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, Rb, err);
+        }
+        const smpf_ad_op_t *top = t->top[i];
+        if (st == SMPF_OK)
+            st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rb, err);
+        if (st != SMPF_OK) {
+            smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
+            return st;
+        }
+        double r = 0;
+        for (size_t a = 0; a < n; a++)
+            r += Rb[a * n + n - 1]; /* normal incidence: mu[n-1] = 1 */
+        R[i] = r - Rsp;
+        if (!isfinite(R[i]))
+            return smpf_error_set(err, SMPF_ERR_NUMERIC, "fast optics: non-finite reflectance");
+    }
+    return SMPF_OK;
+}
+
+static double node_column_mm(int k) { return FAST_C0_MM * expm1(FAST_STEP * k); }
+
+static uint32_t pack(const int *idx, size_t dims)
+{
+    uint32_t key = 0;
+    for (size_t d = 0; d < dims; d++)
+        key |= (uint32_t)idx[d] << (6 * d);
+    return key + 1;
+}
+
+static node_t *find_slot(optics_table_t *t, uint32_t key)
+{
+    size_t h = (key * 2654435761u) & (t->cap - 1);
+    while (t->slots[h].key && t->slots[h].key != key)
+        h = (h + 1) & (t->cap - 1);
+    return &t->slots[h];
+}
+
+static int grow(optics_table_t *t, smpf_error_t *err)
+{
+    node_t *old = t->slots;
+    size_t old_cap = t->cap;
+    t->cap = old_cap ? 2 * old_cap : 64;
+    t->slots = calloc(t->cap, sizeof *t->slots);
+    if (!t->slots) {
+        t->slots = old;
+        t->cap = old_cap;
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    }
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].key)
+            *find_slot(t, old[i].key) = old[i];
+    free(old);
+    return SMPF_OK;
+}
+
+/* The node's XYZ, solving it when first asked for. */
+static int node_get(smpf_projector_t *pj, optics_table_t *t, const int *idx, const node_t **out,
+                    smpf_error_t *err)
+{
+    if ((t->count + 1) * 2 > t->cap) {
+        int st = grow(t, err);
+        if (st != SMPF_OK)
+            return st;
+    }
+    const uint32_t key = pack(idx, t->dims);
+    node_t *s = find_slot(t, key);
+    if (s->key) {
+        *out = s;
+        return SMPF_OK;
+    }
+    double col[FAST_MAX_DIMS];
+    for (size_t d = 0; d < t->dims; d++)
+        col[d] = node_column_mm(idx[d]);
+    node_t nd = {key, NODE_INVALID, {0, 0, 0}};
+    if (node_profile(pj, t, col)) {
+        double R[SMPF_NWL];
+        int st = node_spectrum(pj, t, R, err);
+        if (st != SMPF_OK)
+            return st;
+        smpf_xyz_t xyz = smpf_color_xyz(pj->ctx, R);
+        nd = (node_t){key, NODE_OK, {xyz.X, xyz.Y, xyz.Z}};
+        pj->optics_evaluations++;
+    }
+    *s = nd;
+    t->count++;
+    *out = s;
+    return SMPF_OK;
+}
+
+/* Surface and skin above the grid, and the dermis below, per wavelength; the bare skin. */
+static int table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
+    int st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err); /* air above, as smpf_ad_solve */
+    if (st != SMPF_OK)
+        return st;
+    double zero[FAST_MAX_DIMS] = {0, 0, 0};
+    node_profile(pj, t, zero);
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    smpf_ad_op_t *layer = NULL;
+    t->bottom = malloc(SMPF_NWL * nn * sizeof *t->bottom);
+    if (!t->bottom)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    st = smpf_ad_op_new(pj->ad, &layer, err);
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        size_t nl;
+        st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
+        if (st != SMPF_OK)
+            break;
+        if (i == 0) { /* layers whose bottom lies at or above the grid's top */
+            double z = 0;
+            t->ntop = 0;
+            while (t->ntop + 1 < nl && (z += layers[t->ntop].thickness_mm) <=
+                                           t->key.grid_top_mm + 1e-12)
+                t->ntop++;
+        }
+        if ((st = smpf_ad_op_new(pj->ad, &t->top[i], err)) == SMPF_OK)
+            st = smpf_ad_op_boundary(pj->ad, 1.0, t->top[i], err);
+        /* top = surface on layer 0 on ... on layer ntop-1, added from the bottom up */
+        smpf_ad_op_t *acc = NULL;
+        if (st == SMPF_OK && t->ntop > 0 && (st = smpf_ad_op_new(pj->ad, &acc, err)) == SMPF_OK) {
+            st = smpf_ad_op_layer(pj->ad, layers + t->ntop - 1, acc, err);
+            for (size_t k = t->ntop - 1; st == SMPF_OK && k-- > 0;)
+                if ((st = smpf_ad_op_layer(pj->ad, layers + k, layer, err)) == SMPF_OK)
+                    st = smpf_ad_op_add(pj->ad, layer, acc, acc, err);
+            if (st == SMPF_OK)
+                st = smpf_ad_op_add(pj->ad, t->top[i], acc, t->top[i], err);
+        }
+        smpf_ad_op_free(acc);
+        if (st == SMPF_OK)
+            st = smpf_ad_op_layer(pj->ad, layers + nl - 1, layer, err);
+        if (st == SMPF_OK)
+            memcpy(t->bottom + i * nn, layer->R12, nn * sizeof(double));
+    }
+    smpf_ad_op_free(layer);
+    if (st == SMPF_OK)
+        st = node_spectrum(pj, t, t->R_skin, err); /* no pigment: the bare skin */
+    return st;
+}
+
+static int table_new(smpf_projector_t *pj, const table_key_t *key, optics_table_t **out,
+                     smpf_error_t *err)
+{
+    optics_table_t *t = calloc(1, sizeof *t);
+    if (!t)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    t->key = *key;
+    deposit_shapes(t);
+    t->dims = key->ncomp + (size_t)t->has_epi;
+    *out = NULL;
+    if (t->dims > FAST_MAX_DIMS) { /* more columns than the table takes: direct path */
+        fast_table_free(t);
+        return SMPF_OK;
+    }
+    int st = table_setup(pj, t, err);
+    if (st != SMPF_OK) {
+        fast_table_free(t);
+        return st;
+    }
+    *out = t;
+    return SMPF_OK;
+}
+
+int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err)
+{
+    table_key_t key;
+    make_key(pj, par, &key);
+    pj->table = NULL;
+    if (key.nsub > PROJECTION_SUBLAYERS)
+        return SMPF_OK;
+    for (size_t i = 0; i < pj->ncached; i++)
+        if (memcmp(&pj->cache[i]->key, &key, sizeof key) == 0) {
+            pj->table = pj->cache[i];
+            return SMPF_OK;
+        }
+    if (!pj->scratch) {
+        const size_t nn = smpf_ad_quad_points(pj->ad) * smpf_ad_quad_points(pj->ad);
+        if (!(pj->scratch = malloc(6 * nn * sizeof *pj->scratch)))
+            return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    }
+    optics_table_t *t = NULL;
+    int st = table_new(pj, &key, &t, err);
+    if (st != SMPF_OK || !t)
+        return st;
+    if (pj->ncached < PROJECTION_TABLE_CACHE) {
+        pj->cache[pj->ncached++] = t;
+    } else { /* replace the oldest: node values do not depend on history */
+        fast_table_free(pj->cache[pj->next_evict]);
+        pj->cache[pj->next_evict] = t;
+        pj->next_evict = (pj->next_evict + 1) % PROJECTION_TABLE_CACHE;
+    }
+    pj->table = t;
+    return SMPF_OK;
+}
+
+/* 4-point Lagrange weights on nodes s..s+3 at u (in node units). */
+static void lagrange(double u, int s, double w[4])
+{
+    const double x = u - s;
+    w[0] = -(x - 1) * (x - 2) * (x - 3) / 6;
+    w[1] = x * (x - 2) * (x - 3) / 2;
+    w[2] = -x * (x - 1) * (x - 3) / 2;
+    w[3] = x * (x - 1) * (x - 2) / 6;
+}
+
+int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
+                 smpf_xyz_t *dot, int *done, smpf_error_t *err)
+{
+    optics_table_t *t = pj->table;
+    *done = 0;
+    if (!t || t->dims > FAST_MAX_DIMS)
+        return SMPF_OK;
+    /* The columns: dermal per component, and the epidermal part of all components. */
+    const double scale = summary->peak_dilution * column_mm;
+    const size_t ncomp = t->key.ncomp;
+    double col[FAST_MAX_DIMS] = {0, 0, 0};
+    for (size_t j = 0; j < t->key.nsub; j++)
+        for (size_t c = 0; c < ncomp; c++) {
+            const double e = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E);
+            const double all = smpf_kin_sim_in_skin(pj->sim, j, c);
+            col[c] += t->has_epi ? all - e : all;
+            if (t->has_epi)
+                col[ncomp] += e;
+        }
+    int start[FAST_MAX_DIMS];
+    double w[FAST_MAX_DIMS][4];
+    for (size_t d = 0; d < t->dims; d++) {
+        const double u = log1p(fmax(0.0, col[d] * scale) / FAST_C0_MM) / FAST_STEP;
+        if (!(u <= FAST_NODES - 1))
+            return SMPF_OK;
+        int s = (int)floor(u) - 1;
+        s = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
+        start[d] = s;
+        lagrange(u, s, w[d]);
+    }
+    double xyz[3] = {0, 0, 0};
+    const size_t stencil = (size_t)1 << (2 * t->dims); /* 4^dims */
+    for (size_t m = 0; m < stencil; m++) {
+        int idx[FAST_MAX_DIMS];
+        double weight = 1;
+        for (size_t d = 0; d < t->dims; d++) {
+            const size_t o = (m >> (2 * d)) & 3;
+            idx[d] = start[d] + (int)o;
+            weight *= w[d][o];
+        }
+        const node_t *nd;
+        int st = node_get(pj, t, idx, &nd, err);
+        if (st != SMPF_OK)
+            return st;
+        if (nd->state != NODE_OK)
+            return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
+        for (int k = 0; k < 3; k++)
+            xyz[k] += weight * nd->xyz[k];
+    }
+    *dot = (smpf_xyz_t){xyz[0], xyz[1], xyz[2]};
+    *done = 1;
+    return SMPF_OK;
+}
