@@ -34,9 +34,12 @@
 
 #define FAST_MAX_DIMS 3
 #define FAST_NODES 64        /* nodes per dimension */
-#define FAST_STEP 0.25       /* node spacing in ln(column + c0) */
+#define FAST_STEP 0.5        /* node spacing in ln(column + c0): 0.01 ΔE00 (tests) */
 #define FAST_C0_MM 1e-6      /* offset of the log axis: a column this small is nearly none */
 #define FAST_EPI_SHARE 1e-6  /* epidermal share of the deposit below which E is dermal */
+#define FAST_SHAPE_TOL 0.003 /* profile off the two shapes by more (L1): direct path */
+#define FAST_TAU_CUT 9.0     /* absorption depth below which slices no longer matter:
+                                their light is attenuated by exp(-18) = 1.5e-8 at least */  /* epidermal share of the deposit below which E is dermal */
 
 typedef struct {
     double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
@@ -134,7 +137,7 @@ static int node_profile(smpf_projector_t *pj, const optics_table_t *t, const dou
 {
     smpf_pigment_profile_t *pr = &pj->profile;
     const table_key_t *k = &t->key;
-    pr->nslices = k->nsub;
+    pr->nslices = k->nsub; /* one optical slice per kinetic sublayer, as the direct path */
     for (size_t j = 0; j < k->nsub; j++) {
         smpf_pigment_slice_t *sl = &pr->slice[j];
         sl->top_mm = k->grid_top_mm + (double)j * k->grid_dz_mm;
@@ -185,8 +188,14 @@ static int node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R
     for (size_t i = 0; i < SMPF_NWL; i++) {
         size_t nl;
         int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
+        /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
+         * scattering only lengthens it) and coming back is attenuated by exp(-2 tau_cut)
+         * at least: those slices may be anything; they are taken as dermis. */
+        size_t end = t->ntop;
+        for (double tau = 0; end < nl - 1 && tau < FAST_TAU_CUT; end++)
+            tau += layers[end].mua_per_mm * layers[end].thickness_mm;
         memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
-        for (size_t k = nl - 1; st == SMPF_OK && k-- > t->ntop;) {
+        for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
             st = ad_layer(pj->ad, layers + k, Rl, Tl, err);
             if (st == SMPF_OK)
                 st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, Rb, err);
@@ -326,8 +335,22 @@ static int table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *er
             memcpy(t->bottom + i * nn, layer->R12, nn * sizeof(double));
     }
     smpf_ad_op_free(layer);
-    if (st == SMPF_OK)
-        st = node_spectrum(pj, t, t->R_skin, err); /* no pigment: the bare skin */
+    if (st != SMPF_OK)
+        return st;
+    if (t->key.grid_top_mm < t->key.skin_epi_mm)
+        return node_spectrum(pj, t, t->R_skin, err); /* no pigment: the bare skin */
+    /* The grid lies in the dermis: without pigment it is dermis on dermis. */
+    const double Rsp = smpf_fresnel(1.0, n_slab, 1.0);
+    double *Rb = pj->scratch + 3 * nn;
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        const smpf_ad_op_t *top = t->top[i];
+        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
+        st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rb, err);
+        double r = 0;
+        for (size_t a = 0; a < n; a++)
+            r += Rb[a * n + n - 1];
+        t->R_skin[i] = r - Rsp;
+    }
     return st;
 }
 
@@ -415,6 +438,20 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             if (t->has_epi)
                 col[ncomp] += e;
         }
+    /* How far the profile is from the table's two shapes (UV fades the shallow sublayers
+     * first): beyond FAST_SHAPE_TOL, the direct path. */
+    double off = 0, total = 0;
+    for (size_t j = 0; j < t->key.nsub; j++)
+        for (size_t c = 0; c < ncomp; c++) {
+            const double dz = t->key.grid_dz_mm;
+            const double model = col[c] * t->shape_derm[j] * dz +
+                                 (t->has_epi ? col[ncomp] * t->key.fraction[c] * t->shape_epi[j] * dz : 0);
+            const double all = smpf_kin_sim_in_skin(pj->sim, j, c);
+            off += fabs(all - model);
+            total += all;
+        }
+    if (!(off <= FAST_SHAPE_TOL * total))
+        return SMPF_OK;
     int start[FAST_MAX_DIMS];
     double w[FAST_MAX_DIMS][4];
     for (size_t d = 0; d < t->dims; d++) {
