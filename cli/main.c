@@ -10,6 +10,7 @@ static const cli_command commands[] = {
     {"project", cmd_project, "when a client's touch-up is due; fading and drift over the years"},
     {"inks", cmd_inks, "the inks built in and from --inks-file, with their components"},
     {"optics", cmd_optics, "light in a slab (slab), colour of a dot against the skin (skin)"},
+    {"merge", cmd_merge, "combine the shards of 'project --samples --shard I/N' into one result"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

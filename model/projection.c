@@ -200,10 +200,12 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
         rc = projection_dot(pj, r->par, healed, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
-    if (!(healed->dL < -0.5))
+    if (!(healed->dL < -0.5)) {
+        out->invisible = 1;
         return smpf_error_set(r->err, SMPF_ERR_USAGE,
                               "projection: the healed dot is not darker than the skin (ΔL* = "
                               "%.2f); nothing to project", healed->dL);
+    }
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
     rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, &p, g);
@@ -355,7 +357,10 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         rc = main_pass(&r, in, &sched, t_healed, out);
     }
     out->optics_evaluations = pj->optics_evaluations - evaluations_before;
-    if (rc != SMPF_OK)
+    if (rc != SMPF_OK) {
+        const int invisible = out->invisible;
         smpf_projection_free(out);
+        out->invisible = invisible;
+    }
     return rc;
 }

@@ -36,8 +36,8 @@
 #define FAST_NODES 64        /* nodes per dimension */
 #define FAST_STEP 0.5        /* node spacing in ln(column + c0): 0.01 ΔE00 (tests) */
 #define FAST_C0_MM 1e-6      /* offset of the log axis: a column this small is nearly none */
-#define FAST_EPI_SHARE 1e-6  /* epidermal share of the deposit below which E is dermal */
-#define FAST_SHAPE_TOL 0.003 /* profile off the two shapes by more (L1): direct path */
+#define FAST_EPI_SHARE 1e-3  /* epidermal share of the deposit below which E is dermal */
+#define FAST_SHAPE_TOL 0.01  /* a component's profile off the shapes by more (L1): direct */ /* profile off the two shapes by more (L1): direct path */
 #define FAST_TAU_CUT 9.0     /* absorption depth below which slices no longer matter:
                                 their light is attenuated by exp(-18) = 1.5e-8 at least */  /* epidermal share of the deposit below which E is dermal */
 
@@ -440,9 +440,9 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
         }
     /* How far the profile is from the table's two shapes (UV fades the shallow sublayers
      * first): beyond FAST_SHAPE_TOL, the direct path. */
-    double off = 0, total = 0;
-    for (size_t j = 0; j < t->key.nsub; j++)
-        for (size_t c = 0; c < ncomp; c++) {
+    for (size_t c = 0; c < ncomp; c++) {
+        double off = 0, total = 0;
+        for (size_t j = 0; j < t->key.nsub; j++) {
             const double dz = t->key.grid_dz_mm;
             const double model = col[c] * t->shape_derm[j] * dz +
                                  (t->has_epi ? col[ncomp] * t->key.fraction[c] * t->shape_epi[j] * dz : 0);
@@ -450,8 +450,9 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             off += fabs(all - model);
             total += all;
         }
-    if (!(off <= FAST_SHAPE_TOL * total))
-        return SMPF_OK;
+        if (!(off <= FAST_SHAPE_TOL * total))
+            return SMPF_OK;
+    }
     int start[FAST_MAX_DIMS];
     double w[FAST_MAX_DIMS][4];
     for (size_t d = 0; d < t->dims; d++) {
