@@ -87,7 +87,7 @@ static void make_schedule(const smpf_project_inputs_t *in, const smpf_kin_params
 
 /* The timeline quantities and, per criterion, g > 0 while no touch-up is due. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, const smpf_criteria_t *cr,
+                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int want_rgb,
                     smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
@@ -106,7 +106,7 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
-    p->rgb = smpf_color_srgb(pj->ctx, c->dot_xyz);
+    p->rgb = want_rgb ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
     g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
     g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
     g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
@@ -125,7 +125,8 @@ typedef struct {
 } run_t;
 
 /* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
-static int evaluate_at(run_t *r, double t_days, smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
+static int evaluate_at(run_t *r, double t_days, int want_rgb, smpf_timeline_point_t *p,
+                       double g[SMPF_CRIT_COUNT])
 {
     smpf_cast_t cast;
     smpf_kin_summary_t sum;
@@ -133,7 +134,7 @@ static int evaluate_at(run_t *r, double t_days, smpf_timeline_point_t *p, double
     if (rc == SMPF_OK)
         rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
     if (rc == SMPF_OK)
-        measure(r->pj, &cast, &sum, r->healed, r->criteria, p, g);
+        measure(r->pj, &cast, &sum, r->healed, r->criteria, want_rgb, p, g);
     return rc;
 }
 
@@ -143,7 +144,7 @@ static double criterion_at(double t_days, void *vr)
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
-    int rc = evaluate_at(r, t_days, &p, g);
+    int rc = evaluate_at(r, t_days, 0, &p, g);
     if (rc != SMPF_OK) {
         r->status = rc;
         return NAN;
@@ -208,7 +209,7 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
     }
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
-    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, &p, g);
+    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
     if (rc == SMPF_OK) {
         out->natural_fraction_remaining = p.fraction_remaining;
         out->natural_dE00 = p.dE00;
@@ -290,8 +291,9 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
         const double t = fmin((double)k * dt, t_end);
         smpf_timeline_point_t p;
         double g[SMPF_CRIT_COUNT];
+        const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_kin_sim_save(pj->sim, pj->snap);
-        if ((rc = evaluate_at(r, t, &p, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, t, record, &p, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
         int first = -1;
@@ -317,10 +319,10 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
                 rc = handle_crossing(r, in, first, t_first, t, active, &suppress_until, out);
             if (rc == SMPF_OK) {
                 smpf_kin_sim_save(pj->sim, pj->snap);
-                rc = evaluate_at(r, t, &p, g);
+                rc = evaluate_at(r, t, record, &p, g);
             }
         }
-        if (rc == SMPF_OK && (k % per_point == 0 || k == nscan))
+        if (rc == SMPF_OK && record)
             add_point(out, cap, &p);
         memcpy(g_prev, g, sizeof g);
         t_prev = t;

@@ -74,11 +74,12 @@ static int select_optics(smpf_projector_t *pj, const smpf_project_params_t *par,
     int rc = pj->mode == SMPF_OPTICS_FAST ? fast_table_select(pj, par, err) : SMPF_OK;
     if (rc != SMPF_OK)
         return rc;
-    if (pj->table) {
+    if (pj->table)
         memcpy(pj->R_skin, fast_skin_reflectance(pj->table), sizeof pj->R_skin);
-        return SMPF_OK;
-    }
-    return projection_skin(pj, par, err);
+    else
+        rc = projection_skin(pj, par, err);
+    pj->skin_xyz = smpf_color_xyz(pj->ctx, pj->R_skin);
+    return rc;
 }
 
 int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
@@ -88,7 +89,6 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
     int rc = pj->table_ready ? SMPF_OK : select_optics(pj, par, err);
     if (rc != SMPF_OK)
         return rc;
-    const smpf_xyz_t skin = smpf_color_xyz(pj->ctx, pj->R_skin);
     smpf_xyz_t dot;
     int done = 0;
     if (pj->table && (rc = fast_dot_xyz(pj, summary, par->column_mm, &dot, &done, err)) != SMPF_OK)
@@ -102,6 +102,6 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
             return rc;
         dot = smpf_color_xyz(pj->ctx, pj->R_dot);
     }
-    projection_cast_xyz(pj->ctx, dot, skin, cast);
+    projection_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
     return SMPF_OK;
 }

@@ -32,12 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FAST_MAX_DIMS 3
+#define FAST_MAX_DIMS 2      /* columns a table takes: a 2-component ink, or one + epidermis */
 #define FAST_NODES 64        /* nodes per dimension */
 #define FAST_STEP 0.5        /* node spacing in ln(column + c0): 0.01 ΔE00 (tests) */
 #define FAST_C0_MM 1e-6      /* offset of the log axis: a column this small is nearly none */
 #define FAST_EPI_SHARE 1e-3  /* epidermal share of the deposit below which E is dermal */
-#define FAST_SHAPE_TOL 0.01  /* a component's profile off the shapes by more (L1): direct */ /* profile off the two shapes by more (L1): direct path */
+#define FAST_SHAPE_TOL 0.01  /* a component's profile off the shapes by more (L1): direct */
 #define FAST_TAU_CUT 9.0     /* absorption depth below which slices no longer matter:
                                 their light is attenuated by exp(-18) = 1.5e-8 at least */  /* epidermal share of the deposit below which E is dermal */
 
@@ -295,7 +295,7 @@ static int table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *er
     int st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err); /* air above, as smpf_ad_solve */
     if (st != SMPF_OK)
         return st;
-    double zero[FAST_MAX_DIMS] = {0, 0, 0};
+    double zero[FAST_MAX_DIMS] = {0};
     node_profile(pj, t, zero);
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
@@ -429,7 +429,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     /* The columns: dermal per component, and the epidermal part of all components. */
     const double scale = summary->peak_dilution * column_mm;
     const size_t ncomp = t->key.ncomp;
-    double col[FAST_MAX_DIMS] = {0, 0, 0};
+    double col[FAST_MAX_DIMS] = {0};
     for (size_t j = 0; j < t->key.nsub; j++)
         for (size_t c = 0; c < ncomp; c++) {
             const double e = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E);

@@ -18,6 +18,7 @@ struct smpf_projector {
     smpf_ad_t *ad;
     smpf_pigment_profile_t profile;
     double R_skin[SMPF_NWL], R_dot[SMPF_NWL];
+    smpf_xyz_t skin_xyz;
     size_t optics_evaluations;
     smpf_optics_mode_t mode;
     optics_table_t *table; /* the current projection's table (fast mode), or NULL */
