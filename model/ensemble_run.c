@@ -11,6 +11,7 @@
 
 #define MAX_THREADS 256
 #define PROGRESS_EVERY 16
+#define CHUNK 32 /* samples of one stratum a thread takes at a time */
 
 typedef struct {
     const smpf_context_t *ctx;
@@ -21,7 +22,7 @@ typedef struct {
     uint64_t seed, first, count;
     int nthreads;
     smpf_optics_mode_t optics;
-    atomic_uint_fast64_t done;
+    atomic_uint_fast64_t done, next_item; /* next_item: the next chunk to take */
     atomic_int failed;
     smpf_progress_fn progress;
     void *user;
@@ -76,11 +77,16 @@ static void *work(void *arg)
              i += (uint64_t)sh->nthreads)
             if (run_sample(w, pj, i) != 0)
                 break;
-    } else { /* whole strata per thread: stratum k holds the samples i = k mod K */
-        for (uint64_t k = (uint64_t)w->id; w->status == SMPF_OK && k < K;
-             k += (uint64_t)sh->nthreads) {
-            uint64_t i = sh->first + (k + K - sh->first % K) % K;
-            for (; i < end; i += K)
+    } else {
+        /* Work items: chunks of CHUNK samples of one stratum (stratum k holds the samples
+         * i = k mod K), stratum by stratum, taken by whichever thread is free. */
+        const uint64_t per_stratum = (sh->count + K - 1) / K;
+        const uint64_t chunks = (per_stratum + CHUNK - 1) / CHUNK;
+        for (uint64_t item; w->status == SMPF_OK &&
+                            (item = atomic_fetch_add(&sh->next_item, 1)) < K * chunks;) {
+            const uint64_t k = item / chunks, c = item % chunks;
+            uint64_t i = sh->first + (k + K - sh->first % K) % K + c * CHUNK * K;
+            for (uint64_t n = 0; n < CHUNK && i < end; n++, i += K)
                 if (run_sample(w, pj, i) != 0)
                     break;
             if (atomic_load(&sh->failed))
@@ -113,7 +119,7 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
                               threads, MAX_THREADS);
     if ((uint64_t)threads > count)
         threads = count > 0 ? (int)count : 1;
-    shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, optics, 0, 0,
+    shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, optics, 0, 0, 0,
                    progress, user};
     worker_t *w = calloc((size_t)threads, sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);

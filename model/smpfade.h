@@ -839,8 +839,8 @@ int smpf_ensemble_run(const smpf_context_t *ctx, const smpf_pigments_t *pigments
                       uint64_t count, int threads, smpf_ensemble_t *e,
                       smpf_progress_fn progress, void *user, smpf_error_t *err);
 /* The same with a choice of optics (smpf_ensemble_run uses SMPF_OPTICS_FAST).  With
- * optical strata, each thread runs whole strata (stratum k on thread k mod threads), so a
- * stratum's fast-optics table is built once per thread that needs it. */
+ * optical strata, threads take chunks of one stratum's samples at a time, stratum by
+ * stratum, so a stratum's fast-optics table is built by few threads. */
 int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
                              const smpf_tissue_t *tissue, const smpf_param_space_t *space,
                              const smpf_project_inputs_t *in, uint64_t seed, uint64_t first,
