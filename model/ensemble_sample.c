@@ -60,7 +60,7 @@ static uint64_t splitmix64(uint64_t x)
 }
 
 enum { STRATUM_MELANIN, STRATUM_BLOOD, STRATUM_SATURATION, STRATUM_EPIDERMIS, STRATUM_DEPTH,
-       STRATUM_WIDTH, STRATUM_DIMS };
+       STRATUM_WIDTH, STRATUM_UVB, STRATUM_UVA, STRATUM_UVB_FRACTION, STRATUM_DIMS };
 
 /* Standard normal deviate of stratum k in dimension d of a Latin hypercube of K cells:
  * a permutation of the cells per dimension (from seed and d), a uniform point inside the
@@ -83,7 +83,8 @@ static double stratum_deviate(uint64_t seed, uint64_t K, uint64_t k, int d, gsl_
     return gsl_cdf_ugaussian_Pinv(u);
 }
 
-/* The stratum's skin and deposit geometry replace the sample's own draws. */
+/* The stratum's skin, deposit geometry and UV depth profile replace the sample's own
+ * draws. */
 static void apply_stratum(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
                           gsl_rng *rng, smpf_project_params_t *out)
 {
@@ -96,10 +97,12 @@ static void apply_stratum(const smpf_param_space_t *sp, uint64_t seed, uint64_t 
         smpf_dist_draw(sp->skin.blood_fraction, 1, stratum_deviate(seed, K, k, STRATUM_BLOOD, rng));
     out->skin.saturation =
         smpf_dist_draw(sp->skin.saturation, 1, stratum_deviate(seed, K, k, STRATUM_SATURATION, rng));
-    const int ids[3] = {SMPF_KP_EPIDERMIS_THICKNESS_MM, SMPF_KP_NEEDLE_DEPTH_MM,
-                        SMPF_KP_DEPOSIT_WIDTH_MM};
-    const int dims[3] = {STRATUM_EPIDERMIS, STRATUM_DEPTH, STRATUM_WIDTH};
-    for (int i = 0; i < 3; i++) {
+    const int ids[6] = {SMPF_KP_EPIDERMIS_THICKNESS_MM, SMPF_KP_NEEDLE_DEPTH_MM,
+                        SMPF_KP_DEPOSIT_WIDTH_MM, SMPF_KP_UVB_1PCT_DEPTH_MM,
+                        SMPF_KP_UVA_1PCT_DEPTH_MM, SMPF_KP_ERYTHEMAL_UVB_FRACTION};
+    const int dims[6] = {STRATUM_EPIDERMIS, STRATUM_DEPTH, STRATUM_WIDTH, STRATUM_UVB, STRATUM_UVA,
+                         STRATUM_UVB_FRACTION};
+    for (int i = 0; i < 6; i++) {
         if (ids[i] == SMPF_KP_NEEDLE_DEPTH_MM && sp->depth_fixed)
             continue;
         const smpf_kin_param_info_t *inf = &sp->median.kin.info[ids[i]];

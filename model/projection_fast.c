@@ -38,18 +38,21 @@
 #define FAST_C0_MM 1e-6      /* offset of the log axis: a column this small is nearly none */
 #define FAST_EPI_SHARE 1e-3  /* epidermal share of the deposit below which E is dermal */
 #define FAST_SHAPE_TOL 0.01  /* a component's profile off the shapes by more (L1): direct */
+#define FAST_Q_STEP 0.25     /* node spacing of the UV view's q */
 #define FAST_TAU_CUT 9.0     /* absorption depth below which slices no longer matter:
                                 their light is attenuated by exp(-18) = 1.5e-8 at least */  /* epidermal share of the deposit below which E is dermal */
 
 typedef struct {
     double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
     double melanin, blood, saturation, skin_epi_mm;
+    double uvb_1pct_mm, uva_1pct_mm, uvb_fraction; /* UV's depth profile (the UV view) */
     size_t nsub, ncomp;
     const double *mua[SMPF_INK_MAX_COMPONENTS], *musp[SMPF_INK_MAX_COMPONENTS];
     double fraction[SMPF_INK_MAX_COMPONENTS];
 } table_key_t;
 
 enum { NODE_EMPTY = 0, NODE_OK, NODE_INVALID };
+enum { VIEW_BASE = 0, VIEW_UV = 1 };
 
 typedef struct {
     uint32_t key; /* packed node indices + 1; 0: empty slot */
@@ -62,6 +65,8 @@ struct optics_table {
     size_t dims;
     int has_epi;
     double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
+    double shape_all[PROJECTION_SUBLAYERS]; /* the whole deposit, per mm */
+    double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
     size_t ntop;              /* tissue layers above the deposit grid */
     smpf_ad_op_t *top[SMPF_NWL]; /* surface + those layers, per wavelength */
     double *bottom;           /* R of the semi-infinite dermis, per wavelength (n x n each) */
@@ -91,6 +96,9 @@ static void make_key(const smpf_projector_t *pj, const smpf_project_params_t *pa
     k->epi_mm = v[SMPF_KP_EPIDERMIS_THICKNESS_MM];
     k->needle_mm = v[SMPF_KP_NEEDLE_DEPTH_MM];
     k->width_mm = v[SMPF_KP_DEPOSIT_WIDTH_MM];
+    k->uvb_1pct_mm = v[SMPF_KP_UVB_1PCT_DEPTH_MM];
+    k->uva_1pct_mm = v[SMPF_KP_UVA_1PCT_DEPTH_MM];
+    k->uvb_fraction = v[SMPF_KP_ERYTHEMAL_UVB_FRACTION];
     smpf_kin_sim_sublayer(pj->sim, 0, &k->grid_top_mm, &k->grid_dz_mm);
     k->nsub = smpf_kin_sim_nsublayers(pj->sim);
     k->melanin = par->skin.melanin_fraction;
@@ -125,18 +133,34 @@ static void deposit_shapes(optics_table_t *t)
         epi += pe[j];
     }
     t->has_epi = epi > FAST_EPI_SHARE;
+    smpf_kin_params_t uvp = {0};
+    uvp.value[SMPF_KP_UVB_1PCT_DEPTH_MM] = k->uvb_1pct_mm;
+    uvp.value[SMPF_KP_UVA_1PCT_DEPTH_MM] = k->uva_1pct_mm;
+    uvp.value[SMPF_KP_ERYTHEMAL_UVB_FRACTION] = k->uvb_fraction;
+    const double top = smpf_sun_depth_transmission(&uvp, k->grid_top_mm, k->grid_top_mm + k->grid_dz_mm);
+    for (size_t j = 0; j < k->nsub; j++) {
+        const double z = k->grid_top_mm + (double)j * k->grid_dz_mm;
+        t->uv[j] = top > 0 ? smpf_sun_depth_transmission(&uvp, z, z + k->grid_dz_mm) / top : 0.0;
+    }
     for (size_t j = 0; j < k->nsub; j++) {
         t->shape_derm[j] = (t->has_epi ? pd[j] : pd[j] + pe[j]) /
                            ((t->has_epi ? derm : derm + epi) * k->grid_dz_mm);
         t->shape_epi[j] = t->has_epi ? pe[j] / (epi * k->grid_dz_mm) : 0.0;
+        t->shape_all[j] = (pd[j] + pe[j]) / ((derm + epi) * k->grid_dz_mm);
     }
 }
 
-/* The profile of a node: columns col[d] (mm) along each dimension. */
-static int node_profile(smpf_projector_t *pj, const optics_table_t *t, const double *col)
+/* The profile of a node.  View VIEW_BASE: columns col[d] (mm), dermal per component and
+ * epidermal.  View VIEW_UV (one component): the whole deposit's column col[0] thinned by
+ * UV, col[1] = q: sublayer j keeps exp(-q uv_j) of the deposit shape (renormalised). */
+static int node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
+                        const double *col)
 {
     smpf_pigment_profile_t *pr = &pj->profile;
     const table_key_t *k = &t->key;
+    double z = 0;
+    for (size_t j = 0; view == VIEW_UV && j < k->nsub; j++)
+        z += t->shape_all[j] * exp(-col[1] * t->uv[j]) * k->grid_dz_mm;
     pr->nslices = k->nsub; /* one optical slice per kinetic sublayer, as the direct path */
     for (size_t j = 0; j < k->nsub; j++) {
         smpf_pigment_slice_t *sl = &pr->slice[j];
@@ -144,8 +168,11 @@ static int node_profile(smpf_projector_t *pj, const optics_table_t *t, const dou
         sl->thickness_mm = k->grid_dz_mm;
         double V = 0;
         for (size_t c = 0; c < k->ncomp; c++) {
-            sl->fraction[c] = col[c] * t->shape_derm[j] +
-                              (t->has_epi ? col[k->ncomp] * k->fraction[c] * t->shape_epi[j] : 0);
+            if (view == VIEW_UV)
+                sl->fraction[c] = col[0] * t->shape_all[j] * exp(-col[1] * t->uv[j]) / z;
+            else
+                sl->fraction[c] = col[c] * t->shape_derm[j] +
+                                  (t->has_epi ? col[k->ncomp] * k->fraction[c] * t->shape_epi[j] : 0);
             V += sl->fraction[c];
         }
         if (!(V <= 1.0))
@@ -219,9 +246,9 @@ static int node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R
 
 static double node_column_mm(int k) { return FAST_C0_MM * expm1(FAST_STEP * k); }
 
-static uint32_t pack(const int *idx, size_t dims)
+static uint32_t pack(int view, const int *idx, size_t dims)
 {
-    uint32_t key = 0;
+    uint32_t key = (uint32_t)view << 24;
     for (size_t d = 0; d < dims; d++)
         key |= (uint32_t)idx[d] << (6 * d);
     return key + 1;
@@ -254,25 +281,25 @@ static int grow(optics_table_t *t, smpf_error_t *err)
 }
 
 /* The node's XYZ, solving it when first asked for. */
-static int node_get(smpf_projector_t *pj, optics_table_t *t, const int *idx, const node_t **out,
-                    smpf_error_t *err)
+static int node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
+                    const int *idx, const node_t **out, smpf_error_t *err)
 {
     if ((t->count + 1) * 2 > t->cap) {
         int st = grow(t, err);
         if (st != SMPF_OK)
             return st;
     }
-    const uint32_t key = pack(idx, t->dims);
+    const uint32_t key = pack(view, idx, dims);
     node_t *s = find_slot(t, key);
     if (s->key) {
         *out = s;
         return SMPF_OK;
     }
     double col[FAST_MAX_DIMS];
-    for (size_t d = 0; d < t->dims; d++)
-        col[d] = node_column_mm(idx[d]);
+    for (size_t d = 0; d < dims; d++)
+        col[d] = view == VIEW_UV && d == 1 ? FAST_Q_STEP * idx[d] : node_column_mm(idx[d]);
     node_t nd = {key, NODE_INVALID, {0, 0, 0}};
-    if (node_profile(pj, t, col)) {
+    if (node_profile(pj, t, view, col)) {
         double R[SMPF_NWL];
         int st = node_spectrum(pj, t, R, err);
         if (st != SMPF_OK)
@@ -296,7 +323,7 @@ static int table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *er
     if (st != SMPF_OK)
         return st;
     double zero[FAST_MAX_DIMS] = {0};
-    node_profile(pj, t, zero);
+    node_profile(pj, t, VIEW_BASE, zero);
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     smpf_ad_op_t *layer = NULL;
@@ -419,63 +446,33 @@ static void lagrange(double u, int s, double w[4])
     w[3] = x * (x - 1) * (x - 2) / 6;
 }
 
-int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
-                 smpf_xyz_t *dot, int *done, smpf_error_t *err)
+/* XYZ interpolated at u (node units per dimension) in a view; *done = 0 when the stencil
+ * leaves the grid or reaches an invalid node. */
+static int interpolate(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
+                       const double *u, smpf_xyz_t *dot, int *done, smpf_error_t *err)
 {
-    optics_table_t *t = pj->table;
-    *done = 0;
-    if (!t || t->dims > FAST_MAX_DIMS)
-        return SMPF_OK;
-    /* The columns: dermal per component, and the epidermal part of all components. */
-    const double scale = summary->peak_dilution * column_mm;
-    const size_t ncomp = t->key.ncomp;
-    double col[FAST_MAX_DIMS] = {0};
-    for (size_t j = 0; j < t->key.nsub; j++)
-        for (size_t c = 0; c < ncomp; c++) {
-            const double e = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E);
-            const double all = smpf_kin_sim_in_skin(pj->sim, j, c);
-            col[c] += t->has_epi ? all - e : all;
-            if (t->has_epi)
-                col[ncomp] += e;
-        }
-    /* How far the profile is from the table's two shapes (UV fades the shallow sublayers
-     * first): beyond FAST_SHAPE_TOL, the direct path. */
-    for (size_t c = 0; c < ncomp; c++) {
-        double off = 0, total = 0;
-        for (size_t j = 0; j < t->key.nsub; j++) {
-            const double dz = t->key.grid_dz_mm;
-            const double model = col[c] * t->shape_derm[j] * dz +
-                                 (t->has_epi ? col[ncomp] * t->key.fraction[c] * t->shape_epi[j] * dz : 0);
-            const double all = smpf_kin_sim_in_skin(pj->sim, j, c);
-            off += fabs(all - model);
-            total += all;
-        }
-        if (!(off <= FAST_SHAPE_TOL * total))
-            return SMPF_OK;
-    }
     int start[FAST_MAX_DIMS];
     double w[FAST_MAX_DIMS][4];
-    for (size_t d = 0; d < t->dims; d++) {
-        const double u = log1p(fmax(0.0, col[d] * scale) / FAST_C0_MM) / FAST_STEP;
-        if (!(u <= FAST_NODES - 1))
+    for (size_t d = 0; d < dims; d++) {
+        if (!(u[d] <= FAST_NODES - 1))
             return SMPF_OK;
-        int s = (int)floor(u) - 1;
+        int s = (int)floor(u[d]) - 1;
         s = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
         start[d] = s;
-        lagrange(u, s, w[d]);
+        lagrange(u[d], s, w[d]);
     }
     double xyz[3] = {0, 0, 0};
-    const size_t stencil = (size_t)1 << (2 * t->dims); /* 4^dims */
+    const size_t stencil = (size_t)1 << (2 * dims); /* 4^dims */
     for (size_t m = 0; m < stencil; m++) {
         int idx[FAST_MAX_DIMS];
         double weight = 1;
-        for (size_t d = 0; d < t->dims; d++) {
+        for (size_t d = 0; d < dims; d++) {
             const size_t o = (m >> (2 * d)) & 3;
             idx[d] = start[d] + (int)o;
             weight *= w[d][o];
         }
         const node_t *nd;
-        int st = node_get(pj, t, idx, &nd, err);
+        int st = node_get(pj, t, view, dims, idx, &nd, err);
         if (st != SMPF_OK)
             return st;
         if (nd->state != NODE_OK)
@@ -486,4 +483,100 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     *dot = (smpf_xyz_t){xyz[0], xyz[1], xyz[2]};
     *done = 1;
     return SMPF_OK;
+}
+
+/* The UV exposure q whose shape exp(-q uv_j) S_j has the profile's mean UV dose rate
+ * (monotone in q; Newton from q = 0, the mean falls with q at the rate of the variance). */
+static double uv_exposure(const optics_table_t *t, const double *amount)
+{
+    double total = 0, m_obs = 0;
+    for (size_t j = 0; j < t->key.nsub; j++) {
+        total += amount[j];
+        m_obs += amount[j] * t->uv[j];
+    }
+    if (!(total > 0))
+        return 0;
+    m_obs /= total;
+    double q = 0;
+    for (int it = 0; it < 50; it++) {
+        double z = 0, m1 = 0, m2 = 0;
+        for (size_t j = 0; j < t->key.nsub; j++) {
+            const double w = t->shape_all[j] * exp(-q * t->uv[j]);
+            z += w;
+            m1 += w * t->uv[j];
+            m2 += w * t->uv[j] * t->uv[j];
+        }
+        m1 /= z;
+        const double var = m2 / z - m1 * m1;
+        if (m1 <= m_obs || !(var > 1e-300))
+            break;
+        const double step = (m1 - m_obs) / var;
+        q += step;
+        if (step < 1e-12 * (1 + q) || q > FAST_Q_STEP * FAST_NODES)
+            break;
+    }
+    return q;
+}
+
+/* L1 distance of the profile from the model shape, relative to the profile's total. */
+static double shape_off(const double *amount, const double *model, size_t n)
+{
+    double off = 0, total = 0;
+    for (size_t j = 0; j < n; j++) {
+        off += fabs(amount[j] - model[j]);
+        total += amount[j];
+    }
+    return total > 0 ? off / total : 0.0;
+}
+
+int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
+                 smpf_xyz_t *dot, int *done, smpf_error_t *err)
+{
+    optics_table_t *t = pj->table;
+    *done = 0;
+    if (!t || t->dims > FAST_MAX_DIMS)
+        return SMPF_OK;
+    const double scale = summary->peak_dilution * column_mm, dz = t->key.grid_dz_mm;
+    const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
+    double all[SMPF_INK_MAX_COMPONENTS][PROJECTION_SUBLAYERS], epi[SMPF_INK_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
+    /* The columns: dermal per component, and the epidermal part of all components. */
+    double col[FAST_MAX_DIMS] = {0};
+    for (size_t c = 0; c < ncomp; c++)
+        for (size_t j = 0; j < nsub; j++) {
+            epi[c][j] = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E);
+            all[c][j] = smpf_kin_sim_in_skin(pj->sim, j, c);
+            col[c] += t->has_epi ? all[c][j] - epi[c][j] : all[c][j];
+            if (t->has_epi)
+                col[ncomp] += epi[c][j];
+        }
+    /* Base view: the deposit's shapes; each component's profile within FAST_SHAPE_TOL. */
+    int fits = 1;
+    for (size_t c = 0; c < ncomp && fits; c++) {
+        double model[PROJECTION_SUBLAYERS];
+        for (size_t j = 0; j < nsub; j++)
+            model[j] = col[c] * t->shape_derm[j] * dz +
+                       (t->has_epi ? col[ncomp] * t->key.fraction[c] * t->shape_epi[j] * dz : 0);
+        fits = shape_off(all[c], model, nsub) <= FAST_SHAPE_TOL;
+    }
+    if (fits) {
+        double u[FAST_MAX_DIMS];
+        for (size_t d = 0; d < t->dims; d++)
+            u[d] = log1p(fmax(0.0, col[d] * scale) / FAST_C0_MM) / FAST_STEP;
+        return interpolate(pj, t, VIEW_BASE, t->dims, u, dot, done, err);
+    }
+    /* UV view (one component): shallow sublayers thinned by UV, exp(-q uv_j). */
+    if (ncomp != 1)
+        return SMPF_OK;
+    double total = 0, model[PROJECTION_SUBLAYERS], z = 0;
+    const double q = uv_exposure(t, all[0]);
+    for (size_t j = 0; j < nsub; j++) {
+        total += all[0][j];
+        z += t->shape_all[j] * exp(-q * t->uv[j]);
+    }
+    for (size_t j = 0; j < nsub; j++)
+        model[j] = total * t->shape_all[j] * exp(-q * t->uv[j]) / z;
+    if (!(z > 0) || shape_off(all[0], model, nsub) > FAST_SHAPE_TOL)
+        return SMPF_OK;
+    const double u[2] = {log1p(fmax(0.0, total * scale) / FAST_C0_MM) / FAST_STEP, q / FAST_Q_STEP};
+    return interpolate(pj, t, VIEW_UV, 2, u, dot, done, err);
 }

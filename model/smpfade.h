@@ -781,10 +781,11 @@ typedef struct {
     int depth_fixed;
     /* Optical strata K (0: none).  With K > 0, the parameters that set the optics' layer
      * geometry and skin (melanin, blood fraction, saturation, epidermis thickness, needle
-     * depth unless fixed, deposit width) are drawn once per stratum, a Latin hypercube of K
-     * cells over their distributions, and sample i takes those of stratum i mod K; every
-     * other parameter (the pigment column included) is drawn per sample.  The fast optics
-     * then share one table per stratum (docs/performance.md). */
+     * depth unless fixed, deposit width) and UV's depth profile (uvb/uva 1 % depths,
+     * erythemal UVB fraction) are drawn once per stratum, a Latin hypercube of K cells
+     * over their distributions, and sample i takes those of stratum i mod K; every other
+     * parameter (the pigment column included) is drawn per sample.  The fast optics then
+     * share one table per stratum (docs/performance.md). */
     size_t optical_strata;
 } smpf_param_space_t;
 #define SMPF_ENSEMBLE_DEFAULT_STRATA 64
