@@ -94,6 +94,7 @@ static void test_fast_agrees_with_direct(void **state)
         {"smp_carbon", 0.5, 2, 50, 2, 1},           /* the default client */
         {"smp_carbon", 1.0, 5, 50, 2, 0.1},         /* deep, dark skin, translucent layer */
         {"smp_carbon", 0.3, 1, 30, 4, 3},           /* shallow, sunny, dense */
+        {"smp_carbon", 0.2, 2, 30, 4, 1},           /* UV thins the top sublayers */
         {"smp_iron_oxide", 0.7, 3, 40, 2, 0.3},
         {"tattoo_black_pb15", 0.35, 2, 30, 4, 0.3}, /* toner that photodegrades */
         {"smp_diluted", 0.5, 2, 50, 2, 1},          /* a scattering component */
