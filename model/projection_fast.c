@@ -20,6 +20,11 @@
  * value depends on its indices and the setup alone, so results do not depend on the order
  * in which nodes were filled, on threads, or on which samples shared the table.
  *
+ * UV, which fades the shallow sublayers first, is a second view for one-component inks:
+ * the deposit's shape times exp(-q uv_j), uv_j the sublayer's relative UV dose rate, with
+ * q fitted to the profile; a table over (column, q).  Every evaluation checks how far the
+ * actual profile lies from the view's shape; beyond FAST_SHAPE_TOL it is solved directly.
+ *
  * Per wavelength the skin above the deposit grid (with the Fresnel surface) and the
  * semi-infinite dermis below are solved once per setup; a node adds only the pigment
  * slices between them. */
@@ -40,7 +45,7 @@
 #define FAST_SHAPE_TOL 0.01  /* a component's profile off the shapes by more (L1): direct */
 #define FAST_Q_STEP 0.25     /* node spacing of the UV view's q */
 #define FAST_TAU_CUT 9.0     /* absorption depth below which slices no longer matter:
-                                their light is attenuated by exp(-18) = 1.5e-8 at least */  /* epidermal share of the deposit below which E is dermal */
+                                their light is attenuated by exp(-18) = 1.5e-8 at least */
 
 typedef struct {
     double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
@@ -55,7 +60,7 @@ enum { NODE_EMPTY = 0, NODE_OK, NODE_INVALID };
 enum { VIEW_BASE = 0, VIEW_UV = 1 };
 
 typedef struct {
-    uint32_t key; /* packed node indices + 1; 0: empty slot */
+    uint32_t key; /* view and node indices packed, + 1; 0: an empty slot */
     int state;
     double xyz[3];
 } node_t;
