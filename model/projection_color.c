@@ -96,11 +96,13 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
     if (!done) {
         projection_fill_profile(pj, par, summary);
         pj->optics_evaluations++;
-        rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, &pj->profile, pj->R_dot,
-                                     NULL, err);
+        if (pj->table) /* the same solve, with the table's skin above and dermis below */
+            rc = fast_profile_xyz(pj, &dot, err);
+        else if ((rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, &pj->profile,
+                                               pj->R_dot, NULL, err)) == SMPF_OK)
+            dot = smpf_color_xyz(pj->ctx, pj->R_dot);
         if (rc != SMPF_OK)
             return rc;
-        dot = smpf_color_xyz(pj->ctx, pj->R_dot);
     }
     projection_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
     return SMPF_OK;

@@ -327,7 +327,7 @@ static int table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *er
     int st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err); /* air above, as smpf_ad_solve */
     if (st != SMPF_OK)
         return st;
-    double zero[FAST_MAX_DIMS] = {0};
+    double zero[SMPF_INK_MAX_COMPONENTS + 1] = {0}; /* every column, for any ink */
     node_profile(pj, t, VIEW_BASE, zero);
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
@@ -395,11 +395,8 @@ static int table_new(smpf_projector_t *pj, const table_key_t *key, optics_table_
     t->key = *key;
     deposit_shapes(t);
     t->dims = key->ncomp + (size_t)t->has_epi;
-    *out = NULL;
-    if (t->dims > FAST_MAX_DIMS) { /* more columns than the table takes: direct path */
-        fast_table_free(t);
-        return SMPF_OK;
-    }
+    /* With more columns than a table takes (t->dims > FAST_MAX_DIMS) the table has no
+     * nodes, but its cached skin above and dermis below still serve the solves. */
     int st = table_setup(pj, t, err);
     if (st != SMPF_OK) {
         fast_table_free(t);
@@ -428,7 +425,7 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
     }
     optics_table_t *t = NULL;
     int st = table_new(pj, &key, &t, err);
-    if (st != SMPF_OK || !t)
+    if (st != SMPF_OK)
         return st;
     if (pj->ncached < PROJECTION_TABLE_CACHE) {
         pj->cache[pj->ncached++] = t;
@@ -584,4 +581,13 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
         return SMPF_OK;
     const double u[2] = {log1p(fmax(0.0, total * scale) / FAST_C0_MM) / FAST_STEP, q / FAST_Q_STEP};
     return interpolate(pj, t, VIEW_UV, 2, u, dot, done, err);
+}
+
+int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err)
+{
+    double R[SMPF_NWL];
+    int st = node_spectrum(pj, pj->table, R, err);
+    if (st == SMPF_OK)
+        *dot = smpf_color_xyz(pj->ctx, R);
+    return st;
 }
