@@ -263,9 +263,11 @@ static int project_with(const options *opts, smpf_ensemble_t *merged)
         if (st != SMPF_OK)
             rc = cli_report(CMD, st, &err);
     }
-    if (rc == EXIT_OK && merged && smpf_ensemble_npoints(merged) != pr.npoints)
-        rc = cli_usage_error(CMD, "the shards hold %zu timeline points, these inputs give %zu",
-                             smpf_ensemble_npoints(merged), pr.npoints);
+    if (rc == EXIT_OK && merged && smpf_ensemble_npoints(merged) != pr.npoints) {
+        fprintf(stderr, "smpfade merge: the shards hold %zu timeline points, their options "
+                "give %zu here\n", smpf_ensemble_npoints(merged), pr.npoints);
+        rc = EXIT_DATA;
+    }
     if (rc == EXIT_OK && o.samples > 0 && !merged)
         rc = run_ensemble(&m, &in, &o, pr.npoints, &ens);
     if (rc == EXIT_OK) {
