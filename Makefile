@@ -3,7 +3,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
 PKG_LIB := gsl lcms2
-PKG_CLI := jansson cairo
+PKG_CLI := jansson cairo plplot
 CSTD    := -std=c11 -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2 -g
@@ -75,7 +75,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB_A)
 # pkg-config flags are read after the install.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BIN) color /usr/share/colord/ref/CIE-TCS.sp
+	$(BIN) project
 
 check: deps
 	@$(MAKE) --no-print-directory all tests
@@ -122,3 +122,70 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz
+
+# Fuzzing (libFuzzer, clang): each tests/fuzz/fuzz_<name>.c becomes build-fuzz/fuzz_<name>,
+# built against a clang + ASan + UBSan copy of the library, and runs for FUZZ_SECONDS on
+# its seed corpus tests/fuzz/corpus/fuzz_<name>/ (new inputs land in build-fuzz/corpus/,
+# crashes in build-fuzz/crashes/).  fuzz_options also compiles cli/errors.c, cli/table.c.
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD   := build-fuzz
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OPT     := -O1 -g -fno-omit-frame-pointer
+FUZZ_MAXLEN_fuzz_table    := 8192
+FUZZ_MAXLEN_fuzz_cgats    := 8192
+FUZZ_MAXLEN_fuzz_pigments := 8192
+FUZZ_MAXLEN_fuzz_options  := 128
+FUZZ_MAXLEN_fuzz_client   := 4096
+FUZZ_EXTRA_fuzz_options   := $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
+FUZZ_ARGS_fuzz_options    := -close_fd_mask=2
+FUZZ_ARGS_fuzz_cgats      := -dict=tests/fuzz/fuzz_cgats.dict
+FUZZ_ARGS_fuzz_table      := -dict=tests/fuzz/fuzz_table.dict
+FUZZ_ARGS_fuzz_pigments   := -dict=tests/fuzz/fuzz_table.dict
+FUZZ_ARGS_fuzz_client     := -dict=tests/fuzz/fuzz_table.dict
+
+fuzz:
+	@scripts/install-deps fuzz
+	@$(MAKE) --no-print-directory fuzz-build
+	@mkdir -p $(FUZZ_BUILD)/crashes
+	@set -e; for f in $(FUZZ_BIN); do \
+	  n=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
+	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
+	  case $$n in \
+	    fuzz_table) a="-max_len=$(FUZZ_MAXLEN_fuzz_table) $(FUZZ_ARGS_fuzz_table)" ;; \
+	    fuzz_cgats) a="-max_len=$(FUZZ_MAXLEN_fuzz_cgats) $(FUZZ_ARGS_fuzz_cgats)" ;; \
+	    fuzz_pigments) a="-max_len=$(FUZZ_MAXLEN_fuzz_pigments) $(FUZZ_ARGS_fuzz_pigments)" ;; \
+	    fuzz_options) a="-max_len=$(FUZZ_MAXLEN_fuzz_options) $(FUZZ_ARGS_fuzz_options)" ;; \
+	    fuzz_client) a="-max_len=$(FUZZ_MAXLEN_fuzz_client) $(FUZZ_ARGS_fuzz_client)" ;; \
+	    *) a="" ;; \
+	  esac; \
+	  $$f $$a -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$n- \
+	    $(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n 2>$(FUZZ_BUILD)/$$n.log \
+	    || { tail -n 60 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_BUILD)/$$n.log | tr '\n' ' '; echo; \
+	done
+
+.PHONY: fuzz-build
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_OPT)" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	  $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
+	@echo "  FUZZER  $@"
+	@clang $(CSTD) $(WARN) $(FUZZ_OPT) -fsanitize=fuzzer $(FUZZ_SAN) \
+	  $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI)) -Imodel -Icli -o $@ $< \
+	  $(FUZZ_EXTRA_fuzz_$*) $(FUZZ_BUILD)/libsmpfade.a $(LIBS_CLI) $(LIBS_LIB)
+
+# Tests of the CLI's own pieces (option values, JSON strings, atomic output and its
+# signal handler, the pictures) link the CLI objects, all but main.o.
+CLI_HELPER_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
+CLI_TESTS := $(BUILD)/tests/test_cli_units $(BUILD)/tests/test_picture
+$(CLI_TESTS): $(BUILD)/tests/%: tests/%.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(CLI_HELPER_OBJ) $(LIB_A) $(LDFLAGS_ALL) \
+	  $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)

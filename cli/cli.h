@@ -35,6 +35,10 @@ int cli_report(const char *cmd, int status, const smpf_error_t *err);
 int cli_double(const char *cmd, const char *opt, const char *text, double min, double max,
                double *out);
 int cli_long(const char *cmd, const char *opt, const char *text, long min, long max, long *out);
+/* A count (samples, steps, years ...): a whole number in [min, max], written as digits or
+ * in exponent form ("1e4"); "1e12" or "2.5" get a message naming the option and range. */
+int cli_count(const char *cmd, const char *opt, const char *text, size_t min, size_t max,
+              size_t *out);
 int cli_format_parse(const char *cmd, const char *text, cli_format *out);
 /* Handles --format, --output and --cie-dir for a command's getopt loop: returns 1 if the
  * option was one of them (and sets *rc to an exit code on error), else 0. */
@@ -65,6 +69,11 @@ typedef struct {
 } cli_out;
 
 int cli_out_open(const char *cmd, const cli_common *common, cli_out *out);
+/* The last step of every command: opens the output (stdout or --output), writes it with
+ * write(fp, data) (0 on success) and commits it, or aborts with a message so that nothing
+ * half-written lands.  Returns the exit code. */
+typedef int (*cli_writer)(FILE *fp, const void *data);
+int cli_emit(const char *cmd, const cli_common *common, cli_writer write, const void *data);
 int cli_out_commit(const char *cmd, cli_out *out);
 void cli_out_abort(cli_out *out);
 
@@ -92,6 +101,10 @@ int cli_table_write_text(FILE *fp, const cli_table *t);
 int cli_table_write_csv(FILE *fp, const cli_table *t);
 /* JSON array of objects, one per row, keys = column names. */
 json_t *cli_table_to_json(const cli_table *t);
+/* A JSON string of user data (sample, ink or file names): when s is not valid UTF-8, each
+ * invalid byte is replaced by U+FFFD, so the output stays valid JSON.  NULL only when out
+ * of memory (or s is NULL). */
+json_t *cli_json_string(const char *s);
 /* Dumps a JSON value with a trailing newline. */
 int cli_json_write(FILE *fp, json_t *value);
 
@@ -160,8 +173,9 @@ enum {
     "  --hat F                  share of outdoor time with a hat, 0-1 (default 0)\n"          \
     "  --hair-cover F           share of the scalp's UV blocked by hair, 0-1 (default 0)\n"   \
     "  --sessions N             initial sessions 14 days apart, 1-8 (default 3: density\n"    \
-    "                           30 %% -> 70 %% -> 100 %%; otherwise k/N at session k)\n"     \
-    "  --start-day N            day of the year of the first session (default 60)\n"         \
+    "                           30, 70, 100 %%; 1: 100 %%; 2: 70, 100 %%; more than 3:\n"     \
+    "                           the extra ones top up to 100 %%)\n"                           \
+    "  --start-day N            day of the year of the first session (default 121)\n"         \
     "  --years Y                horizon, 0.25-100 years (default 10)\n"                        \
     "  --step-months N          timeline step, 1-12 (default 3)\n"                            \
     "  --criterion SPEC         touch-up criteria, e.g. contrast:0.75,de00:1.8,blur:1\n"     \
@@ -213,11 +227,19 @@ json_t *cli_inputs_json(const smpf_project_inputs_t *in, const smpf_project_para
                         const cli_model *m, const cli_catalogue_opts *cat);
 json_t *cli_criteria_json(const smpf_criteria_t *c);
 
+/* The fading and drift curves of a projection as a PNG or SVG (picture.h), bands from the
+ * ensemble when there is one. */
+int cli_project_plot(const char *cmd, const char *path, const smpf_project_inputs_t *in,
+                     const smpf_projection_t *pr, const smpf_ensemble_t *ens);
+
 /* Commands. */
 int cmd_color(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_inks(int argc, char **argv);
 int cmd_project(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_skins(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 int cmd_optics(int argc, char **argv);
 int cmd_optics_skin(int argc, char **argv); /* smpfade optics skin, from cmd_optics */
 int cmd_merge(int argc, char **argv);

@@ -25,6 +25,7 @@ static void help(void)
             printf(" %s [%g, %g]", m->param_names[j], m->lo[j], m->hi[j]);
         printf("\n");
     }
+    printf("  %-8s the kinetic simulation of an ink in a client (below)\n", "smp");
     printf(
         "\nOptions:\n"
         "  --model NAME             the model (required)\n"
@@ -59,6 +60,7 @@ static void help(void)
         "\nA fit that does not converge, drives a parameter to the edge of its range, or\n"
         "cannot identify a parameter (singular Jacobian) is reported as such (exit 1);\n"
         "fewer points than free parameters and malformed data exit 3.\n");
+    fit_smp_help();
 }
 
 /* Splits "a,b,c" (modified in place) into names. */
@@ -109,7 +111,8 @@ static int parse_weights(const char *text, smpf_fit_weights_t *w)
 static int run_fit(const fit_settings *s, const fit_observations *obs, smpf_fit_t **out,
                    smpf_error_t *err)
 {
-    const smpf_fit_model_t *m = smpf_fit_model_find(s->model);
+    const smpf_fit_model_t *m =
+        s->smp ? smpf_fit_smp_model(s->smp->model) : smpf_fit_model_find(s->model);
     smpf_fit_data_t d = {.n = obs->n, .nseries = obs->nseries, .t_days = obs->t_days,
                          .value = obs->value, .sigma = obs->sigma, .series = obs->series,
                          .series_names = (const char *const *)obs->series_names};
@@ -135,10 +138,12 @@ static int run_fit(const fit_settings *s, const fit_observations *obs, smpf_fit_
 enum { OPT_MODEL = OPT_COMMON_END, OPT_FREE, OPT_FIXED, OPT_START, OPT_PER_SERIES, OPT_WEIGHTS,
        OPT_PROFILE };
 
-static int parse(int argc, char **argv, fit_settings *s, cli_common *common, int *done)
+static int parse(int argc, char **argv, fit_settings *s, fit_smp_options *smp,
+                 cli_common *common, int *done)
 {
     static const struct option longopts[] = {
         CLI_COMMON_LONGOPTS,
+        FIT_SMP_LONGOPTS,
         {"model", required_argument, NULL, OPT_MODEL},
         {"free", required_argument, NULL, OPT_FREE},
         {"fixed", required_argument, NULL, OPT_FIXED},
@@ -177,7 +182,8 @@ static int parse(int argc, char **argv, fit_settings *s, cli_common *common, int
             s->profile = 1;
             break;
         default:
-            if (!cli_common_option(CMD, c, optarg, common, &rc))
+            if (!cli_common_option(CMD, c, optarg, common, &rc) &&
+                !fit_smp_option(c, optarg, smp, common, &rc))
                 return cli_getopt_error(CMD, c, argv);
         }
     }
@@ -188,14 +194,19 @@ static int parse(int argc, char **argv, fit_settings *s, cli_common *common, int
                                                    : "expected one DATA.csv file, got more");
     if (!s->model)
         return cli_usage_error(CMD, "option --model is required (e.g. --model biexp)");
-    if (!smpf_fit_model_find(s->model)) {
+    int is_smp = strcmp(s->model, "smp") == 0;
+    if (!is_smp && !smpf_fit_model_find(s->model)) {
         fprintf(stderr, "smpfade %s: option --model: unknown model '%s'; models are:", CMD,
                 s->model);
         for (size_t i = 0; i < smpf_fit_nmodels(); i++)
             fprintf(stderr, " %s", smpf_fit_model(i)->name);
-        fprintf(stderr, "\n");
+        fprintf(stderr, " smp\n");
         return EXIT_USAGE;
     }
+    if (!is_smp && smp->given)
+        return cli_usage_error(CMD, "the ink, client and schedule options (--ink, --skin, "
+                                    "--sessions, ...) apply to --model smp only");
+    s->smp_options = is_smp ? smp : NULL;
     s->data_path = argv[optind];
     cli_common_add_input(common, s->data_path);
     return EXIT_OK;
@@ -204,11 +215,23 @@ static int parse(int argc, char **argv, fit_settings *s, cli_common *common, int
 int cmd_fit(int argc, char **argv)
 {
     fit_settings s = {0};
+    fit_smp_options smp_opts;
+    fit_smp_setup smp = {0};
     cli_common common = {0};
     int done = 0;
-    int rc = parse(argc, argv, &s, &common, &done);
+    fit_smp_options_init(&smp_opts);
+    int rc = parse(argc, argv, &s, &smp_opts, &common, &done);
     if (rc != EXIT_OK || done)
         return rc;
+    if (s.smp_options) {
+        if ((rc = fit_smp_build(&smp_opts, &smp)) != EXIT_OK) {
+            fit_smp_free(&smp);
+            return rc;
+        }
+        s.smp = &smp;
+        if (s.nfree == 0)
+            s.nfree = fit_smp_default_free(&s, s.free_names);
+    }
     smpf_error_t err = {0};
     fit_observations obs = {0};
     smpf_fit_t *fit = NULL;
@@ -221,19 +244,11 @@ int cmd_fit(int argc, char **argv)
     if (st != SMPF_OK) {
         rc = cli_report(CMD, st, &err);
     } else {
-        cli_out out;
-        rc = cli_out_open(CMD, &common, &out);
-        if (rc == EXIT_OK) {
-            if (fit_write(out.fp, common.format, &s, &obs, smpf_fit_result(fit)) != 0) {
-                fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
-                cli_out_abort(&out);
-                rc = EXIT_FAIL;
-            } else {
-                rc = cli_out_commit(CMD, &out);
-            }
-        }
+        fit_output_t r = {common.format, &s, &obs, smpf_fit_result(fit)};
+        rc = cli_emit(CMD, &common, fit_write, &r);
     }
     smpf_fit_free(fit);
     fit_observations_free(&obs);
+    fit_smp_free(&smp);
     return rc;
 }

@@ -42,8 +42,15 @@ static void add_ink(cli_table *t, const smpf_pigments_t *p, const smpf_ink_t *in
     cli_table_text(t, (size_t)row, 6, ink->source);
 }
 
-static int write_result(FILE *fp, const cli_common *common, const cli_table *t)
+typedef struct {
+    const cli_common *common;
+    const cli_table *t;
+} result_t;
+
+static int write_result(FILE *fp, const void *data)
 {
+    const cli_common *common = ((const result_t *)data)->common;
+    const cli_table *t = ((const result_t *)data)->t;
     if (common->format == FMT_CSV)
         return cli_table_write_csv(fp, t);
     if (common->format == FMT_TABLE)
@@ -82,16 +89,8 @@ int cmd_inks(int argc, char **argv)
     cli_table_init(&t, columns, sizeof columns / sizeof columns[0]);
     for (size_t i = 0; i < smpf_pigments_ninks(p); i++)
         add_ink(&t, p, smpf_pigments_ink(p, i));
-    cli_out out;
-    rc = cli_out_open(CMD, &common, &out);
-    if (rc == EXIT_OK) {
-        if (write_result(out.fp, &common, &t) != 0) {
-            cli_out_abort(&out);
-            rc = EXIT_FAIL;
-        } else {
-            rc = cli_out_commit(CMD, &out);
-        }
-    }
+    result_t r = {&common, &t};
+    rc = cli_emit(CMD, &common, write_result, &r);
     cli_table_free(&t);
     smpf_pigments_free(p);
     return rc;

@@ -115,9 +115,22 @@ static json_t *parameters_json(const slab_args *a)
     return p;
 }
 
-static int write_slab(FILE *fp, const cli_common *common, const slab_args *a, const double *v,
-                      const char *const *names, size_t nv)
+typedef struct {
+    const cli_common *common;
+    const slab_args *a;
+    const double *v;
+    const char *const *names;
+    size_t nv;
+} slab_output_t;
+
+static int write_slab(FILE *fp, const void *data)
 {
+    const slab_output_t *o = data;
+    const cli_common *common = o->common;
+    const slab_args *a = o->a;
+    const double *v = o->v;
+    const char *const *names = o->names;
+    const size_t nv = o->nv;
     if (common->format == FMT_CSV)
         return fprintf(fp, "Rd,Tt\n%.6f,%.6f\n", v[0], v[1]) < 0;
     if (common->format == FMT_JSON) {
@@ -181,16 +194,8 @@ static int cmd_slab(int argc, char **argv)
     }
     if (st != SMPF_OK)
         return cli_report(CMD, st, &err);
-    cli_out out;
-    rc = cli_out_open(CMD, &common, &out);
-    if (rc != EXIT_OK)
-        return rc;
-    if (write_slab(out.fp, &common, &a, v, a.mc ? mc_names : ad_names, a.mc ? 7 : 4) != 0) {
-        fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
-        cli_out_abort(&out);
-        return EXIT_FAIL;
-    }
-    return cli_out_commit(CMD, &out);
+    slab_output_t out = {&common, &a, v, a.mc ? mc_names : ad_names, a.mc ? 7u : 4u};
+    return cli_emit(CMD, &common, write_slab, &out);
 }
 
 int cmd_optics(int argc, char **argv)

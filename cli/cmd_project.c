@@ -8,7 +8,7 @@
 #define CMD "project"
 #define MAX_SAMPLES 10000000L
 
-enum { OPT_SAMPLES = 1300, OPT_SEED, OPT_THREADS, OPT_OPTICS, OPT_STRATA, OPT_SHARD };
+enum { OPT_SAMPLES = 1300, OPT_SEED, OPT_THREADS, OPT_PLOT, OPT_OPTICS, OPT_STRATA, OPT_SHARD };
 
 static void help(void)
 {
@@ -34,6 +34,9 @@ static void help(void)
            "                           and write its histograms as JSON for 'smpfade merge'\n"
            "  --optics fast|direct     colour from the fast table (default) or from a full\n"
            "                           adding-doubling solve at every evaluation (reference)\n"
+           "Output:\n"
+           "  --plot FILE.png|FILE.svg the fading and drift curves, touch-ups marked (with\n"
+           "                           --samples, p10-p90 bands)\n"
            CLI_CATALOGUE_HELP CLI_COMMON_HELP,
            SMPF_ENSEMBLE_MAX_STRATA, SMPF_ENSEMBLE_DEFAULT_STRATA);
     printf("\nCSV gives the timeline: years,fraction_remaining,L,a,b,C,h,dE00,contrast,cast_h,\n"
@@ -58,6 +61,7 @@ typedef struct {
     cli_catalogue_opts cat;
     cli_client_opts client;
     long samples, threads, strata, shard, nshards;
+    const char *plot;
     unsigned long long seed;
     smpf_optics_mode_t optics;
     json_t *args; /* the options that set the result, canonical: what a shard records */
@@ -81,7 +85,8 @@ static int parse_shard(const char *text, options *o)
 /* Options that do not change the numbers: not recorded in a shard. */
 static int result_neutral(int c)
 {
-    return c == OPT_FORMAT || c == OPT_OUTPUT || c == OPT_THREADS || c == OPT_SHARD;
+    return c == OPT_FORMAT || c == OPT_OUTPUT || c == OPT_THREADS || c == OPT_SHARD ||
+           c == OPT_PLOT;
 }
 
 static int parse(int argc, char **argv, options *o)
@@ -91,6 +96,7 @@ static int parse(int argc, char **argv, options *o)
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"plot", required_argument, NULL, OPT_PLOT},
         {"optics", required_argument, NULL, OPT_OPTICS},
         {"strata", required_argument, NULL, OPT_STRATA},
         {"shard", required_argument, NULL, OPT_SHARD},
@@ -113,14 +119,18 @@ static int parse(int argc, char **argv, options *o)
             cli_catalogue_option(CMD, c, optarg, &o->cat, &o->common, &rc) ||
             cli_client_option(CMD, c, optarg, &o->client, &o->common, &rc)) {
         } else if (c == OPT_SAMPLES) {
-            if ((rc = cli_long(CMD, "samples", optarg, 1, MAX_SAMPLES, &v)) == EXIT_OK)
-                o->samples = v;
+            size_t n;
+            if ((rc = cli_count(CMD, "samples", optarg, 1, MAX_SAMPLES, &n)) == EXIT_OK)
+                o->samples = (long)n;
         } else if (c == OPT_SEED) {
             if ((rc = cli_long(CMD, "seed", optarg, 0, 2147483647L, &v)) == EXIT_OK)
                 o->seed = (unsigned long long)v;
         } else if (c == OPT_THREADS) {
             if ((rc = cli_long(CMD, "threads", optarg, 1, 64, &v)) == EXIT_OK)
                 o->threads = v;
+        } else if (c == OPT_PLOT) {
+            o->plot = optarg;
+            cli_common_add_input(&o->common, optarg); /* never the same file as --output */
         } else if (c == OPT_STRATA) {
             if ((rc = cli_long(CMD, "strata", optarg, 0, SMPF_ENSEMBLE_MAX_STRATA, &v)) == EXIT_OK)
                 o->strata = v;
@@ -270,6 +280,8 @@ static int project_with(const options *opts, smpf_ensemble_t *merged)
     }
     if (rc == EXIT_OK && o.samples > 0 && !merged)
         rc = run_ensemble(&m, &in, &o, pr.npoints, &ens);
+    if (rc == EXIT_OK && o.plot)
+        rc = cli_project_plot(CMD, o.plot, &in, &pr, merged ? merged : ens);
     if (rc == EXIT_OK) {
         cli_project_result res = {&m, &in, &par, &pr, merged ? merged : ens, o.seed,
                                   cli_inputs_json(&in, &par, &m, &o.cat)};

@@ -1,8 +1,10 @@
 /* Messages on stderr and the parsing of option values, each naming the option. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +44,28 @@ int cli_long(const char *cmd, const char *opt, const char *text, long min, long 
     char *end;
     errno = 0;
     long v = strtol(text, &end, 10);
-    if (!*text || *end || errno == ERANGE)
+    if (!*text || isspace((unsigned char)*text) || *end || errno == ERANGE)
         return cli_usage_error(cmd, "option --%s: expected a whole number, got '%s'", opt, text);
     if (v < min || v > max)
         return cli_usage_error(cmd, "option --%s: %s is outside the range [%ld, %ld]", opt, text,
                                min, max);
     *out = v;
+    return EXIT_OK;
+}
+
+int cli_count(const char *cmd, const char *opt, const char *text, size_t min, size_t max,
+              size_t *out)
+{
+    double v;
+    if (smpf_parse_double(text, &v) != 0 || v != floor(v))
+        return cli_usage_error(cmd, "option --%s: expected a whole number from %zu to %zu, got "
+                               "'%s'", opt, min, max, text);
+    /* Compared as doubles, before any conversion: 1e12 must not wrap around.  Counts above
+     * 2^53 cannot be exact in a double and are refused whatever max is. */
+    if (v < (double)min || v > (double)max || v >= 0x1p53)
+        return cli_usage_error(cmd, "option --%s: %s is outside the allowed range [%zu, %zu]",
+                               opt, text, min, max);
+    *out = (size_t)v;
     return EXIT_OK;
 }
 

@@ -29,11 +29,14 @@ static json_t *settings_json(const fit_settings *s)
         json_object_set_new(fixed, s->fixed_names[i], json_real(s->fixed_values[i]));
     for (size_t i = 0; i < s->nstart; i++)
         json_object_set_new(start, s->start_names[i], json_real(s->start_values[i]));
-    return json_pack("{s:s, s:s, s:s, s:f, s:s, s:o, s:o, s:o, s:o, s:b}", "data", s->data_path,
-                     "model", s->model, "time_column", s->time_column, "days_per_year",
-                     FIT_DAYS_PER_YEAR, "weights", smpf_fit_weights_name(s->weights), "free",
-                     free_, "fixed", fixed, "start", start, "per_series", per, "profile",
-                     s->profile);
+    json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:s, s:o, s:o, s:o, s:o, s:b}", "data",
+                          s->data_path, "model", s->model, "time_column", s->time_column,
+                          "days_per_year", FIT_DAYS_PER_YEAR, "weights",
+                          smpf_fit_weights_name(s->weights), "free", free_, "fixed", fixed,
+                          "start", start, "per_series", per, "profile", s->profile);
+    if (o && s->smp)
+        json_object_set_new(o, "smp", fit_smp_inputs_json(s->smp_options, s->smp));
+    return o;
 }
 
 static json_t *params_json(const smpf_fit_result_t *r, int profile)
@@ -151,7 +154,10 @@ static void settings_comment(FILE *fp, const fit_settings *s, const smpf_fit_res
         fprintf(fp, "%s%s=%g", i ? "," : ", start ", s->start_names[i], s->start_values[i]);
     for (size_t i = 0; i < s->nper_series; i++)
         fprintf(fp, "%s%s", i ? "," : ", per series ", s->per_series[i]);
-    fprintf(fp, "\n# covariance: %s; CI: %s\n", r->covariance_method, r->interval_method);
+    fprintf(fp, "\n");
+    if (s->smp)
+        fit_smp_comment(fp, s->smp_options, s->smp);
+    fprintf(fp, "# covariance: %s; CI: %s\n", r->covariance_method, r->interval_method);
 }
 
 static int write_text(FILE *fp, const fit_settings *s, const fit_observations *obs,
@@ -180,9 +186,13 @@ static int write_text(FILE *fp, const fit_settings *s, const fit_observations *o
     return ferror(fp) ? -1 : 0;
 }
 
-int fit_write(FILE *fp, cli_format format, const fit_settings *s, const fit_observations *obs,
-              const smpf_fit_result_t *r)
+int fit_write(FILE *fp, const void *data)
 {
+    const fit_output_t *out = data;
+    const cli_format format = out->format;
+    const fit_settings *s = out->s;
+    const fit_observations *obs = out->obs;
+    const smpf_fit_result_t *r = out->r;
     if (format == FMT_JSON)
         return write_json(fp, s, obs, r);
     cli_table t;

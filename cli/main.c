@@ -8,7 +8,10 @@ static const cli_command commands[] = {
     {"color", cmd_color, "CIE XYZ, L*a*b* (D65, 2°) and sRGB of spectra in a CGATS file"},
     {"fit", cmd_fit, "fit a model's parameters to measured fading series (least squares)"},
     {"project", cmd_project, "when a client's touch-up is due; fading and drift over the years"},
+    {"compare", cmd_compare, "inks side by side for one client: touch-ups, drift, residue"},
+    {"render", cmd_render, "a picture of the client's dots at several times (PNG, SVG)"},
     {"inks", cmd_inks, "the inks built in and from --inks-file, with their components"},
+    {"skins", cmd_skins, "the skin types built in, with their computed colours"},
     {"optics", cmd_optics, "light in a slab (slab), colour of a dot against the skin (skin)"},
     {"merge", cmd_merge, "combine the shards of 'project --samples --shard I/N' into one result"},
 };

@@ -177,6 +177,24 @@ static json_t *parameters_json(const skin_args *a, const skin_result *r)
     return p;
 }
 
+static int write_json(FILE *fp, const skin_args *a, const skin_result *r);
+static int write_table(FILE *fp, const skin_args *a, const skin_result *r);
+static int write_csv(FILE *fp, const skin_result *r);
+
+typedef struct {
+    cli_format format;
+    const skin_args *a;
+    const skin_result *r;
+} output_t;
+
+static int write_output(FILE *fp, const void *data)
+{
+    const output_t *o = data;
+    return o->format == FMT_CSV    ? write_csv(fp, o->r)
+           : o->format == FMT_JSON ? write_json(fp, o->a, o->r)
+                                   : write_table(fp, o->a, o->r);
+}
+
 static int write_json(FILE *fp, const skin_args *a, const skin_result *r)
 {
     const smpf_cast_t *c = &r->cast;
@@ -274,17 +292,6 @@ int cmd_optics_skin(int argc, char **argv)
     smpf_pigments_free(p);
     if (st != SMPF_OK)
         return cli_report(CMD, st, &err);
-    cli_out out;
-    rc = cli_out_open(CMD, &common, &out);
-    if (rc != EXIT_OK)
-        return rc;
-    int wr = common.format == FMT_CSV    ? write_csv(out.fp, &r)
-             : common.format == FMT_JSON ? write_json(out.fp, &a, &r)
-                                         : write_table(out.fp, &a, &r);
-    if (wr != 0) {
-        fprintf(stderr, "smpfade %s: cannot write the output\n", CMD);
-        cli_out_abort(&out);
-        return EXIT_FAIL;
-    }
-    return cli_out_commit(CMD, &out);
+    output_t out = {common.format, &a, &r};
+    return cli_emit(CMD, &common, write_output, &out);
 }

@@ -1,12 +1,49 @@
 /* Output that lands whole or not at all: a temporary file beside the target, renamed
- * over it only when everything was written; never an input file. */
+ * over it only when everything was written; never an input file.  SIGINT, SIGTERM and
+ * SIGHUP while the temporary file exists remove it before the process dies. */
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* The one pending temporary file, for the signal handler.  Process-wide state is
+ * unavoidable here: a handler sees nothing else.  pending_set guards pending_tmp: the
+ * path is written before the flag is raised and the flag lowered before it changes. */
+static char pending_tmp[PATH_MAX + 16];
+static volatile sig_atomic_t pending_set;
+
+static void unlink_pending_and_die(int sig)
+{
+    if (pending_set)
+        unlink(pending_tmp); /* async-signal-safe, as are signal() and raise() */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void watch_pending(const char *tmp_path)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    pending_set = 0;
+    if (strlen(tmp_path) >= sizeof pending_tmp)
+        return; /* mkstemp has failed on such a name already */
+    memcpy(pending_tmp, tmp_path, strlen(tmp_path) + 1);
+    pending_set = 1;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = unlink_pending_and_die;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction old;
+        /* A signal the caller ignores (nohup) stays ignored. */
+        if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(signals[i], &sa, NULL);
+    }
+}
 
 static int same_file(const char *a, const char *b)
 {
@@ -27,12 +64,34 @@ int cli_out_open(const char *cmd, const cli_common *common, cli_out *out)
             return cli_usage_error(cmd, "option --output: '%s' is an input file; refusing to "
                                    "overwrite it", common->output);
     struct stat st;
-    if (stat(common->output, &st) == 0 && S_ISDIR(st.st_mode))
+    int exists = stat(common->output, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
         return cli_usage_error(cmd, "option --output: '%s' is a directory", common->output);
-    size_t n = strlen(common->output);
+    /* rename() would replace a read-only file; the user protected it, so leave it be. */
+    if (exists && access(common->output, W_OK) != 0) {
+        fprintf(stderr, "smpfade %s: cannot write '%s': %s\n", cmd, common->output,
+                strerror(errno));
+        return EXIT_FAIL;
+    }
     out->path = strdup(common->output);
+    if (!out->path) {
+        fprintf(stderr, "smpfade %s: out of memory\n", cmd);
+        return EXIT_FAIL;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* A device or pipe (/dev/stdout, a FIFO): written in place, never replaced. */
+        out->fp = fopen(common->output, "w");
+        if (!out->fp) {
+            fprintf(stderr, "smpfade %s: cannot write '%s': %s\n", cmd, common->output,
+                    strerror(errno));
+            cli_out_abort(out);
+            return EXIT_FAIL;
+        }
+        return EXIT_OK;
+    }
+    size_t n = strlen(common->output);
     out->tmp_path = malloc(n + 16);
-    if (!out->path || !out->tmp_path) {
+    if (!out->tmp_path) {
         cli_out_abort(out);
         fprintf(stderr, "smpfade %s: out of memory\n", cmd);
         return EXIT_FAIL;
@@ -47,6 +106,7 @@ int cli_out_open(const char *cmd, const cli_common *common, cli_out *out)
         cli_out_abort(out);
         return EXIT_FAIL;
     }
+    watch_pending(out->tmp_path);
     fchmod(fd, 0644);
     out->fp = fdopen(fd, "w");
     if (!out->fp) {
@@ -68,14 +128,18 @@ int cli_out_commit(const char *cmd, cli_out *out)
         }
         return EXIT_OK;
     }
-    int bad = ferror(out->fp) || fflush(out->fp) != 0 || fsync(fileno(out->fp)) != 0;
+    int bad = ferror(out->fp) || fflush(out->fp) != 0;
+    if (out->tmp_path)
+        bad |= fsync(fileno(out->fp)) != 0;
     bad |= fclose(out->fp) != 0;
     out->fp = NULL;
-    if (bad || rename(out->tmp_path, out->path) != 0) {
+    if (bad || (out->tmp_path && rename(out->tmp_path, out->path) != 0)) {
         fprintf(stderr, "smpfade %s: cannot write '%s': %s\n", cmd, out->path, strerror(errno));
         cli_out_abort(out);
         return EXIT_FAIL;
     }
+    /* Lowered after the rename: a signal in between unlinks a name that is gone. */
+    pending_set = 0;
     free(out->tmp_path);
     free(out->path);
     memset(out, 0, sizeof *out);
@@ -86,9 +150,25 @@ void cli_out_abort(cli_out *out)
 {
     if (out->fp && out->fp != stdout)
         fclose(out->fp);
-    if (out->tmp_path)
+    if (out->tmp_path) {
         unlink(out->tmp_path);
+        pending_set = 0;
+    }
     free(out->tmp_path);
     free(out->path);
     memset(out, 0, sizeof *out);
+}
+
+int cli_emit(const char *cmd, const cli_common *common, cli_writer write, const void *data)
+{
+    cli_out out;
+    int rc = cli_out_open(cmd, common, &out);
+    if (rc != EXIT_OK)
+        return rc;
+    if (write(out.fp, data) != 0) {
+        fprintf(stderr, "smpfade %s: cannot write the output\n", cmd);
+        cli_out_abort(&out);
+        return EXIT_FAIL;
+    }
+    return cli_out_commit(cmd, &out);
 }

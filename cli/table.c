@@ -125,6 +125,61 @@ int cli_table_write_csv(FILE *fp, const cli_table *t)
     return ferror(fp) ? -1 : 0;
 }
 
+/* Length of the valid UTF-8 sequence (RFC 3629: no overlongs, surrogates or code points
+ * above U+10FFFF) that starts at s, or 0 if none does. */
+static size_t utf8_sequence_length(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    unsigned char lo = 0x80, hi = 0xBF; /* bounds of the second byte */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
+            return 0;
+    return n;
+}
+
+json_t *cli_json_string(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v || !s)
+        return v;
+    /* Not valid UTF-8 (a sample name from a Latin-1 export, say): each invalid byte
+     * becomes U+FFFD, the replacement character. */
+    size_t n = strlen(s);
+    char *fixed = malloc(3 * n + 1);
+    if (!fixed)
+        return NULL;
+    size_t used = 0;
+    for (const unsigned char *c = (const unsigned char *)s; *c;) {
+        size_t len = utf8_sequence_length(c);
+        if (len) {
+            memcpy(fixed + used, c, len);
+            used += len;
+            c += len;
+        } else {
+            memcpy(fixed + used, "\xEF\xBF\xBD", 3);
+            used += 3;
+            c++;
+        }
+    }
+    v = json_stringn(fixed, used);
+    free(fixed);
+    return v;
+}
+
 json_t *cli_table_to_json(const cli_table *t)
 {
     json_t *rows = json_array();
@@ -132,7 +187,7 @@ json_t *cli_table_to_json(const cli_table *t)
         json_t *obj = json_object();
         for (size_t j = 0; obj && j < t->ncols; j++) {
             const cli_cell *c = &t->cells[i * t->ncols + j];
-            json_t *v = c->digits == -1   ? json_string(c->text)
+            json_t *v = c->digits == -1   ? cli_json_string(c->text)
                         : c->digits == -2 ? json_null()
                                           : json_real(c->number);
             json_object_set_new(obj, t->names[j], v);

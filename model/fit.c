@@ -187,8 +187,12 @@ static int find_param(const smpf_fit_t *f, const char *name, size_t *j, smpf_err
         }
     char list[400] = "";
     for (size_t i = 0; i < m->nparams; i++) {
-        size_t len = strlen(list);
-        snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", m->param_names[i]);
+        size_t len = strlen(list), room = sizeof list - len;
+        if (strlen(m->param_names[i]) + 2 + sizeof ", ..." >= room) {
+            snprintf(list + len, room, ", ...");
+            break;
+        }
+        snprintf(list + len, room, "%s%s", i ? ", " : "", m->param_names[i]);
     }
     return smpf_error_set(err, SMPF_ERR_USAGE, "model %s has no parameter '%s' (it has: %s)",
                           m->name, name, list);
@@ -362,7 +366,9 @@ static int set_starts(smpf_fit_t *f, smpf_error_t *err)
             if (auto_start(f, en->series, ps, &ignored) == SMPF_OK && isfinite(ps[j]))
                 en->value = ps[j];
         }
-        en->value = nudge_inside(en->value, m->lo[j], m->hi[j]);
+        /* a parameter fixed at its automatic start keeps it, even on a bound */
+        if (!en->fixed)
+            en->value = nudge_inside(en->value, m->lo[j], m->hi[j]);
         if (!isfinite(en->value))
             rc = smpf_error_set(err, SMPF_ERR_NUMERIC,
                                 "no automatic start for %s from these data: give one",

@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* A scaled condition number above this means the parameters are not identifiable. */
-#define FIT_MAX_CONDITION 1e10
+#define FIT_MAX_CONDITION 1e8
 
 /* Jacobian of the weighted residuals in model units, columns = free entries. */
 static int jacobian(smpf_fit_t *f, gsl_matrix *J, smpf_error_t *err)

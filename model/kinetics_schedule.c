@@ -71,3 +71,23 @@ int smpf_kin_ink_from_catalogue(const smpf_pigments_t *cat, const char *ink_name
     }
     return SMPF_OK;
 }
+
+/* n building sessions interval_days apart: n <= 3 are the last n of the default build
+ * (30 %, 70 %, 100 % density); each session beyond three tops up to full density again. */
+void smpf_kin_schedule_sessions(const smpf_kin_params_t *p, size_t n, double interval_days,
+                                double start_day_of_year, smpf_kin_schedule_t *out)
+{
+    smpf_kin_schedule_t def;
+    smpf_kin_schedule_default(p, start_day_of_year, &def);
+    if (n > SMPF_KIN_MAX_SESSIONS)
+        n = SMPF_KIN_MAX_SESSIONS;
+    memset(out, 0, sizeof *out);
+    out->start_day_of_year = start_day_of_year;
+    const size_t skip = n < def.nsessions ? def.nsessions - n : 0;
+    for (size_t i = 0; i < n; i++) {
+        smpf_kin_session_t *se = &out->session[i];
+        *se = i + skip < def.nsessions ? def.session[i + skip] : def.session[def.nsessions - 1];
+        se->t_days = interval_days * (double)i;
+    }
+    out->nsessions = n;
+}

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #define FRACTION_SUM_TOLERANCE 1e-3
+/* Lookups by name are linear; a catalogue is dozens of entries, never this many. */
+#define CATALOGUE_MAX_ENTRIES 10000
 #define SPECTRUM_MAX_GAP_NM 20.0 /* as for measured spectra: end value held beyond */
 
 struct smpf_pigments {
@@ -53,6 +55,9 @@ static int read_dist(const smpf_table_t *t, size_t row, const char *med, const c
 static int add_components(smpf_pigments_t *p, const smpf_table_t *t, smpf_error_t *err)
 {
     size_t n = smpf_table_rows(t);
+    if (p->ncomponents + n > CATALOGUE_MAX_ENTRIES)
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s: more than %d components in the catalogue",
+                              smpf_table_name(t), CATALOGUE_MAX_ENTRIES);
     if (p->ncomponents + n > p->cap_components) {
         size_t cap = p->ncomponents + n + 8;
         smpf_component_t *c = realloc(p->components, cap * sizeof *c);
@@ -103,8 +108,9 @@ static int add_spectra(smpf_pigments_t *p, const smpf_table_t *t, smpf_error_t *
     double *wl = malloc((n + 1) * sizeof *wl), *mua = malloc((n + 1) * sizeof *mua),
            *musp = malloc((n + 1) * sizeof *musp);
     int *done = calloc(p->ncomponents + 1, sizeof *done);
+    /* At most one pending spectrum per component (done[] refuses a second). */
     struct pending { int index; double mua[SMPF_NWL], musp[SMPF_NWL]; } *pend =
-        malloc((n + 1) * sizeof *pend);
+        malloc((p->ncomponents + 1) * sizeof *pend);
     int rc = (wl && mua && musp && done && pend) ? SMPF_OK
                                                  : smpf_error_set(err, SMPF_ERR_NOMEM, "out of memory");
     for (size_t r = 0; rc == SMPF_OK && r < n;) {
@@ -124,6 +130,13 @@ static int add_spectra(smpf_pigments_t *p, const smpf_table_t *t, smpf_error_t *
         for (; rc == SMPF_OK && r < n && strcmp(smpf_table_cell(t, r, name_col), name) == 0;
              r++, m++) {
             rc = smpf_table_number(t, r, "wavelength_nm", 200, 2000, &wl[m], err);
+            if (rc == SMPF_OK && m > 0 && !(wl[m] > wl[m - 1]))
+                rc = smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu:%d: component '%s': %s %g nm "
+                                    "(line %zu has %g nm); wavelengths must increase",
+                                    smpf_table_name(t), smpf_table_line(t, r),
+                                    smpf_table_find(t, "wavelength_nm") + 1, name,
+                                    wl[m] == wl[m - 1] ? "duplicate wavelength" : "wavelength",
+                                    wl[m], smpf_table_line(t, r - 1), wl[m - 1]);
             if (rc == SMPF_OK)
                 rc = smpf_table_number(t, r, "mua_per_mm", 0, 1e7, &mua[m], err);
             if (rc == SMPF_OK)
@@ -196,6 +209,9 @@ static int add_ink_row(smpf_pigments_t *p, const smpf_table_t *t, size_t r, size
                               name);
     int ii = find_ink_index(p, name, start);
     if (ii < 0) {
+        if (p->ninks == CATALOGUE_MAX_ENTRIES)
+            return smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu: more than %d inks in the "
+                                  "catalogue", file, line, CATALOGUE_MAX_ENTRIES);
         if (p->ninks == p->cap_inks) {
             size_t cap = p->cap_inks ? 2 * p->cap_inks : 16;
             smpf_ink_t *inks = realloc(p->inks, cap * sizeof *inks);

@@ -67,24 +67,6 @@ void smpf_projection_free(smpf_projection_t *pr)
     }
 }
 
-/* Initial sessions: three build density 30 % -> 70 % -> 100 % (MODEL.md §3); any other
- * number n builds it in equal steps k/n. */
-static void make_schedule(const smpf_project_inputs_t *in, const smpf_kin_params_t *kin,
-                          smpf_kin_schedule_t *s)
-{
-    static const double three[3] = {0.3, 0.7, 1.0};
-    memset(s, 0, sizeof *s);
-    s->start_day_of_year = in->start_day_of_year;
-    s->nsessions = (size_t)in->sessions;
-    for (size_t i = 0; i < s->nsessions; i++) {
-        s->session[i].t_days = in->session_interval_days * (double)i;
-        s->session[i].target_density =
-            in->sessions == 3 ? three[i] : (double)(i + 1) / (double)in->sessions;
-        s->session[i].needle_depth_mm = kin->value[SMPF_KP_NEEDLE_DEPTH_MM];
-        s->session[i].deposit_width_mm = kin->value[SMPF_KP_DEPOSIT_WIDTH_MM];
-    }
-}
-
 /* The timeline quantities and, per criterion, g > 0 while no touch-up is due. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
                     const smpf_cast_t *healed, const smpf_criteria_t *cr, int want_rgb,
@@ -201,11 +183,12 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
         rc = projection_dot(pj, r->par, healed, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
-    if (!(healed->dL < -0.5)) {
+    /* Contrast is measured against the healed ΔL*: it needs a dot that differs at all. */
+    if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL)) {
         out->invisible = 1;
         return smpf_error_set(r->err, SMPF_ERR_USAGE,
-                              "projection: the healed dot is not darker than the skin (ΔL* = "
-                              "%.2f); nothing to project", healed->dL);
+                              "projection: the healed dot is indistinguishable from the skin "
+                              "(ΔL* = %.3f); nothing to project", healed->dL);
     }
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
@@ -343,7 +326,8 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
     if (rc != SMPF_OK)
         return rc;
     smpf_kin_schedule_t sched;
-    make_schedule(in, &par->kin, &sched);
+    smpf_kin_schedule_sessions(&par->kin, (size_t)in->sessions, in->session_interval_days,
+                               in->start_day_of_year, &sched);
     const double t_healed = sched.session[sched.nsessions - 1].t_days + SMPF_HEALED_AFTER_DAYS;
     if (t_healed >= in->years * SMPF_DAYS_PER_YEAR)
         return smpf_error_set(err, SMPF_ERR_USAGE, "projection: the horizon (%g years) ends "

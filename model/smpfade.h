@@ -44,10 +44,16 @@ void smpf_error_prefix(smpf_error_t *err, const char *fmt, ...)
 /* The exit code DESIGN.md assigns to a status: 2 usage, 3 bad data, 1 anything else. */
 int smpf_status_exit_code(int status);
 
+/* SMPF_OK when all n values are finite; else SMPF_ERR_NUMERIC with a message naming what
+ * (e.g. "projection: L* at 3650 days"), the first bad value's 1-based index and whether it
+ * is NaN or an infinity.  Called on every result before it reaches the output. */
+int smpf_check_finite(const double *v, size_t n, const char *what, smpf_error_t *err);
+
 /* ==================================================================== tables ==== */
 /* CSV tables with a header row, read with libcsv.  '#' lines before or between records
- * are comments; a UTF-8 byte-order mark, CRLF line ends, quoting and blank lines are
- * accepted.  Every record must have exactly as many fields as the header. */
+ * are comments (but a line starting with a spreadsheet error value such as #N/A is data);
+ * a UTF-8 byte-order mark, CRLF line ends, quoting and blank lines are accepted; spaces
+ * around unquoted fields are trimmed.  Every record must have exactly as many fields as the header. */
 
 typedef struct smpf_table smpf_table_t;
 
@@ -104,6 +110,9 @@ int smpf_resample(const double *x_nm, const double *y, size_t n, double max_gap_
 typedef struct smpf_cgats smpf_cgats_t;
 
 int smpf_cgats_load(const char *path, smpf_cgats_t **out, smpf_error_t *err);
+/* The same from bytes in memory; name is used in messages in place of a path. */
+int smpf_cgats_parse_mem(const char *name, const void *bytes, size_t len, smpf_cgats_t **out,
+                         smpf_error_t *err);
 void smpf_cgats_free(smpf_cgats_t *c);
 size_t smpf_cgats_sets(const smpf_cgats_t *c);
 size_t smpf_cgats_bands(const smpf_cgats_t *c);
@@ -514,6 +523,7 @@ typedef struct {
 } smpf_kin_session_t;
 
 #define SMPF_KIN_MAX_SESSIONS 32
+#define SMPF_DEFAULT_START_DAY 121.0 /* 1 May: the first session of the documented defaults */
 typedef struct {
     double start_day_of_year;  /* calendar day (1-365) of the first session */
     size_t nsessions;
@@ -524,6 +534,11 @@ typedef struct {
  * needle depth and width from the parameter medians, starting on day start_day_of_year. */
 void smpf_kin_schedule_default(const smpf_kin_params_t *p, double start_day_of_year,
                                smpf_kin_schedule_t *out);
+/* n building sessions interval_days apart: n <= 3 are the last n of the default build
+ * (1: 100 %; 2: 70, 100 %; 3: 30, 70, 100 %); sessions beyond three top up to full
+ * density again. */
+void smpf_kin_schedule_sessions(const smpf_kin_params_t *p, size_t n, double interval_days,
+                                double start_day_of_year, smpf_kin_schedule_t *out);
 /* Adds a touch-up to full density at t_days (after the last session) at the default depth. */
 int smpf_kin_schedule_add_touchup(smpf_kin_schedule_t *s, const smpf_kin_params_t *p,
                                   double t_days, smpf_error_t *err);
@@ -657,6 +672,7 @@ int smpf_criterion_find(const char *name); /* -1 if none */
 void smpf_criterion_bounds(int id, double *min, double *max);
 
 #define SMPF_HEALED_AFTER_DAYS 28.0 /* the healed dot: 4 weeks after the last session */
+#define SMPF_MIN_HEALED_DL 0.01      /* |ΔL*| of a healed dot below which nothing is seen */
 #define SMPF_PROJECT_MAX_YEARS 100.0
 #define SMPF_PROJECT_MAX_TOUCHUPS 24
 
@@ -674,7 +690,7 @@ typedef struct {
 } smpf_project_inputs_t;
 
 /* smp_carbon, the kinetic parameter medians (needle depth 0.5 mm), the default client,
- * three sessions 14 days apart starting 1 March, 10 years, quarterly timeline, touch-ups
+ * three sessions 14 days apart starting 1 May, 10 years, quarterly timeline, touch-ups
  * on, default criteria. */
 void smpf_project_inputs_default(smpf_project_inputs_t *in);
 /* Checks every field; the message names it. */
@@ -736,7 +752,7 @@ typedef struct {
     double natural_fraction_remaining, natural_dE00, natural_hue_shift_deg, natural_contrast;
     size_t optics_evaluations;             /* colour evaluations used */
     int invisible;                         /* 1 when smpf_project failed because the healed
-                                              dot is not darker than the skin */
+                                              dot is indistinguishable from the skin */
 } smpf_projection_t;
 
 void smpf_projection_free(smpf_projection_t *pr);
@@ -825,8 +841,8 @@ double smpf_ensemble_band_quantile(const smpf_ensemble_t *e, size_t point, int b
 size_t smpf_ensemble_ncounts(const smpf_ensemble_t *e);
 uint32_t *smpf_ensemble_counts(smpf_ensemble_t *e);
 void smpf_ensemble_set_samples(smpf_ensemble_t *e, uint64_t samples);
-/* Samples left out of the histograms because their healed dot is not darker than the skin
- * (nothing to project: a deep or thin deposit, or dark skin); counted, not failed. */
+/* Samples left out of the histograms because their healed dot is indistinguishable from
+ * the skin (nothing to project: a deep or thin deposit); counted, not failed. */
 uint64_t smpf_ensemble_invisible(const smpf_ensemble_t *e);
 void smpf_ensemble_add_invisible(smpf_ensemble_t *e, uint64_t n);
 
@@ -945,6 +961,73 @@ int smpf_fit_run(smpf_fit_t *fit, smpf_error_t *err);
 int smpf_fit_profile(smpf_fit_t *fit, smpf_error_t *err);
 const smpf_fit_result_t *smpf_fit_result(const smpf_fit_t *fit);
 const char *smpf_fit_weights_name(smpf_fit_weights_t weights);
+
+/* The "smp" model: the kinetic simulation (section kinetics) as a fit model,
+ *   value(t) = y0 * q(t + t_offset_days),
+ * q a quantity of the simulated pigment (fraction remaining, density, or an optical
+ * quantity supplied by a callback) for one ink, client and session schedule; t the data
+ * time in days, the simulation's time 0 the first session.  Parameters, in this order:
+ *   y0                        scale for data in other units (1 for fractions), (-inf, inf)
+ *   every kinetic parameter   by its smpf_kin_param_name, bounds smpf_kin_param_bounds
+ *   per ink component C       C.particle_size_nm [1, 1e6], C.uv_beta_cm2_per_J [0, inf),
+ *                             C.k_bio_per_day [0, inf)
+ * The automatic start is the configured parameter values (dataset medians unless the
+ * caller changed them) and, for y0, the least-squares scale of the data on q there, so
+ * smpf_fit_free_only() leaves everything not listed at those values.  The sessions' needle
+ * depth and deposit width follow the needle_depth_mm and deposit_width_mm parameters (one
+ * depth for every session).  One simulation workspace is reused by every evaluation. */
+
+/* What a quantity callback sees: the simulation advanced to a data time, and the values
+ * of this evaluation (parameters, ink with its components, client). */
+typedef struct {
+    const smpf_kin_sim_t *sim;
+    const smpf_kin_params_t *params;
+    const smpf_kin_ink_t *ink;
+    const smpf_client_t *client;
+    size_t series;
+    double t_days; /* simulation time (from the first session) */
+} smpf_fit_smp_state_t;
+
+/* Writes the quantity at the simulation's current time into *value. */
+typedef int (*smpf_fit_smp_quantity_fn)(void *user, const smpf_fit_smp_state_t *state,
+                                        double *value, smpf_error_t *err);
+
+typedef struct {
+    const char *name;            /* "fraction", "density", "L", "dE00", "contrast", ... */
+    const char *description;
+    smpf_fit_smp_quantity_fn fn;
+    void *user;                  /* passed to fn (e.g. an optics workspace) */
+} smpf_fit_smp_quantity_t;
+
+/* Built-in kinetic quantities: "fraction" = pigment in skin / pigment deposited so far
+ * (smpf_kin_summary_t.fraction_remaining); "density" = pigment in skin in units of the
+ * target density (1 = full density just after a session reaching it). */
+const smpf_fit_smp_quantity_t *smpf_fit_smp_quantity_find(const char *name); /* NULL: none */
+size_t smpf_fit_smp_nquantities(void);
+const smpf_fit_smp_quantity_t *smpf_fit_smp_quantity(size_t i);
+
+typedef struct {
+    const smpf_kin_params_t *params;     /* starting / fixed values (copied) */
+    const smpf_kin_ink_t *ink;           /* copied */
+    const smpf_client_t *client;         /* copied */
+    const smpf_kin_schedule_t *schedule; /* copied */
+    size_t nsublayers;                   /* of the simulation, 1-1000 */
+    double t_offset_days;                /* simulation time = data time + offset, >= 0 */
+    const smpf_fit_smp_quantity_t *quantity; /* copied; NULL: "fraction" */
+} smpf_fit_smp_config_t;
+
+typedef struct smpf_fit_smp smpf_fit_smp_t;
+
+int smpf_fit_smp_new(const smpf_fit_smp_config_t *cfg, smpf_fit_smp_t **out, smpf_error_t *err);
+void smpf_fit_smp_free(smpf_fit_smp_t *m);
+/* The model to give smpf_fit_new; valid while m lives. */
+const smpf_fit_model_t *smpf_fit_smp_model(const smpf_fit_smp_t *m);
+/* Evaluations so far (each one simulation run); for tests and benchmarks. */
+size_t smpf_fit_smp_nevals(const smpf_fit_smp_t *m);
+/* Bounds of a component parameter by its suffix ("uv_beta_cm2_per_J", ...); 0 if known. */
+int smpf_fit_smp_component_param_bounds(const char *suffix, double *min, double *max);
+/* Suffixes of the per-component parameters: i = 0, 1, 2; NULL past the end. */
+const char *smpf_fit_smp_component_param(size_t i);
 
 
 #ifdef __cplusplus

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define TABLE_MAX_BYTES ((size_t)512 << 20) /* refuse files above 512 MiB */
+/* Our formats have a dozen columns; the cap keeps the header's duplicate check (quadratic)
+ * and per-record work bounded on hostile input. */
+#define TABLE_MAX_FIELDS 1000
 
 struct smpf_table {
     char *name;
@@ -55,6 +58,11 @@ static void on_field(void *data, size_t len, void *vstate)
         return;
     if (st->nfields == 0)
         st->record_line = st->line;
+    if (st->nfields == TABLE_MAX_FIELDS) {
+        st->failed = smpf_error_set(st->err, SMPF_ERR_DATA, "%s:%zu: more than %d fields in a "
+                                    "record", st->t->name, st->line, TABLE_MAX_FIELDS);
+        return;
+    }
     if (st->nfields == st->cap_fields) {
         size_t cap = st->cap_fields ? 2 * st->cap_fields : 16;
         char **r = realloc(st->record, cap * sizeof *r);
@@ -166,6 +174,21 @@ void smpf_table_free(smpf_table_t *t)
     free(t);
 }
 
+/* A spreadsheet's error value (#N/A, #DIV/0! ...) in a first cell: data, not a comment,
+ * so that the row is refused with its line rather than silently dropped. */
+static int spreadsheet_error(const char *line, size_t len)
+{
+    static const char *const values[] = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!",
+                                         "#REF!", "#NAME?", "#NULL!"};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        size_t n = strlen(values[i]);
+        if (len >= n && memcmp(line, values[i], n) == 0 &&
+            (len == n || strchr(",\r\n", line[n])))
+            return 1;
+    }
+    return 0;
+}
+
 int smpf_table_parse(const char *name, const char *text, size_t len, smpf_table_t **out,
                      smpf_error_t *err)
 {
@@ -185,23 +208,32 @@ int smpf_table_parse(const char *name, const char *text, size_t len, smpf_table_
         return smpf_error_set(err, SMPF_ERR_NOMEM, "%s: out of memory", name);
     }
     parse_state st = {.t = t, .err = err};
-    size_t pos = 0;
+    size_t pos = 0, open_quote_line = 0; /* where a quoted field still open began */
     for (st.line = 1; pos < len && !st.failed; st.line++) {
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) + 1 : len;
         /* A '#' at the start of a line outside any record is a comment. */
-        int comment = p.pstate == 0 && st.nfields == 0 && text[pos] == '#';
+        int comment = p.pstate == 0 && st.nfields == 0 && text[pos] == '#' &&
+                      !spreadsheet_error(text + pos, end - pos);
         if (!comment && csv_parse(&p, text + pos, end - pos, on_field, on_record, &st) != end - pos
             && !st.failed)
             st.failed = smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu: malformed CSV (%s)", name,
                                        st.line, csv_strerror(csv_error(&p)));
+        open_quote_line = !p.quoted ? 0 : open_quote_line ? open_quote_line : st.line;
         pos = end;
     }
     st.line--;
-    if (!st.failed && csv_fini(&p, on_field, on_record, &st) != 0 && !st.failed)
-        st.failed = smpf_error_set(err, SMPF_ERR_DATA,
-                                   "%s:%zu: malformed CSV at the end of the file (%s)", name,
-                                   st.line, csv_strerror(csv_error(&p)));
+    if (!st.failed && csv_fini(&p, on_field, on_record, &st) != 0 && !st.failed) {
+        if (open_quote_line)
+            st.failed = smpf_error_set(err, SMPF_ERR_DATA,
+                                       "%s:%zu: malformed CSV: a quoted field opened on this "
+                                       "line is never closed",
+                                       name, open_quote_line);
+        else
+            st.failed = smpf_error_set(err, SMPF_ERR_DATA,
+                                       "%s:%zu: malformed CSV at the end of the file (%s)", name,
+                                       st.line, csv_strerror(csv_error(&p)));
+    }
     csv_free(&p);
     free_record(&st);
     free(st.record);
@@ -324,6 +356,9 @@ int smpf_table_number(const smpf_table_t *t, size_t row, const char *column, dou
     if (col < 0)
         return smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu: missing column '%s'", t->name,
                               t->header_line, column);
+    if (row >= t->nrows)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "%s: row %zu asked for, but the table has "
+                              "%zu rows", t->name, row + 1, t->nrows);
     const char *cell = smpf_table_cell(t, row, (size_t)col);
     double v;
     if (smpf_parse_double(cell, &v) != 0)
@@ -345,6 +380,9 @@ int smpf_table_string(const smpf_table_t *t, size_t row, const char *column, con
     if (col < 0)
         return smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu: missing column '%s'", t->name,
                               t->header_line, column);
+    if (row >= t->nrows)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "%s: row %zu asked for, but the table has "
+                              "%zu rows", t->name, row + 1, t->nrows);
     const char *cell = smpf_table_cell(t, row, (size_t)col);
     if (!cell[0])
         return smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu:%d: column '%s' is empty", t->name,

@@ -7,15 +7,6 @@
 
 #define TCS "/usr/share/colord/ref/CIE-TCS.sp"
 
-static void expect(test_run_t r, int status, const char *err_fragment)
-{
-    if (r.status != status)
-        fail_msg("exit %d, expected %d; stderr: %s", r.status, status, r.err);
-    if (err_fragment && !strstr(r.err, err_fragment))
-        fail_msg("stderr '%s' lacks '%s'", r.err, err_fragment);
-    test_run_free(&r);
-}
-
 static void test_help_and_version(void **state)
 {
     (void)state;
@@ -36,28 +27,28 @@ static void test_help_and_version(void **state)
 static void test_usage_errors_exit_2(void **state)
 {
     (void)state;
-    expect(test_run_cli(""), 2, "Usage");
-    expect(test_run_cli("frobnicate"), 2, "unknown command 'frobnicate'");
-    expect(test_run_cli("color"), 2, "expected one CGATS file");
-    expect(test_run_cli("color " TCS " " TCS), 2, "got more");
-    expect(test_run_cli("color --bogus " TCS), 2, "unknown option '--bogus'");
-    expect(test_run_cli("color " TCS " --format"), 2, "option --format needs a value");
-    expect(test_run_cli("color " TCS " --format xml"), 2,
+    test_expect(test_run_cli(""), 2, "Usage");
+    test_expect(test_run_cli("frobnicate"), 2, "unknown command 'frobnicate'");
+    test_expect(test_run_cli("color"), 2, "expected one CGATS file");
+    test_expect(test_run_cli("color " TCS " " TCS), 2, "got more");
+    test_expect(test_run_cli("color --bogus " TCS), 2, "unknown option '--bogus'");
+    test_expect(test_run_cli("color " TCS " --format"), 2, "option --format needs a value");
+    test_expect(test_run_cli("color " TCS " --format xml"), 2,
            "option --format: expected table, csv or json, got 'xml'");
-    expect(test_run_cli("color " TCS " --output " TCS), 2, "is an input file");
-    expect(test_run_cli("color " TCS " --output /tmp"), 2, "is a directory");
+    test_expect(test_run_cli("color " TCS " --output " TCS), 2, "is an input file");
+    test_expect(test_run_cli("color " TCS " --output /tmp"), 2, "is a directory");
 }
 
 static void test_bad_data_exit_3(void **state)
 {
     (void)state;
-    expect(test_run_cli("color /nonexistent.sp"), 3, "/nonexistent.sp: cannot open");
+    test_expect(test_run_cli("color /nonexistent.sp"), 3, "/nonexistent.sp: cannot open");
     const char *text = "not cgats\n";
     char *path = test_write_temp(".sp", text, strlen(text));
-    expect(test_run_cli("color %s", path), 3, "no BEGIN_DATA_FORMAT fields");
+    test_expect(test_run_cli("color %s", path), 3, "no BEGIN_DATA_FORMAT fields");
     unlink(path);
     free(path);
-    expect(test_run_cli("color " TCS " --cie-dir /nonexistent"), 3, "/nonexistent/cmf/");
+    test_expect(test_run_cli("color " TCS " --cie-dir /nonexistent"), 3, "/nonexistent/cmf/");
 }
 
 static void test_json_output(void **state)
@@ -86,7 +77,7 @@ static void test_output_is_atomic(void **state)
     const char *old = "old content\n";
     char *path = test_write_temp(".csv", old, strlen(old));
     /* A failing run leaves the existing file untouched. */
-    expect(test_run_cli("color /nonexistent.sp --output %s", path), 3, NULL);
+    test_expect(test_run_cli("color /nonexistent.sp --output %s", path), 3, NULL);
     char *now = test_read_file(path);
     assert_string_equal(now, old);
     free(now);

@@ -9,15 +9,6 @@
 
 #define VDH "optics slab --mua-per-mm 1 --mus-per-mm 9 --g 0.75 --thickness-mm 0.2"
 
-static void expect(test_run_t r, int status, const char *err_fragment)
-{
-    if (r.status != status)
-        fail_msg("exit %d, expected %d; stderr: %s", r.status, status, r.err);
-    if (err_fragment && !strstr(r.err, err_fragment))
-        fail_msg("stderr '%s' lacks '%s'", r.err, err_fragment);
-    test_run_free(&r);
-}
-
 static void test_slab(void **state)
 {
     (void)state;
@@ -100,32 +91,32 @@ static void test_skin(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    expect(test_run_cli("optics"), 2, "expected a subcommand");
-    expect(test_run_cli("optics slab --mua-per-mm 1 --mus-per-mm 9 --g 0.75"), 2,
+    test_expect(test_run_cli("optics"), 2, "expected a subcommand");
+    test_expect(test_run_cli("optics slab --mua-per-mm 1 --mus-per-mm 9 --g 0.75"), 2,
            "--thickness-mm is required");
-    expect(test_run_cli(VDH " --g 1.5"), 2, "option --g");
-    expect(test_run_cli(VDH " --method xx"), 2, "expected ad or mc");
-    expect(test_run_cli(VDH " --quad-points 7"), 2, "even");
-    expect(test_run_cli("optics slab --mua-per-mm 0 --mus-per-mm 9 --g 0.75 --thickness-mm inf "
+    test_expect(test_run_cli(VDH " --g 1.5"), 2, "option --g");
+    test_expect(test_run_cli(VDH " --method xx"), 2, "expected ad or mc");
+    test_expect(test_run_cli(VDH " --quad-points 7"), 2, "even");
+    test_expect(test_run_cli("optics slab --mua-per-mm 0 --mus-per-mm 9 --g 0.75 --thickness-mm inf "
                         "--method mc"),
            2, "mua_per_mm > 0");
-    expect(test_run_cli("optics skin --skin 7"), 2, "option --skin");
-    expect(test_run_cli("optics skin --ink nope"), 2, "smp_carbon");
-    expect(test_run_cli("optics skin --depth-mm 0.02"), 2, "above the surface");
-    expect(test_run_cli("optics skin --profile x.csv --amount 0.1"), 2, "not both");
+    test_expect(test_run_cli("optics skin --skin 7"), 2, "option --skin");
+    test_expect(test_run_cli("optics skin --ink nope"), 2, "smp_carbon");
+    test_expect(test_run_cli("optics skin --depth-mm 0.02"), 2, "above the surface");
+    test_expect(test_run_cli("optics skin --profile x.csv --amount 0.1"), 2, "not both");
     const char *text = "top_mm,thickness_mm,unobtainium\n0.3,0.1,0.01\n";
     char *path = test_write_temp(".csv", text, strlen(text));
-    expect(test_run_cli("optics skin --profile %s", path), 3, "unobtainium");
+    test_expect(test_run_cli("optics skin --profile %s", path), 3, "unobtainium");
     unlink(path);
     free(path);
     text = "top_mm,thickness_mm,carbon_black\n0.3,0.1,2\n";
     path = test_write_temp(".csv", text, strlen(text));
-    expect(test_run_cli("optics skin --profile %s", path), 3, ":2");
+    test_expect(test_run_cli("optics skin --profile %s", path), 3, ":2");
     unlink(path);
     free(path);
     text = "top_mm,thickness_mm,carbon_black,titanium_dioxide\n0.3,0.1,0.6,0.6\n";
     path = test_write_temp(".csv", text, strlen(text));
-    expect(test_run_cli("optics skin --profile %s", path), 3, "sum to 1.2");
+    test_expect(test_run_cli("optics skin --profile %s", path), 3, "sum to 1.2");
     unlink(path);
     free(path);
 }

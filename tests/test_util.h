@@ -73,4 +73,20 @@ static inline void test_run_free(test_run_t *r)
     free(r->err);
 }
 
+/* Checks a run's exit code and that stderr holds err_fragment (NULL: anything), then
+ * frees the run. */
+static inline void test_expect(test_run_t r, int status, const char *err_fragment)
+{
+    if (r.status != status)
+        fail_msg("exit %d, expected %d; stderr: %s", r.status, status, r.err);
+    if (err_fragment && !strstr(r.err, err_fragment))
+        fail_msg("stderr '%s' lacks '%s'", r.err, err_fragment);
+    test_run_free(&r);
+}
+
+static inline int test_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 #endif
