@@ -58,7 +58,10 @@ static int load_shard(const char *path, shard_t *s)
     s->root = json_load_file(path, 0, &je);
     if (!s->root) {
         char msg[300];
-        snprintf(msg, sizeof msg, "line %d, column %d: %s", je.line, je.column, je.text);
+        if (je.line > 0)
+            snprintf(msg, sizeof msg, "line %d, column %d: %s", je.line, je.column, je.text);
+        else
+            snprintf(msg, sizeof msg, "%s", je.text);
         return data_error(path, msg);
     }
     int ok = json_is_object(s->root) &&

@@ -24,7 +24,7 @@ static void help(void)
            "  --samples N              ensemble over the parameter distributions, 1-%ld:\n"
            "                           p10, p50, p90 of the touch-up time and timeline bands\n"
            "  --seed S                 random stream (default 1); the same seed gives the\n"
-           "                           same numbers for any --threads\n"
+           "                           same numbers for any --threads and --shard split\n"
            "  --threads N              worker threads (default: the cores, at most 64)\n",
            MAX_SAMPLES);
     printf("  --strata K               optical strata, 0-%d (default %d): skin and deposit\n"
