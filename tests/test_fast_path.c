@@ -135,13 +135,13 @@ static void test_threads_and_shards(void **state)
     smpf_error_t err = {0};
     smpf_project_inputs_t in;
     smpf_project_inputs_default(&in);
-    in.years = 2;
+    in.years = 1;
     in.step_months = 6;
     smpf_param_space_t sp;
     assert_int_equal(smpf_param_space_init(m->pigments, m->tissue, &m->kin, &in, &sp, &err),
                      SMPF_OK);
     sp.optical_strata = 3;
-    const size_t npoints = 5; /* 0, 0.5, ..., 2 years */
+    const size_t npoints = 3; /* 0, 0.5, 1 year */
     const uint64_t N = 10;
     smpf_ensemble_t *one = run(m, &in, &sp, npoints, 0, N, 1);
     smpf_ensemble_t *two = run(m, &in, &sp, npoints, 0, N, 2);
@@ -205,7 +205,7 @@ static void test_strata(void **state)
 static void test_merge_cli(void **state)
 {
     (void)state;
-    const char *common = "project --samples 6 --strata 1 --years 1 --step-months 12 --seed 3 "
+    const char *common = "project --samples 6 --strata 1 --years 0.5 --step-months 6 --seed 3 "
                          "--format json";
     char *dir = strdup("/tmp/smpf-shards-XXXXXX");
     assert_non_null(mkdtemp(dir));
