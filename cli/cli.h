@@ -242,5 +242,15 @@ int cmd_skins(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_optics(int argc, char **argv);
 int cmd_optics_skin(int argc, char **argv); /* smpfade optics skin, from cmd_optics */
+int cmd_merge(int argc, char **argv);
+/* smpfade project with argv; with merged (the shards' summed histograms) the ensemble is
+ * not run but taken from there (smpfade merge). */
+int cli_project_run(int argc, char **argv, smpf_ensemble_t *merged);
+/* Shard files (cli/shard_counts.c): the histogram counts as JSON, the nonzero ones as
+ * [gap, count] pairs (gap: zero bins skipped since the previous nonzero one). */
+#define CLI_SHARD_FORMAT 1
+json_t *cli_counts_json(const smpf_ensemble_t *e);
+/* Adds counts read from a shard into e; -1 (message in buf) if they do not fit. */
+int cli_counts_add(smpf_ensemble_t *e, const json_t *counts, char *buf, size_t size);
 
 #endif

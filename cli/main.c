@@ -13,6 +13,7 @@ static const cli_command commands[] = {
     {"inks", cmd_inks, "the inks built in and from --inks-file, with their components"},
     {"skins", cmd_skins, "the skin types built in, with their computed colours"},
     {"optics", cmd_optics, "light in a slab (slab), colour of a dot against the skin (skin)"},
+    {"merge", cmd_merge, "combine the shards of 'project --samples --shard I/N' into one result"},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

@@ -149,6 +149,8 @@ static int write_json(FILE *fp, const cli_project_result *res)
     if (res->ensemble) {
         const smpf_ensemble_t *e = res->ensemble;
         json_object_set_new(root, "samples", json_integer((json_int_t)smpf_ensemble_samples(e)));
+        json_object_set_new(root, "samples_invisible",
+                            json_integer((json_int_t)smpf_ensemble_invisible(e)));
         json_object_set_new(root, "touchup_years_p10",
                             json_num_or_null(smpf_ensemble_touchup_quantile(e, 0.1)));
         json_object_set_new(root, "touchup_years_p50",
@@ -244,6 +246,10 @@ static int write_text(FILE *fp, const cli_project_result *res)
         fprintf(fp, ", p90 ");
         write_years(fp, smpf_ensemble_touchup_quantile(e, 0.9));
         fprintf(fp, "\n");
+        if (smpf_ensemble_invisible(e))
+            fprintf(fp, "Left out: %llu samples whose healed dot is indistinguishable from the "
+                        "skin\n",
+                    (unsigned long long)smpf_ensemble_invisible(e));
     }
     return ferror(fp) ? -1 : 0;
 }

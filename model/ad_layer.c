@@ -35,8 +35,34 @@ static inline ad_v2 load2(const double *p)
 
 static inline void store2(double *p, ad_v2 v) { memcpy(p, &v, sizeof v); }
 
+/* The body of ad_mul for a size known when compiling: fully unrolled, the row of the
+ * product held in registers. */
+#define AD_MUL_FIXED(N)                                                                        \
+    for (size_t i = 0; i < (N); i++) {                                                         \
+        ad_v2 row[(N) / 2];                                                                    \
+        _Pragma("GCC unroll 8") for (size_t j = 0; j < (N) / 2; j++)                           \
+            row[j] = (ad_v2){0, 0};                                                            \
+        _Pragma("GCC unroll 8") for (size_t k = 0; k < (N); k++) {                             \
+            double aik = a[i * (N) + k];                                                       \
+            ad_v2 f = {aik, aik};                                                              \
+            _Pragma("GCC unroll 8") for (size_t j = 0; j < (N) / 2; j++)                       \
+                row[j] += f * load2(b + k * (N) + 2 * j);                                      \
+        }                                                                                      \
+        _Pragma("GCC unroll 8") for (size_t j = 0; j < (N) / 2; j++)                           \
+            store2(out + i * (N) + 2 * j, row[j]);                                             \
+    }
+
+static void ad_mul8(const double *restrict a, const double *restrict b, double *restrict out)
+{
+    AD_MUL_FIXED(8)
+}
+
 void ad_mul(size_t n, const double *restrict a, const double *restrict b, double *restrict out)
 {
+    if (n == 8) { /* the skin quadrature (SMPF_AD_SKIN_QUAD_POINTS) */
+        ad_mul8(a, b, out);
+        return;
+    }
     ad_v2 row[AD_MAX_QUAD / 2];
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n / 2; j++)
@@ -54,44 +80,55 @@ void ad_mul(size_t n, const double *restrict a, const double *restrict b, double
 }
 
 /* Gauss-Jordan elimination with partial pivoting: b = a^-1 b (a destroyed); solving
- * directly costs as much as inverting a, and saves the product with b. */
+ * directly costs as much as inverting a, and saves the product with b.  The body is
+ * instantiated for the skin quadrature's n = 8 (unrolled) and for any n. */
+#define AD_SOLVE_BODY(N)                                                                       \
+    for (size_t c = 0; c < (N); c++) {                                                         \
+        size_t p = c;                                                                          \
+        for (size_t r = c + 1; r < (N); r++)                                                   \
+            if (fabs(a[r * (N) + c]) > fabs(a[p * (N) + c]))                                   \
+                p = r;                                                                         \
+        double piv = a[p * (N) + c];                                                           \
+        if (!(fabs(piv) > 1e-300))                                                             \
+            return smpf_error_set(err, SMPF_ERR_NUMERIC, "adding-doubling: singular matrix");  \
+        if (p != c)                                                                            \
+            for (size_t j = 0; j < (N); j++) {                                                 \
+                double t = a[c * (N) + j];                                                     \
+                a[c * (N) + j] = a[p * (N) + j];                                               \
+                a[p * (N) + j] = t;                                                            \
+                t = b[c * (N) + j];                                                            \
+                b[c * (N) + j] = b[p * (N) + j];                                               \
+                b[p * (N) + j] = t;                                                            \
+            }                                                                                  \
+        double inv = 1.0 / piv;                                                                \
+        _Pragma("GCC unroll 8") for (size_t j = 0; j < (N); j++) {                             \
+            a[c * (N) + j] *= inv;                                                             \
+            b[c * (N) + j] *= inv;                                                             \
+        }                                                                                      \
+        for (size_t r = 0; r < (N); r++) {                                                     \
+            double f = a[r * (N) + c];                                                         \
+            if (r == c || f == 0)                                                              \
+                continue;                                                                      \
+            ad_v2 fv = {f, f};                                                                 \
+            _Pragma("GCC unroll 8") for (size_t j = 0; j < (N); j += 2) {                      \
+                store2(a + r * (N) + j, load2(a + r * (N) + j) - fv * load2(a + c * (N) + j)); \
+                store2(b + r * (N) + j, load2(b + r * (N) + j) - fv * load2(b + c * (N) + j)); \
+            }                                                                                  \
+        }                                                                                      \
+    }                                                                                          \
+    return SMPF_OK;
+
+static int ad_solve8(double *restrict a, double *restrict b, smpf_error_t *err)
+{
+    AD_SOLVE_BODY(8)
+}
+
 int ad_solve(smpf_ad_t *ws, double *restrict a, double *restrict b, smpf_error_t *err)
 {
-    size_t n = ws->n;
-    for (size_t c = 0; c < n; c++) {
-        size_t p = c;
-        for (size_t r = c + 1; r < n; r++)
-            if (fabs(a[r * n + c]) > fabs(a[p * n + c]))
-                p = r;
-        double piv = a[p * n + c];
-        if (!(fabs(piv) > 1e-300))
-            return smpf_error_set(err, SMPF_ERR_NUMERIC, "adding-doubling: singular matrix");
-        if (p != c)
-            for (size_t j = 0; j < n; j++) {
-                double t = a[c * n + j];
-                a[c * n + j] = a[p * n + j];
-                a[p * n + j] = t;
-                t = b[c * n + j];
-                b[c * n + j] = b[p * n + j];
-                b[p * n + j] = t;
-            }
-        double inv = 1.0 / piv;
-        for (size_t j = 0; j < n; j++) {
-            a[c * n + j] *= inv;
-            b[c * n + j] *= inv;
-        }
-        for (size_t r = 0; r < n; r++) {
-            double f = a[r * n + c];
-            if (r == c || f == 0)
-                continue;
-            ad_v2 fv = {f, f};
-            for (size_t j = 0; j < n; j += 2) {
-                store2(a + r * n + j, load2(a + r * n + j) - fv * load2(a + c * n + j));
-                store2(b + r * n + j, load2(b + r * n + j) - fv * load2(b + c * n + j));
-            }
-        }
-    }
-    return SMPF_OK;
+    const size_t n = ws->n;
+    if (n == 8)
+        return ad_solve8(a, b, err);
+    AD_SOLVE_BODY(n)
 }
 
 /* h(mu_i, mu_j) and h(mu_i, -mu_j) of the delta-M truncated HG function for g. */

@@ -22,7 +22,7 @@ static const struct {
 struct smpf_ensemble {
     size_t npoints, point_bins, touch_bins, ncounts;
     double years;
-    uint64_t samples;
+    uint64_t samples, invisible;
     uint32_t *counts; /* touch-up days (touch_bins, the last one: none in the horizon),
                          then per point the bands in order */
 };
@@ -99,6 +99,7 @@ int smpf_ensemble_merge(smpf_ensemble_t *e, const smpf_ensemble_t *o, smpf_error
     for (size_t i = 0; i < e->ncounts; i++)
         e->counts[i] += o->counts[i];
     e->samples += o->samples;
+    e->invisible += o->invisible;
     return SMPF_OK;
 }
 
@@ -108,6 +109,8 @@ double smpf_ensemble_years(const smpf_ensemble_t *e) { return e->years; }
 size_t smpf_ensemble_ncounts(const smpf_ensemble_t *e) { return e->ncounts; }
 uint32_t *smpf_ensemble_counts(smpf_ensemble_t *e) { return e->counts; }
 void smpf_ensemble_set_samples(smpf_ensemble_t *e, uint64_t samples) { e->samples = samples; }
+uint64_t smpf_ensemble_invisible(const smpf_ensemble_t *e) { return e->invisible; }
+void smpf_ensemble_add_invisible(smpf_ensemble_t *e, uint64_t n) { e->invisible += n; }
 
 /* Quantile of a histogram, linear inside the bin that holds it; returns the bin index
  * through *bin, or bins when q falls beyond the counted range. */

@@ -1,6 +1,8 @@
 /* Running an ensemble on several threads.  Sample i is drawn from (seed, i) whatever
  * thread runs it, and each thread adds into its own histograms, merged at the end: the
- * counts, and so every percentile, are the same for any number of threads. */
+ * counts, and so every percentile, are the same for any number of threads or shards.
+ * (The fast optics' table values depend on the setup alone, not on which samples or
+ * thread filled them.) */
 #include "smpfade.h"
 
 #include <pthread.h>
@@ -9,6 +11,7 @@
 
 #define MAX_THREADS 256
 #define PROGRESS_EVERY 16
+#define CHUNK 32 /* samples of one stratum a thread takes at a time */
 
 typedef struct {
     const smpf_context_t *ctx;
@@ -18,7 +21,8 @@ typedef struct {
     const smpf_project_inputs_t *in;
     uint64_t seed, first, count;
     int nthreads;
-    atomic_uint_fast64_t done;
+    smpf_optics_mode_t optics;
+    atomic_uint_fast64_t done, next_item; /* next_item: the next chunk to take */
     atomic_int failed;
     smpf_progress_fn progress;
     void *user;
@@ -32,30 +36,62 @@ typedef struct {
     smpf_error_t err;
 } worker_t;
 
+/* Runs sample `index`; 0 to go on. */
+static int run_sample(worker_t *w, smpf_projector_t *pj, uint64_t index)
+{
+    shared_t *sh = w->sh;
+    smpf_project_params_t par;
+    smpf_projection_t pr;
+    smpf_param_space_sample(sh->space, sh->seed, index, &par);
+    w->status = smpf_project(pj, sh->in, &par, &pr, &w->err);
+    if (w->status != SMPF_OK && pr.invisible) {
+        w->status = SMPF_OK; /* counted apart, not a failure */
+        smpf_ensemble_add_invisible(w->acc, 1);
+    } else if (w->status != SMPF_OK) {
+        smpf_error_prefix(&w->err, "sample %llu: ", (unsigned long long)index);
+        atomic_store(&sh->failed, 1);
+        return -1;
+    } else {
+        smpf_ensemble_add(w->acc, &pr);
+    }
+    smpf_projection_free(&pr);
+    const uint64_t done = atomic_fetch_add(&sh->done, 1) + 1;
+    if (sh->progress && (done % PROGRESS_EVERY == 0 || done == sh->count))
+        sh->progress(sh->user, done, sh->count);
+    return atomic_load(&sh->failed) ? -1 : 0;
+}
+
 static void *work(void *arg)
 {
     worker_t *w = arg;
     shared_t *sh = w->sh;
     smpf_projector_t *pj = NULL;
     w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
-    for (uint64_t i = (uint64_t)w->id; w->status == SMPF_OK && i < sh->count;
-         i += (uint64_t)sh->nthreads) {
-        if (atomic_load(&sh->failed))
-            break;
-        smpf_project_params_t par;
-        smpf_projection_t pr;
-        smpf_param_space_sample(sh->space, sh->seed, sh->first + i, &par);
-        w->status = smpf_project(pj, sh->in, &par, &pr, &w->err);
-        if (w->status != SMPF_OK) {
-            smpf_error_prefix(&w->err, "sample %llu: ", (unsigned long long)(sh->first + i));
-            atomic_store(&sh->failed, 1);
-            break;
+    if (w->status == SMPF_OK)
+        smpf_projector_set_optics(pj, sh->optics);
+    const uint64_t K = sh->space->optical_strata < SMPF_ENSEMBLE_MAX_STRATA
+                           ? sh->space->optical_strata : SMPF_ENSEMBLE_MAX_STRATA;
+    const uint64_t end = sh->first + sh->count;
+    if (K == 0) {
+        for (uint64_t i = sh->first + (uint64_t)w->id; w->status == SMPF_OK && i < end;
+             i += (uint64_t)sh->nthreads)
+            if (run_sample(w, pj, i) != 0)
+                break;
+    } else {
+        /* Work items: chunks of CHUNK samples of one stratum (stratum k holds the samples
+         * i = k mod K), stratum by stratum, taken by whichever thread is free. */
+        const uint64_t per_stratum = (sh->count + K - 1) / K;
+        const uint64_t chunks = (per_stratum + CHUNK - 1) / CHUNK;
+        for (uint64_t item; w->status == SMPF_OK &&
+                            (item = atomic_fetch_add(&sh->next_item, 1)) < K * chunks;) {
+            const uint64_t k = item / chunks, c = item % chunks;
+            uint64_t i = sh->first + (k + K - sh->first % K) % K + c * CHUNK * K;
+            for (uint64_t n = 0; n < CHUNK && i < end; n++, i += K)
+                if (run_sample(w, pj, i) != 0)
+                    break;
+            if (atomic_load(&sh->failed))
+                break;
         }
-        smpf_ensemble_add(w->acc, &pr);
-        smpf_projection_free(&pr);
-        const uint64_t done = atomic_fetch_add(&sh->done, 1) + 1;
-        if (sh->progress && (done % PROGRESS_EVERY == 0 || done == sh->count))
-            sh->progress(sh->user, done, sh->count);
     }
     smpf_projector_free(pj);
     return NULL;
@@ -67,12 +103,23 @@ int smpf_ensemble_run(const smpf_context_t *ctx, const smpf_pigments_t *pigments
                       uint64_t count, int threads, smpf_ensemble_t *e,
                       smpf_progress_fn progress, void *user, smpf_error_t *err)
 {
+    return smpf_ensemble_run_optics(ctx, pigments, tissue, space, in, seed, first, count,
+                                    threads, SMPF_OPTICS_FAST, e, progress, user, err);
+}
+
+int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                             const smpf_tissue_t *tissue, const smpf_param_space_t *space,
+                             const smpf_project_inputs_t *in, uint64_t seed, uint64_t first,
+                             uint64_t count, int threads, smpf_optics_mode_t optics,
+                             smpf_ensemble_t *e, smpf_progress_fn progress, void *user,
+                             smpf_error_t *err)
+{
     if (threads < 1 || threads > MAX_THREADS)
         return smpf_error_set(err, SMPF_ERR_USAGE, "ensemble: %d threads (1-%d allowed)",
                               threads, MAX_THREADS);
     if ((uint64_t)threads > count)
         threads = count > 0 ? (int)count : 1;
-    shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, 0, 0,
+    shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, optics, 0, 0, 0,
                    progress, user};
     worker_t *w = calloc((size_t)threads, sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);

@@ -1,6 +1,7 @@
 /* Drawing a projection's uncertain parameters (MODEL.md §6). */
 #include "smpfade.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -58,6 +59,63 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+enum { STRATUM_MELANIN, STRATUM_BLOOD, STRATUM_SATURATION, STRATUM_EPIDERMIS, STRATUM_DEPTH,
+       STRATUM_WIDTH, STRATUM_UVB, STRATUM_UVA, STRATUM_UVB_FRACTION, STRATUM_DIMS };
+
+/* Standard normal deviate of stratum k in dimension d of a Latin hypercube of K cells:
+ * a permutation of the cells per dimension (from seed and d), a uniform point inside the
+ * cell (from seed, d and k). */
+static double stratum_deviate(uint64_t seed, uint64_t K, uint64_t k, int d, gsl_rng *rng)
+{
+    gsl_rng_set(rng, (unsigned long)splitmix64(seed ^ splitmix64(0x5354524154ULL + (uint64_t)d)));
+    uint32_t perm[SMPF_ENSEMBLE_MAX_STRATA]; /* Fisher-Yates shuffle of 0..K-1 */
+    for (uint64_t i = 0; i < K; i++)
+        perm[i] = (uint32_t)i;
+    for (uint64_t i = K - 1; i > 0; i--) {
+        const uint64_t j = gsl_rng_uniform_int(rng, (unsigned long)(i + 1));
+        const uint32_t tmp = perm[i];
+        perm[i] = perm[j];
+        perm[j] = tmp;
+    }
+    const uint64_t cell = perm[k];
+    gsl_rng_set(rng, (unsigned long)splitmix64(seed ^ splitmix64(k * STRATUM_DIMS + (uint64_t)d + 1)));
+    const double u = ((double)cell + gsl_rng_uniform_pos(rng)) / (double)K;
+    return gsl_cdf_ugaussian_Pinv(u);
+}
+
+/* The stratum's skin, deposit geometry and UV depth profile replace the sample's own
+ * draws. */
+static void apply_stratum(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
+                          gsl_rng *rng, smpf_project_params_t *out)
+{
+    const uint64_t K = sp->optical_strata < SMPF_ENSEMBLE_MAX_STRATA ? sp->optical_strata
+                                                                      : SMPF_ENSEMBLE_MAX_STRATA;
+    const uint64_t k = index % K;
+    out->skin.melanin_fraction =
+        smpf_dist_draw(sp->skin.melanin_fraction, 1, stratum_deviate(seed, K, k, STRATUM_MELANIN, rng));
+    out->skin.blood_fraction =
+        smpf_dist_draw(sp->skin.blood_fraction, 1, stratum_deviate(seed, K, k, STRATUM_BLOOD, rng));
+    out->skin.saturation =
+        smpf_dist_draw(sp->skin.saturation, 1, stratum_deviate(seed, K, k, STRATUM_SATURATION, rng));
+    const int ids[6] = {SMPF_KP_EPIDERMIS_THICKNESS_MM, SMPF_KP_NEEDLE_DEPTH_MM,
+                        SMPF_KP_DEPOSIT_WIDTH_MM, SMPF_KP_UVB_1PCT_DEPTH_MM,
+                        SMPF_KP_UVA_1PCT_DEPTH_MM, SMPF_KP_ERYTHEMAL_UVB_FRACTION};
+    const int dims[6] = {STRATUM_EPIDERMIS, STRATUM_DEPTH, STRATUM_WIDTH, STRATUM_UVB, STRATUM_UVA,
+                         STRATUM_UVB_FRACTION};
+    for (int i = 0; i < 6; i++) {
+        if (ids[i] == SMPF_KP_NEEDLE_DEPTH_MM && sp->depth_fixed)
+            continue;
+        const smpf_kin_param_info_t *inf = &sp->median.kin.info[ids[i]];
+        smpf_dist_t d = {inf->median, inf->lo, inf->hi};
+        double lo, hi;
+        smpf_kin_param_bounds(ids[i], &lo, &hi);
+        const double v = smpf_dist_draw(d, strcmp(inf->distribution, "logitnormal") == 0,
+                                        stratum_deviate(seed, K, k, dims[i], rng));
+        out->kin.value[ids[i]] = fmin(hi, fmax(lo, v));
+    }
+    out->skin.epidermis_thickness_mm = out->kin.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
+}
+
 void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
                              smpf_project_params_t *out)
 {
@@ -90,5 +148,7 @@ void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64
     out->skin.epidermis_thickness_mm = out->kin.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
     out->column_mm = smpf_dist_draw(sp->layer.amount, 1, gsl_ran_ugaussian(rng)) *
                      smpf_dist_draw(sp->layer.thickness_mm, 0, gsl_ran_ugaussian(rng));
+    if (sp->optical_strata > 0)
+        apply_stratum(sp, seed, index, rng, out);
     gsl_rng_free(rng);
 }

@@ -42,7 +42,20 @@ void smpf_projector_free(smpf_projector_t *pj)
     smpf_kin_snapshot_free(pj->snap);
     smpf_kin_sim_free(pj->sim);
     smpf_ad_free(pj->ad);
+    for (size_t i = 0; i < pj->ncached; i++)
+        fast_table_free(pj->cache[i]);
+    free(pj->scratch);
     free(pj);
+}
+
+void smpf_projector_set_optics(smpf_projector_t *pj, smpf_optics_mode_t mode)
+{
+    pj->mode = mode == SMPF_OPTICS_DIRECT ? SMPF_OPTICS_DIRECT : SMPF_OPTICS_FAST;
+}
+
+const char *smpf_optics_mode_name(smpf_optics_mode_t mode)
+{
+    return mode == SMPF_OPTICS_DIRECT ? "direct" : mode == SMPF_OPTICS_FAST ? "fast" : NULL;
 }
 
 void smpf_projection_free(smpf_projection_t *pr)
@@ -56,7 +69,7 @@ void smpf_projection_free(smpf_projection_t *pr)
 
 /* The timeline quantities and, per criterion, g > 0 while no touch-up is due. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, const smpf_criteria_t *cr,
+                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int want_rgb,
                     smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
@@ -75,7 +88,7 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
-    p->rgb = smpf_color_srgb(pj->ctx, c->dot_xyz);
+    p->rgb = want_rgb ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
     g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
     g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
     g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
@@ -94,7 +107,8 @@ typedef struct {
 } run_t;
 
 /* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
-static int evaluate_at(run_t *r, double t_days, smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
+static int evaluate_at(run_t *r, double t_days, int want_rgb, smpf_timeline_point_t *p,
+                       double g[SMPF_CRIT_COUNT])
 {
     smpf_cast_t cast;
     smpf_kin_summary_t sum;
@@ -102,7 +116,7 @@ static int evaluate_at(run_t *r, double t_days, smpf_timeline_point_t *p, double
     if (rc == SMPF_OK)
         rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
     if (rc == SMPF_OK)
-        measure(r->pj, &cast, &sum, r->healed, r->criteria, p, g);
+        measure(r->pj, &cast, &sum, r->healed, r->criteria, want_rgb, p, g);
     return rc;
 }
 
@@ -112,7 +126,7 @@ static double criterion_at(double t_days, void *vr)
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
-    int rc = evaluate_at(r, t_days, &p, g);
+    int rc = evaluate_at(r, t_days, 0, &p, g);
     if (rc != SMPF_OK) {
         r->status = rc;
         return NAN;
@@ -170,13 +184,15 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
     if (rc != SMPF_OK)
         return rc;
     /* Contrast is measured against the healed ΔL*: it needs a dot that differs at all. */
-    if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL))
+    if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL)) {
+        out->invisible = 1;
         return smpf_error_set(r->err, SMPF_ERR_USAGE,
                               "projection: the healed dot is indistinguishable from the skin "
                               "(ΔL* = %.3f); nothing to project", healed->dL);
+    }
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
-    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, &p, g);
+    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
     if (rc == SMPF_OK) {
         out->natural_fraction_remaining = p.fraction_remaining;
         out->natural_dE00 = p.dE00;
@@ -258,8 +274,9 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
         const double t = fmin((double)k * dt, t_end);
         smpf_timeline_point_t p;
         double g[SMPF_CRIT_COUNT];
+        const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_kin_sim_save(pj->sim, pj->snap);
-        if ((rc = evaluate_at(r, t, &p, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, t, record, &p, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
         int first = -1;
@@ -285,10 +302,10 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
                 rc = handle_crossing(r, in, first, t_first, t, active, &suppress_until, out);
             if (rc == SMPF_OK) {
                 smpf_kin_sim_save(pj->sim, pj->snap);
-                rc = evaluate_at(r, t, &p, g);
+                rc = evaluate_at(r, t, record, &p, g);
             }
         }
-        if (rc == SMPF_OK && (k % per_point == 0 || k == nscan))
+        if (rc == SMPF_OK && record)
             add_point(out, cap, &p);
         memcpy(g_prev, g, sizeof g);
         t_prev = t;
@@ -317,9 +334,8 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
     run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, err};
+    pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
-    if (rc == SMPF_OK)
-        rc = projection_skin(pj, par, err);
     if (rc == SMPF_OK)
         rc = reference_pass(&r, in, &sched, t_healed, &out->healed, out);
     if (rc == SMPF_OK) {
@@ -327,7 +343,10 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         rc = main_pass(&r, in, &sched, t_healed, out);
     }
     out->optics_evaluations = pj->optics_evaluations - evaluations_before;
-    if (rc != SMPF_OK)
+    if (rc != SMPF_OK) {
+        const int invisible = out->invisible;
         smpf_projection_free(out);
+        out->invisible = invisible;
+    }
     return rc;
 }

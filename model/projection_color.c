@@ -1,5 +1,6 @@
 /* From the kinetic state to the dot's colour: the pigment in skin per sublayer and
- * component becomes a depth profile of volume fractions for the layered-skin optics. */
+ * component becomes a depth profile of volume fractions for the layered-skin optics,
+ * solved directly or interpolated in the fast-optics table (projection_fast.c). */
 #include "projection_internal.h"
 
 #include <stdio.h>
@@ -29,10 +30,27 @@ int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf
     return smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, NULL, NULL, pj->R_skin, err);
 }
 
-int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
-                   smpf_kin_summary_t *summary, smpf_error_t *err)
+void projection_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin,
+                         smpf_cast_t *out)
 {
-    smpf_kin_sim_summary(pj->sim, summary);
+    /* As smpf_cast, from tristimulus values. */
+    smpf_xyz_t white = smpf_color_white(ctx);
+    out->dot_xyz = dot;
+    out->skin_xyz = skin;
+    out->dot = smpf_color_lab(dot, white);
+    out->skin = smpf_color_lab(skin, white);
+    out->de00 = smpf_color_de00(out->dot, out->skin);
+    out->dL = out->dot.L - out->skin.L;
+    out->cast = smpf_color_lab(dot, skin);
+    out->cast_hue_deg = smpf_color_hue_deg(out->cast);
+    out->cast_chroma = smpf_color_chroma(out->cast);
+    out->cast_ratio_defined = out->cast.L < 100.0;
+    out->cast_ratio = out->cast_ratio_defined ? out->cast_chroma / (100.0 - out->cast.L) : 0.0;
+}
+
+void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
+                             const smpf_kin_summary_t *summary)
+{
     smpf_pigment_profile_t *pr = &pj->profile;
     /* Amounts are in units of full density; at the dot's centre lateral spread dilutes
      * them by peak_dilution = σ0²/σ².  Full density is column_mm of pigment per area, so
@@ -46,9 +64,46 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
         for (size_t c = 0; c < pr->ncomponents; c++)
             sl->fraction[c] = smpf_kin_sim_in_skin(pj->sim, j, c) * scale;
     }
-    pj->optics_evaluations++;
-    int rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, pr, pj->R_dot, NULL, err);
-    if (rc == SMPF_OK)
-        smpf_cast(pj->ctx, pj->R_dot, pj->R_skin, cast);
+}
+
+/* The bare skin of this projection: from the table in fast mode, else solved. */
+static int select_optics(smpf_projector_t *pj, const smpf_project_params_t *par,
+                         smpf_error_t *err)
+{
+    pj->table_ready = 1;
+    int rc = pj->mode == SMPF_OPTICS_FAST ? fast_table_select(pj, par, err) : SMPF_OK;
+    if (rc != SMPF_OK)
+        return rc;
+    if (pj->table)
+        memcpy(pj->R_skin, fast_skin_reflectance(pj->table), sizeof pj->R_skin);
+    else
+        rc = projection_skin(pj, par, err);
+    pj->skin_xyz = smpf_color_xyz(pj->ctx, pj->R_skin);
     return rc;
+}
+
+int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
+                   smpf_kin_summary_t *summary, smpf_error_t *err)
+{
+    smpf_kin_sim_summary(pj->sim, summary);
+    int rc = pj->table_ready ? SMPF_OK : select_optics(pj, par, err);
+    if (rc != SMPF_OK)
+        return rc;
+    smpf_xyz_t dot;
+    int done = 0;
+    if (pj->table && (rc = fast_dot_xyz(pj, summary, par->column_mm, &dot, &done, err)) != SMPF_OK)
+        return rc;
+    if (!done) {
+        projection_fill_profile(pj, par, summary);
+        pj->optics_evaluations++;
+        if (pj->table) /* the same solve, with the table's skin above and dermis below */
+            rc = fast_profile_xyz(pj, &dot, err);
+        else if ((rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, &pj->profile,
+                                               pj->R_dot, NULL, err)) == SMPF_OK)
+            dot = smpf_color_xyz(pj->ctx, pj->R_dot);
+        if (rc != SMPF_OK)
+            return rc;
+    }
+    projection_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
+    return SMPF_OK;
 }

@@ -5,6 +5,9 @@
 #include "smpfade.h"
 
 #define PROJECTION_SUBLAYERS 12 /* depth resolution of the deposit, kinetics and optics */
+#define PROJECTION_TABLE_CACHE 256 /* fast-optics tables a projector keeps (one per setup) */
+
+typedef struct optics_table optics_table_t;
 
 struct smpf_projector {
     const smpf_context_t *ctx;
@@ -15,15 +18,42 @@ struct smpf_projector {
     smpf_ad_t *ad;
     smpf_pigment_profile_t profile;
     double R_skin[SMPF_NWL], R_dot[SMPF_NWL];
+    smpf_xyz_t skin_xyz;
     size_t optics_evaluations;
+    smpf_optics_mode_t mode;
+    optics_table_t *table; /* the current projection's table (fast mode), or NULL */
+    int table_ready;       /* table selected for the current projection */
+    optics_table_t *cache[PROJECTION_TABLE_CACHE];
+    size_t ncached, next_evict;
+    double *scratch; /* matrices for the table's adding */
 };
 
 /* Points the profile at the ink's component spectra in the catalogue. */
 int projection_set_ink(smpf_projector_t *pj, const smpf_kin_ink_t *ink, smpf_error_t *err);
-/* The bare skin's reflectance, once per projection. */
+/* The bare skin's reflectance, once per projection (direct mode). */
 int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err);
 /* The dot's colour against the skin from the simulation's current state. */
 int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
                    smpf_kin_summary_t *summary, smpf_error_t *err);
+/* The volume-fraction profile of the simulation's current state (direct path). */
+void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
+                             const smpf_kin_summary_t *summary);
+/* CIELAB of dot and skin and the cast, from their tristimulus values. */
+void projection_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin,
+                         smpf_cast_t *out);
+
+/* --- fast optics (projection_fast.c) ---
+ * The dot's XYZ interpolated in a lazily filled table over the pigment columns, per
+ * setup (skin, deposit geometry, ink).  Returns SMPF_OK with *done = 0 when the state
+ * lies outside what the table covers (the caller then evaluates directly). */
+int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err);
+int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
+                 smpf_xyz_t *dot, int *done, smpf_error_t *err);
+/* The XYZ of the dot with the profile in pj->profile (on the table's grid), solved with the
+ * table's cached skin above and dermis below: the fallback when interpolation does not
+ * apply. */
+int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err);
+const double *fast_skin_reflectance(const optics_table_t *t);
+void fast_table_free(optics_table_t *t);
 
 #endif

@@ -751,6 +751,8 @@ typedef struct {
     /* At the horizon with no touch-ups at all ("what will it look like at N years"). */
     double natural_fraction_remaining, natural_dE00, natural_hue_shift_deg, natural_contrast;
     size_t optics_evaluations;             /* colour evaluations used */
+    int invisible;                         /* 1 when smpf_project failed because the healed
+                                              dot is indistinguishable from the skin */
 } smpf_projection_t;
 
 void smpf_projection_free(smpf_projection_t *pr);
@@ -763,6 +765,16 @@ int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigment
 void smpf_projector_free(smpf_projector_t *pj);
 int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                  const smpf_project_params_t *params, smpf_projection_t *out, smpf_error_t *err);
+/* How a projector computes the dot's colour.  SMPF_OPTICS_DIRECT solves the whole layer
+ * stack (every kinetic sublayer a slice) by adding-doubling at every evaluation: the
+ * reference.  SMPF_OPTICS_FAST (the default) interpolates the dot's XYZ in a table of
+ * such full solves over the pigment columns (per component, and the epidermal part of the
+ * deposit when there is one), filled lazily per setup; agreement with the direct path is
+ * tested to 0.1 ΔE00 (docs/performance.md).  Inks of more components than the table takes
+ * fall back to the direct path. */
+typedef enum { SMPF_OPTICS_FAST = 0, SMPF_OPTICS_DIRECT = 1 } smpf_optics_mode_t;
+void smpf_projector_set_optics(smpf_projector_t *pj, smpf_optics_mode_t mode);
+const char *smpf_optics_mode_name(smpf_optics_mode_t mode); /* "fast", "direct" */
 
 
 /* ================================================================ ensemble ==== */
@@ -783,7 +795,17 @@ typedef struct {
     smpf_skin_dist_t skin;
     smpf_pigment_layer_dist_t layer;
     int depth_fixed;
+    /* Optical strata K (0: none).  With K > 0, the parameters that set the optics' layer
+     * geometry and skin (melanin, blood fraction, saturation, epidermis thickness, needle
+     * depth unless fixed, deposit width) and UV's depth profile (uvb/uva 1 % depths,
+     * erythemal UVB fraction) are drawn once per stratum, a Latin hypercube of K cells
+     * over their distributions, and sample i takes those of stratum i mod K; every other
+     * parameter (the pigment column included) is drawn per sample.  The fast optics then
+     * share one table per stratum (docs/performance.md). */
+    size_t optical_strata;
 } smpf_param_space_t;
+#define SMPF_ENSEMBLE_DEFAULT_STRATA 64
+#define SMPF_ENSEMBLE_MAX_STRATA 1024 /* larger values act as 1024 */
 
 int smpf_param_space_init(const smpf_pigments_t *pigments, const smpf_tissue_t *tissue,
                           const smpf_kin_params_t *kin, const smpf_project_inputs_t *in,
@@ -819,6 +841,10 @@ double smpf_ensemble_band_quantile(const smpf_ensemble_t *e, size_t point, int b
 size_t smpf_ensemble_ncounts(const smpf_ensemble_t *e);
 uint32_t *smpf_ensemble_counts(smpf_ensemble_t *e);
 void smpf_ensemble_set_samples(smpf_ensemble_t *e, uint64_t samples);
+/* Samples left out of the histograms because their healed dot is indistinguishable from
+ * the skin (nothing to project: a deep or thin deposit); counted, not failed. */
+uint64_t smpf_ensemble_invisible(const smpf_ensemble_t *e);
+void smpf_ensemble_add_invisible(smpf_ensemble_t *e, uint64_t n);
 
 /* Called now and then from a worker thread with the samples done so far. */
 typedef void (*smpf_progress_fn)(void *user, uint64_t done, uint64_t total);
@@ -829,6 +855,15 @@ int smpf_ensemble_run(const smpf_context_t *ctx, const smpf_pigments_t *pigments
                       const smpf_project_inputs_t *in, uint64_t seed, uint64_t first,
                       uint64_t count, int threads, smpf_ensemble_t *e,
                       smpf_progress_fn progress, void *user, smpf_error_t *err);
+/* The same with a choice of optics (smpf_ensemble_run uses SMPF_OPTICS_FAST).  With
+ * optical strata, threads take chunks of one stratum's samples at a time, stratum by
+ * stratum, so a stratum's fast-optics table is built by few threads. */
+int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                             const smpf_tissue_t *tissue, const smpf_param_space_t *space,
+                             const smpf_project_inputs_t *in, uint64_t seed, uint64_t first,
+                             uint64_t count, int threads, smpf_optics_mode_t optics,
+                             smpf_ensemble_t *e, smpf_progress_fn progress, void *user,
+                             smpf_error_t *err);
 
 
 /* ===================================================================== fit ==== */

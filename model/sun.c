@@ -15,8 +15,18 @@
 #define HOUR_NODES 24               /* Gauss-Legendre nodes over the hour angle */
 #define DAY_NODES 6                 /* Gauss-Legendre nodes over the days of a month */
 
+/* The monthly clear-sky integrals of the last client, at 300 DU: ozone only scales the
+ * UV index, (ozone / 300 DU)^-1.23, so an ensemble over ozone and the other parameters
+ * integrates the sun once per client, not once per sample. */
+typedef struct {
+    int valid;
+    double latitude_deg, outdoor_hours_per_day, first_day_of_year;
+    double mean_J_per_m2_300DU[12];
+} sun_cache;
+
 struct smpf_sun {
     gsl_integration_glfixed_table *hours, *days;
+    sun_cache *cache; /* written through a const workspace: it only remembers */
 };
 
 void smpf_client_default(smpf_client_t *c)
@@ -99,8 +109,9 @@ int smpf_sun_new(smpf_sun_t **out, smpf_error_t *err)
     if (s) {
         s->hours = gsl_integration_glfixed_table_alloc(HOUR_NODES);
         s->days = gsl_integration_glfixed_table_alloc(DAY_NODES);
+        s->cache = calloc(1, sizeof *s->cache);
     }
-    if (!s || !s->hours || !s->days) {
+    if (!s || !s->hours || !s->days || !s->cache) {
         smpf_sun_free(s);
         return smpf_error_set(err, SMPF_ERR_NOMEM, "sun: out of memory");
     }
@@ -116,6 +127,7 @@ void smpf_sun_free(smpf_sun_t *s)
         gsl_integration_glfixed_table_free(s->hours);
     if (s->days)
         gsl_integration_glfixed_table_free(s->days);
+    free(s->cache);
     free(s);
 }
 
@@ -175,15 +187,23 @@ int smpf_sun_scalp_dose_monthly(const smpf_sun_t *sun, const smpf_client_t *c,
     const double screen = (1.0 - c->sunscreen_use_fraction) + c->sunscreen_use_fraction / c->spf;
     const double factor = v[SMPF_KP_CLOUD_FACTOR] * v[SMPF_KP_SCALP_EXPOSURE_RATIO] *
                           (1.0 - c->hair_cover_fraction) * hat * screen;
-    day_args a = {sun, c->latitude_deg, v[SMPF_KP_OZONE_DU], c->outdoor_hours_per_day};
-    gsl_function f = {outdoor_dose_on_day, &a};
-    for (int m = 0; m < 12; m++) {
-        const double d0 = first_day_of_year + m * SMPF_DAYS_PER_MONTH;
-        const double mean_J_per_m2 =
-            gsl_integration_glfixed(&f, d0, d0 + SMPF_DAYS_PER_MONTH, sun->days) /
-            SMPF_DAYS_PER_MONTH;
-        dose_J_per_cm2_per_day[m] = factor * mean_J_per_m2 * 1e-4;
+    sun_cache *k = sun->cache;
+    if (!(k->valid && k->latitude_deg == c->latitude_deg &&
+          k->outdoor_hours_per_day == c->outdoor_hours_per_day &&
+          k->first_day_of_year == first_day_of_year)) {
+        day_args a = {sun, c->latitude_deg, 300.0, c->outdoor_hours_per_day};
+        gsl_function f = {outdoor_dose_on_day, &a};
+        *k = (sun_cache){1, c->latitude_deg, c->outdoor_hours_per_day, first_day_of_year, {0}};
+        for (int m = 0; m < 12; m++) {
+            const double d0 = first_day_of_year + m * SMPF_DAYS_PER_MONTH;
+            k->mean_J_per_m2_300DU[m] =
+                gsl_integration_glfixed(&f, d0, d0 + SMPF_DAYS_PER_MONTH, sun->days) /
+                SMPF_DAYS_PER_MONTH;
+        }
     }
+    const double ozone = pow(v[SMPF_KP_OZONE_DU] / 300.0, -1.23); /* as smpf_sun_uvi_clear */
+    for (int m = 0; m < 12; m++)
+        dose_J_per_cm2_per_day[m] = factor * ozone * k->mean_J_per_m2_300DU[m] * 1e-4;
     return SMPF_OK;
 }
 

@@ -76,7 +76,9 @@ static void test_touchup_time_lands_on_threshold(void **state)
     assert_true(isfinite(pr.touchup_years));
     const double t_healed = 2 * in.session_interval_days + SMPF_HEALED_AFTER_DAYS;
     smpf_cast_t healed = direct_cast(&in, &par, t_healed);
-    assert_float_equal(healed.dL, pr.healed.dL, 1e-9);
+    /* The projection's colours come from the fast optics (within 0.1 ΔE00 of these direct
+     * solves, tests/test_fast_path.c); ΔL* of the healed dot agrees to ~1e-4. */
+    assert_float_equal(healed.dL, pr.healed.dL, 0.01);
     const double t = pr.touchup_years * SMPF_DAYS_PER_YEAR;
     smpf_cast_t at = direct_cast(&in, &par, t);
     /* Brent stops within 0.25 day; ΔE00 moves by < 0.002 a day here. */
