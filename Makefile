@@ -140,11 +140,13 @@ FUZZ_MAXLEN_fuzz_table    := 8192
 FUZZ_MAXLEN_fuzz_cgats    := 8192
 FUZZ_MAXLEN_fuzz_pigments := 8192
 FUZZ_MAXLEN_fuzz_options  := 128
+FUZZ_MAXLEN_fuzz_profile  := 2048
 FUZZ_EXTRA_fuzz_options   := $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
 FUZZ_ARGS_fuzz_options    := -close_fd_mask=2
 FUZZ_ARGS_fuzz_cgats      := -dict=tests/fuzz/fuzz_cgats.dict
 FUZZ_ARGS_fuzz_table      := -dict=tests/fuzz/fuzz_table.dict
 FUZZ_ARGS_fuzz_pigments   := -dict=tests/fuzz/fuzz_table.dict
+FUZZ_ARGS_fuzz_profile    := -dict=tests/fuzz/fuzz_profile.dict
 
 fuzz:
 	@scripts/install-deps fuzz
@@ -158,6 +160,7 @@ fuzz:
 	    fuzz_cgats) a="-max_len=$(FUZZ_MAXLEN_fuzz_cgats) $(FUZZ_ARGS_fuzz_cgats)" ;; \
 	    fuzz_pigments) a="-max_len=$(FUZZ_MAXLEN_fuzz_pigments) $(FUZZ_ARGS_fuzz_pigments)" ;; \
 	    fuzz_options) a="-max_len=$(FUZZ_MAXLEN_fuzz_options) $(FUZZ_ARGS_fuzz_options)" ;; \
+	    fuzz_profile) a="-max_len=$(FUZZ_MAXLEN_fuzz_profile) $(FUZZ_ARGS_fuzz_profile)" ;; \
 	    *) a="" ;; \
 	  esac; \
 	  $$f $$a -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
