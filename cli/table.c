@@ -125,32 +125,6 @@ int cli_table_write_csv(FILE *fp, const cli_table *t)
     return ferror(fp) ? -1 : 0;
 }
 
-/* Length of the valid UTF-8 sequence (RFC 3629: no overlongs, surrogates or code points
- * above U+10FFFF) that starts at s, or 0 if none does. */
-static size_t utf8_sequence_length(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-    unsigned char lo = 0x80, hi = 0xBF; /* bounds of the second byte */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    for (size_t i = 1; i < n; i++)
-        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
-            return 0;
-    return n;
-}
-
 json_t *cli_json_string(const char *s)
 {
     json_t *v = json_string(s);
@@ -163,8 +137,8 @@ json_t *cli_json_string(const char *s)
     if (!fixed)
         return NULL;
     size_t used = 0;
-    for (const unsigned char *c = (const unsigned char *)s; *c;) {
-        size_t len = utf8_sequence_length(c);
+    for (const char *c = s; *c;) {
+        size_t len = smpf_utf8_sequence_length(c);
         if (len) {
             memcpy(fixed + used, c, len);
             used += len;
