@@ -150,7 +150,7 @@ FUZZ_ARGS_fuzz_profile    := -dict=tests/fuzz/fuzz_profile.dict
 
 fuzz:
 	@scripts/install-deps fuzz
-	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) -s --no-print-directory fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/crashes
 	@set -e; for f in $(FUZZ_BIN); do \
 	  n=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
@@ -172,10 +172,10 @@ fuzz:
 
 .PHONY: fuzz-build
 fuzz-build:
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_OPT)" \
+	@$(MAKE) -s --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_OPT)" \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	  $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
 	@echo "  FUZZER  $@"
