@@ -130,6 +130,8 @@ clean:
 # built against a clang + ASan + UBSan copy of the library, and runs for FUZZ_SECONDS on
 # its seed corpus tests/fuzz/corpus/fuzz_<name>/ (new inputs land in build-fuzz/corpus/,
 # crashes in build-fuzz/crashes/).  fuzz_options also compiles cli/errors.c, cli/table.c.
+# A new harness needs only its .c file (a seed corpus folder and FUZZ_MAXLEN_/FUZZ_ARGS_
+# lines below are optional).
 FUZZ_SECONDS ?= 30
 FUZZ_BUILD   := build-fuzz
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -148,27 +150,23 @@ FUZZ_ARGS_fuzz_table      := -dict=tests/fuzz/fuzz_table.dict
 FUZZ_ARGS_fuzz_pigments   := -dict=tests/fuzz/fuzz_table.dict
 FUZZ_ARGS_fuzz_profile    := -dict=tests/fuzz/fuzz_profile.dict
 
+# One harness run: $(1) = fuzz_<name>; -max_len from FUZZ_MAXLEN_<harness> (default 4096)
+# and extra flags from FUZZ_ARGS_<harness>.  On a crash, the log's tail and exit 1.
+define fuzz_run
+echo "  FUZZ    $(1) ($(FUZZ_SECONDS) s)"; mkdir -p $(FUZZ_BUILD)/corpus/$(1); \
+$(FUZZ_BUILD)/$(1) -max_len=$(or $(FUZZ_MAXLEN_$(1)),4096) $(FUZZ_ARGS_$(1)) \
+  -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix=$(FUZZ_BUILD)/crashes/$(1)- $(FUZZ_BUILD)/corpus/$(1) \
+  $(wildcard tests/fuzz/corpus/$(1)) 2>$(FUZZ_BUILD)/$(1).log \
+  || { tail -n 60 $(FUZZ_BUILD)/$(1).log; exit 1; }; \
+grep -E '^Done' $(FUZZ_BUILD)/$(1).log;
+endef
+
 fuzz:
 	@scripts/install-deps fuzz
 	@$(MAKE) -s --no-print-directory fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/crashes
-	@set -e; for f in $(FUZZ_BIN); do \
-	  n=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
-	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
-	  case $$n in \
-	    fuzz_table) a="-max_len=$(FUZZ_MAXLEN_fuzz_table) $(FUZZ_ARGS_fuzz_table)" ;; \
-	    fuzz_cgats) a="-max_len=$(FUZZ_MAXLEN_fuzz_cgats) $(FUZZ_ARGS_fuzz_cgats)" ;; \
-	    fuzz_pigments) a="-max_len=$(FUZZ_MAXLEN_fuzz_pigments) $(FUZZ_ARGS_fuzz_pigments)" ;; \
-	    fuzz_options) a="-max_len=$(FUZZ_MAXLEN_fuzz_options) $(FUZZ_ARGS_fuzz_options)" ;; \
-	    fuzz_profile) a="-max_len=$(FUZZ_MAXLEN_fuzz_profile) $(FUZZ_ARGS_fuzz_profile)" ;; \
-	    *) a="" ;; \
-	  esac; \
-	  $$f $$a -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$n- \
-	    $(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n 2>$(FUZZ_BUILD)/$$n.log \
-	    || { tail -n 60 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
-	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_BUILD)/$$n.log | tr '\n' ' '; echo; \
-	done
+	@$(foreach f,$(FUZZ_BIN),$(call fuzz_run,$(notdir $(f))))
 
 .PHONY: fuzz-build
 fuzz-build:
