@@ -67,6 +67,15 @@ static void format_cell(const cli_cell *c, char *buf, size_t n, const char *null
         snprintf(buf, n, "%.*f", c->digits, c->number);
 }
 
+/* For a terminal: control characters in user text (an ESC sequence in a sample name)
+ * become '?', so that no cell can move the cursor, recolour or retitle the terminal. */
+static void make_printable(char *buf)
+{
+    for (unsigned char *c = (unsigned char *)buf; *c; c++)
+        if (*c < 0x20 || *c == 0x7F)
+            *c = '?';
+}
+
 int cli_table_write_text(FILE *fp, const cli_table *t)
 {
     size_t *width = calloc(t->ncols, sizeof *width);
@@ -78,6 +87,7 @@ int cli_table_write_text(FILE *fp, const cli_table *t)
     for (size_t i = 0; i < t->nrows; i++)
         for (size_t j = 0; j < t->ncols; j++) {
             format_cell(&t->cells[i * t->ncols + j], buf, sizeof buf, "-");
+            make_printable(buf);
             if (strlen(buf) > width[j])
                 width[j] = strlen(buf);
         }
@@ -89,6 +99,7 @@ int cli_table_write_text(FILE *fp, const cli_table *t)
         for (size_t j = 0; j < t->ncols; j++) {
             const cli_cell *c = &t->cells[i * t->ncols + j];
             format_cell(c, buf, sizeof buf, "-");
+            make_printable(buf);
             /* Text left-aligned, numbers right-aligned. */
             int w = c->digits == -1 ? (j + 1 < t->ncols ? -(int)width[j] : 0) : (int)width[j];
             fprintf(fp, "%s%*s", j ? "  " : "", w, buf);
