@@ -3,7 +3,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
 PKG_LIB := gsl lcms2
-PKG_CLI := jansson cairo
+PKG_CLI := jansson cairo plplot
 CSTD    := -std=c11 -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O2 -g
@@ -142,13 +142,13 @@ FUZZ_MAXLEN_fuzz_table    := 8192
 FUZZ_MAXLEN_fuzz_cgats    := 8192
 FUZZ_MAXLEN_fuzz_pigments := 8192
 FUZZ_MAXLEN_fuzz_options  := 128
-FUZZ_MAXLEN_fuzz_profile  := 2048
+FUZZ_MAXLEN_fuzz_client   := 4096
 FUZZ_EXTRA_fuzz_options   := $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
 FUZZ_ARGS_fuzz_options    := -close_fd_mask=2
 FUZZ_ARGS_fuzz_cgats      := -dict=tests/fuzz/fuzz_cgats.dict
 FUZZ_ARGS_fuzz_table      := -dict=tests/fuzz/fuzz_table.dict
 FUZZ_ARGS_fuzz_pigments   := -dict=tests/fuzz/fuzz_table.dict
-FUZZ_ARGS_fuzz_profile    := -dict=tests/fuzz/fuzz_profile.dict
+FUZZ_ARGS_fuzz_client     := -dict=tests/fuzz/fuzz_client.dict
 
 # One harness run: $(1) = fuzz_<name>; -max_len from FUZZ_MAXLEN_<harness> (default 4096)
 # and extra flags from FUZZ_ARGS_<harness>.  On a crash, the log's tail and exit 1.
@@ -181,10 +181,11 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUIL
 	  $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI)) -Imodel -Icli -o $@ $< \
 	  $(FUZZ_EXTRA_fuzz_$*) $(FUZZ_BUILD)/libsmpfade.a $(LIBS_CLI) $(LIBS_LIB)
 
-# Tests of the CLI's own helpers (option values, JSON strings, atomic output and its signal
-# handler) link the CLI objects, all but main.o.
+# Tests of the CLI's own pieces (option values, JSON strings, atomic output and its
+# signal handler, the pictures) link the CLI objects, all but main.o.
 CLI_HELPER_OBJ := $(filter-out $(BUILD)/cli/main.o,$(CLI_OBJ))
-$(BUILD)/tests/test_cli_units: tests/test_cli_units.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard tests/*.h)
+CLI_TESTS := $(BUILD)/tests/test_cli_units $(BUILD)/tests/test_picture
+$(CLI_TESTS): $(BUILD)/tests/%: tests/%.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(CLI_HELPER_OBJ) $(LIB_A) $(LDFLAGS_ALL) \

@@ -170,7 +170,7 @@ enum {
     "  --sessions N             initial sessions 14 days apart, 1-8 (default 3: density\n"    \
     "                           30, 70, 100 %%; 1: 100 %%; 2: 70, 100 %%; more than 3:\n"     \
     "                           the extra ones top up to 100 %%)\n"                           \
-    "  --start-day N            day of the year of the first session (default 60)\n"         \
+    "  --start-day N            day of the year of the first session (default 121)\n"         \
     "  --years Y                horizon, 0.25-100 years (default 10)\n"                        \
     "  --step-months N          timeline step, 1-12 (default 3)\n"                            \
     "  --criterion SPEC         touch-up criteria, e.g. contrast:0.75,de00:1.8,blur:1\n"     \

@@ -73,8 +73,9 @@ static int parse(int argc, char **argv, options *o)
             cli_catalogue_option(CMD, c, optarg, &o->cat, &o->common, &rc) ||
             cli_client_option(CMD, c, optarg, &o->client, &o->common, &rc)) {
         } else if (c == OPT_SAMPLES) {
-            if ((rc = cli_long(CMD, "samples", optarg, 1, MAX_SAMPLES, &v)) == EXIT_OK)
-                o->samples = v;
+            size_t n;
+            if ((rc = cli_count(CMD, "samples", optarg, 1, MAX_SAMPLES, &n)) == EXIT_OK)
+                o->samples = (long)n;
         } else if (c == OPT_SEED) {
             if ((rc = cli_long(CMD, "seed", optarg, 0, 2147483647L, &v)) == EXIT_OK)
                 o->seed = (unsigned long long)v;

@@ -8,7 +8,6 @@
 
 #define CMD "fit"
 #define SESSION_INTERVAL_DAYS 14.0 /* building sessions 10-14 days apart (MODEL.md §3) */
-#define DEFAULT_START_DAY 121.0    /* 1 May, as in docs/kinetics.md */
 #define DEFAULT_SUBLAYERS 10L
 #define MAX_SESSIONS 10L
 
@@ -17,7 +16,7 @@ void fit_smp_options_init(fit_smp_options *o)
     memset(o, 0, sizeof *o);
     o->ink = "smp_carbon";
     o->sessions = 3;
-    o->start_day = DEFAULT_START_DAY;
+    o->start_day = SMPF_DEFAULT_START_DAY;
     o->nsublayers = DEFAULT_SUBLAYERS;
     o->quantity = "fraction";
     o->time_zero = "first";

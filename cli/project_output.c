@@ -197,6 +197,9 @@ static int write_text(FILE *fp, const cli_project_result *res)
             SMPF_HEALED_AFTER_DAYS, pr->healed.dot.L, pr->healed.dot.a, pr->healed.dot.b, dot_hex,
             pr->healed.skin.L, pr->healed.skin.a, pr->healed.skin.b, skin_hex,
             pr->healed.cast_hue_deg, pr->healed.cast_ratio);
+    if (fabs(pr->healed.dL) < 1.0)
+        fprintf(fp, "# note: the healed dot is barely visible against the skin (ΔL* %.2f); "
+                    "contrast and ΔE00 relative to it are fragile\n", pr->healed.dL);
     fprintf(fp, "# CIELAB under D65, CIE 1931 2°; times in years from the first session; "
                 "seed %llu\n", (unsigned long long)res->seed);
     cli_table t;

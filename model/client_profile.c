@@ -38,6 +38,12 @@ int smpf_criteria_parse(const char *spec, smpf_criteria_t *out, smpf_error_t *er
         c.active[id] = 1;
         c.threshold[id] = v;
     }
+    int any = 0;
+    for (int i = 0; i < SMPF_CRIT_COUNT; i++)
+        any |= c.active[i];
+    if (!any) /* "," or ",,": no criterion at all (found by fuzz_client) */
+        return smpf_error_set(err, SMPF_ERR_USAGE,
+                              "criteria: expected NAME:VALUE[,NAME:VALUE...], got '%s'", spec);
     *out = c;
     return SMPF_OK;
 }

@@ -169,10 +169,11 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
         rc = projection_dot(pj, r->par, healed, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
-    if (!(healed->dL < -0.5))
+    /* Contrast is measured against the healed ΔL*: it needs a dot that differs at all. */
+    if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL))
         return smpf_error_set(r->err, SMPF_ERR_USAGE,
-                              "projection: the healed dot is not darker than the skin (ΔL* = "
-                              "%.2f); nothing to project", healed->dL);
+                              "projection: the healed dot is indistinguishable from the skin "
+                              "(ΔL* = %.3f); nothing to project", healed->dL);
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
     rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, &p, g);

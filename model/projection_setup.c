@@ -55,7 +55,7 @@ void smpf_project_inputs_default(smpf_project_inputs_t *in)
     in->depth_mm = NAN; /* the needle-depth median of kinetics_params.csv */
     in->sessions = 3;
     in->session_interval_days = 14.0;
-    in->start_day_of_year = 60.0; /* 1 March */
+    in->start_day_of_year = SMPF_DEFAULT_START_DAY;
     in->years = 10.0;
     in->step_months = 3;
     in->touchups = 1;

@@ -531,6 +531,7 @@ typedef struct {
 } smpf_kin_session_t;
 
 #define SMPF_KIN_MAX_SESSIONS 32
+#define SMPF_DEFAULT_START_DAY 121.0 /* 1 May: the first session of the documented defaults */
 typedef struct {
     double start_day_of_year;  /* calendar day (1-365) of the first session */
     size_t nsessions;
@@ -679,6 +680,7 @@ int smpf_criterion_find(const char *name); /* -1 if none */
 void smpf_criterion_bounds(int id, double *min, double *max);
 
 #define SMPF_HEALED_AFTER_DAYS 28.0 /* the healed dot: 4 weeks after the last session */
+#define SMPF_MIN_HEALED_DL 0.01      /* |ΔL*| of a healed dot below which nothing is seen */
 #define SMPF_PROJECT_MAX_YEARS 100.0
 #define SMPF_PROJECT_MAX_TOUCHUPS 24
 
@@ -696,7 +698,7 @@ typedef struct {
 } smpf_project_inputs_t;
 
 /* smp_carbon, the kinetic parameter medians (needle depth 0.5 mm), the default client,
- * three sessions 14 days apart starting 1 March, 10 years, quarterly timeline, touch-ups
+ * three sessions 14 days apart starting 1 May, 10 years, quarterly timeline, touch-ups
  * on, default criteria. */
 void smpf_project_inputs_default(smpf_project_inputs_t *in);
 /* Checks every field; the message names it. */

@@ -66,7 +66,7 @@ static void test_project_refusals(void **state)
     expect(test_run_cli("project --skin 7"), 2, "option --skin: 7 is outside the range [1, 6]");
     expect(test_run_cli("project --depth-mm deep"), 2, "option --depth-mm: expected a number");
     expect(test_run_cli("project --samples 1e12"), 2, "option --samples");
-    expect(test_run_cli("project --samples 0"), 2, "outside the range [1, 10000000]");
+    expect(test_run_cli("project --samples 0"), 2, "outside the allowed range [1, 10000000]");
     expect(test_run_cli("project --criterion contrast:2"), 2, "[0.01, 0.99]");
     expect(test_run_cli("project --years 0.1"), 2, "option --years");
     expect(test_run_cli("project --client /nonexistent.csv"), 3, "/nonexistent.csv: cannot open");

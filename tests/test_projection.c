@@ -247,6 +247,9 @@ static void test_criteria_parse(void **state)
     assert_non_null(strstr(err.message, "choices: contrast, de00, hue, blur"));
     assert_int_equal(smpf_criteria_parse("de00", &c, &err), SMPF_ERR_USAGE);
     assert_int_equal(smpf_criteria_parse("de00:2,de00:3", &c, &err), SMPF_ERR_USAGE);
+    /* Regression (fuzz_client): separators alone are no criteria at all. */
+    assert_int_equal(smpf_criteria_parse(",", &c, &err), SMPF_ERR_USAGE);
+    assert_int_equal(smpf_criteria_parse(",,", &c, &err), SMPF_ERR_USAGE);
 }
 
 static void test_client_profile(void **state)
