@@ -191,8 +191,9 @@ $(CLI_TESTS): $(BUILD)/tests/%: tests/%.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard 
 	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(CLI_HELPER_OBJ) $(LIB_A) $(LDFLAGS_ALL) \
 	  $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)
 
-# make valgrind: binaries run in parallel, one per core.  The compute-bound numerical
-# tests take minutes under memcheck (test_projection 7 s natively, 280 s under valgrind)
-# and run under ASan + UBSan in make check-asan; VALGRIND_SKIP= includes them.
+# make valgrind: binaries run in parallel, one per core.  The compute-bound tests take
+# minutes under memcheck (test_projection 7 s natively, 280 s under valgrind; test_extremes
+# likewise; test_picture 1 s natively, 7 minutes: fontconfig and cairo's rasteriser) and
+# run under ASan + UBSan in make check-asan; VALGRIND_SKIP= includes them.
 VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
-VALGRIND_SKIP ?= test_projection test_fit_smp test_fit
+VALGRIND_SKIP ?= test_projection test_extremes test_fit_smp test_fit test_picture
