@@ -91,7 +91,10 @@ check-asan:
 
 valgrind: all $(TEST_BIN)
 	@scripts/install-deps fuzz
-	@SMPF_BIN=$(BIN) SMPF_VALGRIND=1 tests/run-tests $(TEST_BIN)
+	@SMPF_BIN=$(BIN) SMPF_VALGRIND=1 SMPF_JOBS=$(VALGRIND_JOBS) \
+	  tests/run-tests $(filter-out $(VALGRIND_SKIP:%=$(BUILD)/tests/%),$(TEST_BIN))
+	@[ -z "$(strip $(VALGRIND_SKIP))" ] || echo "valgrind: skipped $(strip $(VALGRIND_SKIP))" \
+	  "(compute-bound; make check-asan covers them; make valgrind VALGRIND_SKIP= runs them)"
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
@@ -127,6 +130,8 @@ clean:
 # built against a clang + ASan + UBSan copy of the library, and runs for FUZZ_SECONDS on
 # its seed corpus tests/fuzz/corpus/fuzz_<name>/ (new inputs land in build-fuzz/corpus/,
 # crashes in build-fuzz/crashes/).  fuzz_options also compiles cli/errors.c, cli/table.c.
+# A new harness needs only its .c file (a seed corpus folder and FUZZ_MAXLEN_/FUZZ_ARGS_
+# lines below are optional).
 FUZZ_SECONDS ?= 30
 FUZZ_BUILD   := build-fuzz
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -143,36 +148,32 @@ FUZZ_ARGS_fuzz_options    := -close_fd_mask=2
 FUZZ_ARGS_fuzz_cgats      := -dict=tests/fuzz/fuzz_cgats.dict
 FUZZ_ARGS_fuzz_table      := -dict=tests/fuzz/fuzz_table.dict
 FUZZ_ARGS_fuzz_pigments   := -dict=tests/fuzz/fuzz_table.dict
-FUZZ_ARGS_fuzz_client     := -dict=tests/fuzz/fuzz_table.dict
+FUZZ_ARGS_fuzz_client     := -dict=tests/fuzz/fuzz_client.dict
+
+# One harness run: $(1) = fuzz_<name>; -max_len from FUZZ_MAXLEN_<harness> (default 4096)
+# and extra flags from FUZZ_ARGS_<harness>.  On a crash, the log's tail and exit 1.
+define fuzz_run
+echo "  FUZZ    $(1) ($(FUZZ_SECONDS) s)"; mkdir -p $(FUZZ_BUILD)/corpus/$(1); \
+$(FUZZ_BUILD)/$(1) -max_len=$(or $(FUZZ_MAXLEN_$(1)),4096) $(FUZZ_ARGS_$(1)) \
+  -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix=$(FUZZ_BUILD)/crashes/$(1)- $(FUZZ_BUILD)/corpus/$(1) \
+  $(wildcard tests/fuzz/corpus/$(1)) 2>$(FUZZ_BUILD)/$(1).log \
+  || { tail -n 60 $(FUZZ_BUILD)/$(1).log; exit 1; }; \
+grep -E '^Done' $(FUZZ_BUILD)/$(1).log;
+endef
 
 fuzz:
 	@scripts/install-deps fuzz
-	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) -s --no-print-directory fuzz-build
 	@mkdir -p $(FUZZ_BUILD)/crashes
-	@set -e; for f in $(FUZZ_BIN); do \
-	  n=$$(basename $$f); mkdir -p $(FUZZ_BUILD)/corpus/$$n; \
-	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
-	  case $$n in \
-	    fuzz_table) a="-max_len=$(FUZZ_MAXLEN_fuzz_table) $(FUZZ_ARGS_fuzz_table)" ;; \
-	    fuzz_cgats) a="-max_len=$(FUZZ_MAXLEN_fuzz_cgats) $(FUZZ_ARGS_fuzz_cgats)" ;; \
-	    fuzz_pigments) a="-max_len=$(FUZZ_MAXLEN_fuzz_pigments) $(FUZZ_ARGS_fuzz_pigments)" ;; \
-	    fuzz_options) a="-max_len=$(FUZZ_MAXLEN_fuzz_options) $(FUZZ_ARGS_fuzz_options)" ;; \
-	    fuzz_client) a="-max_len=$(FUZZ_MAXLEN_fuzz_client) $(FUZZ_ARGS_fuzz_client)" ;; \
-	    *) a="" ;; \
-	  esac; \
-	  $$f $$a -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix=$(FUZZ_BUILD)/crashes/$$n- \
-	    $(FUZZ_BUILD)/corpus/$$n tests/fuzz/corpus/$$n 2>$(FUZZ_BUILD)/$$n.log \
-	    || { tail -n 60 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
-	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_BUILD)/$$n.log | tr '\n' ' '; echo; \
-	done
+	@$(foreach f,$(FUZZ_BIN),$(call fuzz_run,$(notdir $(f))))
 
 .PHONY: fuzz-build
 fuzz-build:
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_OPT)" \
+	@$(MAKE) -s --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="$(FUZZ_OPT)" \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	  $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
 	@echo "  FUZZER  $@"
@@ -189,3 +190,10 @@ $(CLI_TESTS): $(BUILD)/tests/%: tests/%.c $(CLI_HELPER_OBJ) $(LIB_A) $(wildcard 
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS_ALL) -Itests -Icli -o $@ $< $(CLI_HELPER_OBJ) $(LIB_A) $(LDFLAGS_ALL) \
 	  $(shell pkg-config --libs cmocka) $(LIBS_CLI) $(LIBS_LIB)
+
+# make valgrind: binaries run in parallel, one per core.  The compute-bound tests take
+# minutes under memcheck (test_projection 7 s natively, 280 s under valgrind; test_extremes
+# likewise; test_picture 1 s natively, 7 minutes: fontconfig and cairo's rasteriser) and
+# run under ASan + UBSan in make check-asan; VALGRIND_SKIP= includes them.
+VALGRIND_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+VALGRIND_SKIP ?= test_projection test_extremes test_fit_smp test_fit test_picture

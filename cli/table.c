@@ -67,6 +67,15 @@ static void format_cell(const cli_cell *c, char *buf, size_t n, const char *null
         snprintf(buf, n, "%.*f", c->digits, c->number);
 }
 
+/* For a terminal: control characters in user text (an ESC sequence in a sample name)
+ * become '?', so that no cell can move the cursor, recolour or retitle the terminal. */
+static void make_printable(char *buf)
+{
+    for (unsigned char *c = (unsigned char *)buf; *c; c++)
+        if (*c < 0x20 || *c == 0x7F)
+            *c = '?';
+}
+
 int cli_table_write_text(FILE *fp, const cli_table *t)
 {
     size_t *width = calloc(t->ncols, sizeof *width);
@@ -78,6 +87,7 @@ int cli_table_write_text(FILE *fp, const cli_table *t)
     for (size_t i = 0; i < t->nrows; i++)
         for (size_t j = 0; j < t->ncols; j++) {
             format_cell(&t->cells[i * t->ncols + j], buf, sizeof buf, "-");
+            make_printable(buf);
             if (strlen(buf) > width[j])
                 width[j] = strlen(buf);
         }
@@ -89,6 +99,7 @@ int cli_table_write_text(FILE *fp, const cli_table *t)
         for (size_t j = 0; j < t->ncols; j++) {
             const cli_cell *c = &t->cells[i * t->ncols + j];
             format_cell(c, buf, sizeof buf, "-");
+            make_printable(buf);
             /* Text left-aligned, numbers right-aligned. */
             int w = c->digits == -1 ? (j + 1 < t->ncols ? -(int)width[j] : 0) : (int)width[j];
             fprintf(fp, "%s%*s", j ? "  " : "", w, buf);
@@ -125,32 +136,6 @@ int cli_table_write_csv(FILE *fp, const cli_table *t)
     return ferror(fp) ? -1 : 0;
 }
 
-/* Length of the valid UTF-8 sequence (RFC 3629: no overlongs, surrogates or code points
- * above U+10FFFF) that starts at s, or 0 if none does. */
-static size_t utf8_sequence_length(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-    unsigned char lo = 0x80, hi = 0xBF; /* bounds of the second byte */
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    for (size_t i = 1; i < n; i++)
-        if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF))
-            return 0;
-    return n;
-}
-
 json_t *cli_json_string(const char *s)
 {
     json_t *v = json_string(s);
@@ -163,8 +148,8 @@ json_t *cli_json_string(const char *s)
     if (!fixed)
         return NULL;
     size_t used = 0;
-    for (const unsigned char *c = (const unsigned char *)s; *c;) {
-        size_t len = utf8_sequence_length(c);
+    for (const char *c = s; *c;) {
+        size_t len = smpf_utf8_sequence_length(c);
         if (len) {
             memcpy(fixed + used, c, len);
             used += len;

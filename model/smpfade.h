@@ -49,6 +49,13 @@ int smpf_status_exit_code(int status);
  * is NaN or an infinity.  Called on every result before it reaches the output. */
 int smpf_check_finite(const double *v, size_t n, const char *what, smpf_error_t *err);
 
+/* Length in bytes of the valid UTF-8 sequence (RFC 3629: no overlong forms, surrogates or
+ * code points above U+10FFFF) that starts text, 1 for ASCII, 0 if none starts there.
+ * text must be NUL-terminated (and not at its NUL). */
+size_t smpf_utf8_sequence_length(const char *text);
+/* 1 if the whole NUL-terminated string is valid UTF-8, else 0. */
+int smpf_utf8_valid(const char *text);
+
 /* ==================================================================== tables ==== */
 /* CSV tables with a header row, read with libcsv.  '#' lines before or between records
  * are comments (but a line starting with a spreadsheet error value such as #N/A is data);
@@ -81,7 +88,8 @@ int smpf_table_expect_columns(const smpf_table_t *table, const char *const *requ
  * names file, line and column.  A missing column is an error too. */
 int smpf_table_number(const smpf_table_t *table, size_t row, const char *column, double min,
                       double max, double *out, smpf_error_t *err);
-/* The string in a named column, non-empty. */
+/* The string in a named column, non-empty and valid UTF-8 (names and descriptions reach
+ * JSON output, which must be UTF-8; a Latin-1 export is refused with file:line:column). */
 int smpf_table_string(const smpf_table_t *table, size_t row, const char *column,
                       const char **out, smpf_error_t *err);
 

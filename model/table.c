@@ -387,6 +387,10 @@ int smpf_table_string(const smpf_table_t *t, size_t row, const char *column, con
     if (!cell[0])
         return smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu:%d: column '%s' is empty", t->name,
                               t->lines[row], col + 1, column);
+    if (!smpf_utf8_valid(cell))
+        return smpf_error_set(err, SMPF_ERR_DATA, "%s:%zu:%d: column '%s': not valid UTF-8 "
+                              "text (save the file as UTF-8)", t->name, t->lines[row], col + 1,
+                              column);
     *out = cell;
     return SMPF_OK;
 }

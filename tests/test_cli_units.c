@@ -163,6 +163,34 @@ static void test_json_strings_of_user_data(void **state)
     cli_table_free(&t);
 }
 
+/* A sample name with terminal escapes prints harmlessly in the text table; CSV and JSON
+ * keep the data as it is (quoted, escaped). */
+static void test_text_table_control_characters(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"sample"};
+    cli_table t;
+    cli_table_init(&t, names, 1);
+    long row = cli_table_add_row(&t);
+    cli_table_text(&t, (size_t)row, 0, "red\x1b[31mX\x07\ttab");
+    char path[] = "/tmp/smpf-test-table-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    assert_int_equal(cli_table_write_text(f, &t), 0);
+    fclose(f);
+    char *text = test_read_file(path);
+    assert_string_equal(text, "sample\nred?[31mX??tab\n");
+    free(text);
+    f = fopen(path, "w");
+    assert_int_equal(cli_table_write_csv(f, &t), 0);
+    fclose(f);
+    text = test_read_file(path);
+    assert_string_equal(text, "sample\nred\x1b[31mX\x07\ttab\n");
+    free(text);
+    unlink(path);
+    cli_table_free(&t);
+}
+
 /* ------------------------------------------------------------ atomic output ---- */
 
 static size_t entries(const char *dir)
@@ -356,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_count_option),
         cmocka_unit_test(test_number_options),
         cmocka_unit_test(test_json_strings_of_user_data),
+        cmocka_unit_test(test_text_table_control_characters),
         cmocka_unit_test(test_output_interrupted),
         cmocka_unit_test(test_output_targets),
         cmocka_unit_test(test_color_refusals),

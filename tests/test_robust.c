@@ -275,6 +275,36 @@ static void test_pigment_spectra_duplicate_wavelength(void **state)
     smpf_pigments_free(p);
 }
 
+/* Names and descriptions reach JSON, which must be UTF-8: a Latin-1 export is refused
+ * where it is read, with file, line and column. */
+static void test_text_cells_are_utf8(void **state)
+{
+    (void)state;
+    assert_true(smpf_utf8_valid("Kohlenstoff-Schwarz \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x96\x8B"));
+    const char *bad[] = {"caf\xE9", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "x\xC3",
+                         "\xE2\x82", "\xFF", "\x80"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        if (smpf_utf8_valid(bad[i]))
+            fail_msg("bad[%zu] was taken for UTF-8", i);
+    assert_int_equal(smpf_utf8_sequence_length("\xE2\x82\xAC"), 3);
+    assert_int_equal(smpf_utf8_sequence_length("\xE2\x82"), 0); /* cut short by the NUL */
+
+    smpf_pigments_t *p;
+    smpf_error_t err = {0};
+    if (smpf_pigments_load("datasets", &p, &err) != SMPF_OK)
+        fail_msg("%s", err.message);
+    const char *ink = "ink,kind,component,fraction,description,source\n"
+                      "noir_fonc\xE9,permanent,carbon_black,1,x,y\n";
+    char *path = test_write_temp(".csv", ink, strlen(ink));
+    char want[160];
+    snprintf(want, sizeof want, "%s:2:1: column 'ink': not valid UTF-8 text (save the file as "
+             "UTF-8)", path);
+    expect_msg(smpf_pigments_add_file(p, path, &err), SMPF_ERR_DATA, &err, want);
+    unlink(path);
+    free(path);
+    smpf_pigments_free(p);
+}
+
 /* ------------------------------------------------------------- numerical guards ---- */
 
 static void test_check_finite(void **state)
@@ -339,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_cgats_refusals),
         cmocka_unit_test(test_cgats_size_limit),
         cmocka_unit_test(test_pigment_spectra_duplicate_wavelength),
+        cmocka_unit_test(test_text_cells_are_utf8),
         cmocka_unit_test(test_check_finite),
         cmocka_unit_test(test_color_extremes_are_finite),
     };

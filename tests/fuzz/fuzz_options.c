@@ -1,7 +1,8 @@
 /* libFuzzer harness: the option-value parsers every command shares (cli/errors.c) and the
  * JSON string of user data (cli/table.c), on arbitrary strings.  The first byte picks the
  * range asked for; the rest is the value.  Checked: an accepted value lies in its range,
- * a refused one gives exit code 2, and cli_json_string always yields valid JSON text.
+ * a refused one gives exit code 2, smpf_utf8_valid agrees with jansson's own UTF-8 check,
+ * and cli_json_string always yields valid JSON text.
  * Messages go to stderr: run with -close_fd_mask=2 (make fuzz does). */
 #include "cli.h"
 
@@ -49,6 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != EXIT_OK && rc != EXIT_USAGE)
         abort();
 
+    /* Our UTF-8 check against jansson's, an independent implementation of RFC 3629. */
+    json_t *strict = json_string(text);
+    if (smpf_utf8_valid(text) != (strict != NULL))
+        abort();
+    json_decref(strict);
     json_t *s = cli_json_string(text);
     char *dumped = s ? json_dumps(s, JSON_ENCODE_ANY) : NULL;
     json_error_t jerr;
