@@ -316,15 +316,6 @@ static void test_output_targets(void **state)
 
 /* ---------------------------------------------------- through the smpfade binary ---- */
 
-static void expect_run(test_run_t r, int status, const char *err_fragment)
-{
-    if (r.status != status)
-        fail_msg("exit %d, expected %d; stderr: %s", r.status, status, r.err);
-    if (err_fragment && !strstr(r.err, err_fragment))
-        fail_msg("stderr '%s' lacks '%s'", r.err, err_fragment);
-    test_run_free(&r);
-}
-
 static char *cgats_file(const char *sample, const char *v380)
 {
     char text[512];
@@ -342,20 +333,20 @@ static void test_color_refusals(void **state)
     char want[160];
     snprintf(want, sizeof want, "smpfade color: %s: sample forearm, band SPEC_380: reflectance "
              "45.2 is outside [0, 1.5] (a fraction, not percent)", path);
-    expect_run(test_run_cli("color %s", path), 3, want);
+    test_expect(test_run_cli("color %s", path), 3, want);
     unlink(path);
     free(path);
     path = cgats_file("noisy", "-0.02");
-    expect_run(test_run_cli("color %s", path), 3, "sample noisy, band SPEC_380: reflectance -0.02");
+    test_expect(test_run_cli("color %s", path), 3, "sample noisy, band SPEC_380: reflectance -0.02");
     unlink(path);
     free(path);
     path = cgats_file("x", "nan");
-    expect_run(test_run_cli("color %s", path), 3, "field SPEC_380: expected a number, found 'nan'");
+    test_expect(test_run_cli("color %s", path), 3, "field SPEC_380: expected a number, found 'nan'");
     unlink(path);
     free(path);
-    expect_run(test_run_cli("color /usr/share/colord/ref/CIE-TCS.sp --output"), 2,
+    test_expect(test_run_cli("color /usr/share/colord/ref/CIE-TCS.sp --output"), 2,
                "option --output needs a value");
-    expect_run(test_run_cli("color /usr/share/colord/ref/CIE-TCS.sp --output /nonexistent/x.csv"),
+    test_expect(test_run_cli("color /usr/share/colord/ref/CIE-TCS.sp --output /nonexistent/x.csv"),
                1, "cannot create a file beside '/nonexistent/x.csv'");
 }
 
