@@ -81,7 +81,8 @@ static int write_result(FILE *fp, const void *data)
         fprintf(fp, "# skin colours: bare skin by adding-doubling, CIELAB D65, CIE 1931 2°\n");
         return cli_table_write_text(fp, r->t);
     }
-    json_t *root = json_pack("{s:s, s:s, s:o}", "version", SMPF_VERSION, "data_dir", r->dir,
+    json_t *root = json_pack("{s:s, s:o, s:o}", "version", SMPF_VERSION, "data_dir",
+                             cli_json_string(r->dir),
                              "skins", cli_table_to_json(r->t));
     int w = root ? cli_json_write(fp, root) : -1;
     json_decref(root);

@@ -29,8 +29,8 @@ static json_t *settings_json(const fit_settings *s)
         json_object_set_new(fixed, s->fixed_names[i], json_real(s->fixed_values[i]));
     for (size_t i = 0; i < s->nstart; i++)
         json_object_set_new(start, s->start_names[i], json_real(s->start_values[i]));
-    json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:s, s:o, s:o, s:o, s:o, s:b}", "data",
-                          s->data_path, "model", s->model, "time_column", s->time_column,
+    json_t *o = json_pack("{s:o, s:s, s:s, s:f, s:s, s:o, s:o, s:o, s:o, s:b}", "data",
+                          cli_json_string(s->data_path), "model", s->model, "time_column", s->time_column,
                           "days_per_year", FIT_DAYS_PER_YEAR, "weights",
                           smpf_fit_weights_name(s->weights), "free", free_, "fixed", fixed,
                           "start", start, "per_series", per, "profile", s->profile);

@@ -173,7 +173,7 @@ json_t *fit_smp_inputs_json(const fit_smp_options *o, const fit_smp_setup *s)
                                         se->deposit_width_mm));
     }
     for (size_t i = 0; i < o->catalogue.ninks_files; i++)
-        json_array_append_new(files, json_string(o->catalogue.inks_files[i]));
+        json_array_append_new(files, cli_json_string(o->catalogue.inks_files[i]));
     const smpf_client_t *c = &s->client;
     json_t *client = json_pack(
         "{s:i, s:f, s:f, s:f, s:f, s:f, s:f}", "skin_type", c->skin_type, "latitude_deg",
@@ -183,11 +183,12 @@ json_t *fit_smp_inputs_json(const fit_smp_options *o, const fit_smp_setup *s)
     json_t *schedule = json_pack("{s:f, s:f, s:o}", "start_day_of_year",
                                  s->schedule.start_day_of_year, "session_interval_days",
                                  SESSION_INTERVAL_DAYS, "sessions", sessions);
-    return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:f, s:I, s:s, s:o}", "ink", s->ink.name,
+    return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s, s:f, s:I, s:o, s:o}", "ink", s->ink.name,
                      "ink_components", comps, "client", client, "schedule", schedule,
                      "quantity", o->quantity, "time_zero", o->time_zero, "t_offset_days",
                      s->t_offset_days, "sublayers", (json_int_t)o->nsublayers,
-                     "kinetics_params_file", s->params_path, "inks_files", files);
+                     "kinetics_params_file", cli_json_string(s->params_path), "inks_files",
+                     files);
 }
 
 void fit_smp_comment(FILE *fp, const fit_smp_options *o, const fit_smp_setup *s)

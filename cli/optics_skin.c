@@ -156,7 +156,7 @@ static json_t *parameters_json(const skin_args *a, const skin_result *r)
                           r->skin.saturation, "quad_points", (int)a->quad_points, "n_tissue",
                           r->n_tissue, "n_above", 1.0);
     if (a->profile) {
-        json_object_set_new(p, "profile", json_string(a->profile));
+        json_object_set_new(p, "profile", cli_json_string(a->profile));
     } else {
         json_object_set_new(p, "ink", json_string(a->ink));
         json_object_set_new(p, "depth_mm", json_real(a->depth_mm));

@@ -58,10 +58,10 @@ json_t *cli_inputs_json(const smpf_project_inputs_t *in, const smpf_project_para
     }
     json_t *files = json_array();
     for (size_t i = 0; i < cat->ninks_files; i++)
-        json_array_append_new(files, json_string(cat->inks_files[i]));
+        json_array_append_new(files, cli_json_string(cat->inks_files[i]));
     return json_pack(
         "{s:s, s:i, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:f, s:f, s:f, s:i, s:b, s:o,"
-        " s:o, s:o, s:{s:f, s:f, s:f, s:f}, s:f, s:s, s:o, s:s}",
+        " s:o, s:o, s:{s:f, s:f, s:f, s:f}, s:f, s:o, s:o, s:o}",
         "ink", in->ink, "skin_type", in->client.skin_type, "depth_mm",
         par->kin.value[SMPF_KP_NEEDLE_DEPTH_MM], "latitude_deg", in->client.latitude_deg,
         "outdoor_hours_per_day", in->client.outdoor_hours_per_day, "spf", in->client.spf,
@@ -73,8 +73,8 @@ json_t *cli_inputs_json(const smpf_project_inputs_t *in, const smpf_project_para
         "kinetic_parameters", kin, "components", comps, "skin_optics", "melanin_fraction",
         par->skin.melanin_fraction, "epidermis_thickness_mm", par->skin.epidermis_thickness_mm,
         "blood_fraction", par->skin.blood_fraction, "saturation", par->skin.saturation,
-        "pigment_column_mm", par->column_mm, "data_dir", m->data_dir, "inks_files", files,
-        "cie_dir", smpf_context_cie_dir(m->ctx));
+        "pigment_column_mm", par->column_mm, "data_dir", cli_json_string(m->data_dir),
+        "inks_files", files, "cie_dir", cli_json_string(smpf_context_cie_dir(m->ctx)));
 }
 
 static json_t *touchups_json(const smpf_projection_t *pr)

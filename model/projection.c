@@ -6,6 +6,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +315,26 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
     return rc;
 }
 
+/* The guard before any output: every number of the result is finite. */
+static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
+{
+    const double summary[] = {out->healed.dL, out->healed.cast_hue_deg, out->healed.cast_ratio,
+                              out->natural_fraction_remaining, out->natural_dE00,
+                              out->natural_hue_shift_deg, out->natural_contrast};
+    int rc = smpf_check_finite(summary, sizeof summary / sizeof summary[0],
+                               "projection: healed dot or horizon summary", err);
+    for (size_t i = 0; rc == SMPF_OK && i < out->npoints; i++) {
+        const smpf_timeline_point_t *p = &out->points[i];
+        const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
+                            p->dE00, p->contrast, p->cast_h, p->cast_ratio, p->cast_C,
+                            p->hue_shift_deg, p->blur, p->centroid_mm, p->dot_sigma_mm};
+        char what[64];
+        snprintf(what, sizeof what, "projection: timeline at %.2f years", p->years);
+        rc = smpf_check_finite(v, sizeof v / sizeof v[0], what, err);
+    }
+    return rc;
+}
+
 int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                  const smpf_project_params_t *par, smpf_projection_t *out, smpf_error_t *err)
 {
@@ -342,6 +363,8 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
         rc = main_pass(&r, in, &sched, t_healed, out);
     }
+    if (rc == SMPF_OK)
+        rc = check_finite_result(out, err);
     out->optics_evaluations = pj->optics_evaluations - evaluations_before;
     if (rc != SMPF_OK) {
         const int invisible = out->invisible;
