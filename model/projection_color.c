@@ -30,24 +30,6 @@ int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf
     return smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, NULL, NULL, pj->R_skin, err);
 }
 
-void projection_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin,
-                         smpf_cast_t *out)
-{
-    /* As smpf_cast, from tristimulus values. */
-    smpf_xyz_t white = smpf_color_white(ctx);
-    out->dot_xyz = dot;
-    out->skin_xyz = skin;
-    out->dot = smpf_color_lab(dot, white);
-    out->skin = smpf_color_lab(skin, white);
-    out->de00 = smpf_color_de00(out->dot, out->skin);
-    out->dL = out->dot.L - out->skin.L;
-    out->cast = smpf_color_lab(dot, skin);
-    out->cast_hue_deg = smpf_color_hue_deg(out->cast);
-    out->cast_chroma = smpf_color_chroma(out->cast);
-    out->cast_ratio_defined = out->cast.L < 100.0;
-    out->cast_ratio = out->cast_ratio_defined ? out->cast_chroma / (100.0 - out->cast.L) : 0.0;
-}
-
 void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
                              const smpf_kin_summary_t *summary)
 {
@@ -104,6 +86,6 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
         if (rc != SMPF_OK)
             return rc;
     }
-    projection_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
+    smpf_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
     return SMPF_OK;
 }

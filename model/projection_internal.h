@@ -38,9 +38,6 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
 /* The volume-fraction profile of the simulation's current state (direct path). */
 void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
                              const smpf_kin_summary_t *summary);
-/* CIELAB of dot and skin and the cast, from their tristimulus values. */
-void projection_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin,
-                         smpf_cast_t *out);
 
 /* --- fast optics (projection_fast.c) ---
  * The dot's XYZ interpolated in a lazily filled table over the pigment columns, per

@@ -403,6 +403,8 @@ typedef struct {
 } smpf_cast_t;
 void smpf_cast(const smpf_context_t *ctx, const double R_dot[SMPF_NWL],
                const double R_skin[SMPF_NWL], smpf_cast_t *out);
+/* The same from the dot's and the skin's tristimulus values (D65, Y = 100). */
+void smpf_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin, smpf_cast_t *out);
 
 /* ================================================================ kinetics ==== */
 /* Pigment clearance (MODEL.md §3).  Per ink component and per depth sublayer a linear
