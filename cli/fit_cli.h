@@ -47,6 +47,11 @@ typedef struct {
     double t_offset_days;
     char params_path[4096];
     smpf_fit_smp_t *model;
+    /* Colour-based quantities only: the optics they need. */
+    smpf_context_t *ctx;
+    smpf_tissue_t *tissue;
+    smpf_fit_optics_t *optics;
+    smpf_fit_smp_quantity_t optical;
 } fit_smp_setup;
 
 /* The effective settings of a run, echoed in every output. */

@@ -68,15 +68,15 @@ int fit_smp_option(int opt, const char *arg, fit_smp_options *o, cli_common *com
         *rc = cli_long(CMD, "sublayers", arg, 1, 1000, &o->nsublayers);
         break;
     case OPT_SMP_QUANTITY:
-        if (!smpf_fit_smp_quantity_find(arg)) {
+        if (!smpf_fit_smp_quantity_find(arg) && !smpf_fit_optics_is_quantity(arg)) {
             char list[256] = "";
             for (size_t i = 0; i < smpf_fit_smp_nquantities(); i++) {
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
                          smpf_fit_smp_quantity(i)->name);
             }
-            *rc = cli_usage_error(CMD, "option --quantity: expected one of %s, got '%s'", list,
-                                  arg);
+            *rc = cli_usage_error(CMD, "option --quantity: expected one of %s, L, dL, dE00_skin, "
+                                  "got '%s'", list, arg);
         }
         o->quantity = arg;
         break;
@@ -126,10 +126,21 @@ int fit_smp_build(const fit_smp_options *o, fit_smp_setup *s)
     s->t_offset_days = strcmp(o->time_zero, "last") == 0
                            ? s->schedule.session[s->schedule.nsessions - 1].t_days
                            : 0.0;
+    const smpf_fit_smp_quantity_t *quantity = smpf_fit_smp_quantity_find(o->quantity);
+    if (!quantity) { /* a colour-based quantity: the optics come in */
+        st = smpf_context_new(NULL, &s->ctx, &err);
+        if (st == SMPF_OK)
+            st = smpf_tissue_load(dir, &s->tissue, &err);
+        if (st == SMPF_OK)
+            st = smpf_fit_optics_new(s->ctx, s->catalogue, s->tissue, o->quantity, &s->optics,
+                                     &s->optical, &err);
+        if (st != SMPF_OK)
+            return cli_report(CMD, st, &err);
+        quantity = &s->optical;
+    }
     smpf_fit_smp_config_t cfg = {.params = &s->params, .ink = &s->ink, .client = &s->client,
                                  .schedule = &s->schedule, .nsublayers = (size_t)o->nsublayers,
-                                 .t_offset_days = s->t_offset_days,
-                                 .quantity = smpf_fit_smp_quantity_find(o->quantity)};
+                                 .t_offset_days = s->t_offset_days, .quantity = quantity};
     st = smpf_fit_smp_new(&cfg, &s->model, &err);
     if (st != SMPF_OK)
         return cli_report(CMD, st, &err);
@@ -139,6 +150,9 @@ int fit_smp_build(const fit_smp_options *o, fit_smp_setup *s)
 void fit_smp_free(fit_smp_setup *s)
 {
     smpf_fit_smp_free(s->model);
+    smpf_fit_optics_free(s->optics);
+    smpf_tissue_free(s->tissue);
+    smpf_context_free(s->ctx);
     smpf_pigments_free(s->catalogue);
     memset(s, 0, sizeof *s);
 }
@@ -214,6 +228,11 @@ void fit_smp_help(void)
     for (size_t i = 0; i < smpf_fit_smp_nquantities(); i++)
         printf("  %-10s %s\n", smpf_fit_smp_quantity(i)->name,
                smpf_fit_smp_quantity(i)->description);
+    printf("  L          the dot's L* (CIELAB D65, 2°) at its centre\n"
+           "  dL         L* of the dot minus L* of the skin around it (negative: darker)\n"
+           "  dE00_skin  CIEDE2000 between the dot and the skin around it\n"
+           "  (colour quantities: layered-skin optics at each data time, skin-type medians,\n"
+           "  at most 32 sublayers; each evaluation costs a full adding-doubling solve)\n");
     printf("Default free: y0 and lymph_healed_ratio; every other parameter is fixed at its\n"
            "dataset median (kinetics_params.csv, components.csv) unless --free/--fixed.\n"
            "Parameters [bounds], units in the names (_per_day 1/day, _days, _mm, _nm,\n"
@@ -245,7 +264,7 @@ void fit_smp_help(void)
         "                           density; 1: 100 %%; 2: 70, 100 %%; more than 3: the\n"
         "                           extra ones top up to 100 %%)\n"
         "  --start-day DOY          day of the year of the first session (default 121)\n"
-        "  --quantity NAME          fraction (default) or density\n"
+        "  --quantity NAME          fraction (default), density, L, dL or dE00_skin\n"
         "  --time-zero first|last   where the data's t = 0 lies (default first)\n"
         "  --sublayers N            depth sublayers of the simulation (default 10)\n"
         "  --params-file FILE       kinetic parameters (default DATA_DIR/kinetics_params.csv)\n"

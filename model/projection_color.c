@@ -30,22 +30,29 @@ int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf
     return smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, NULL, NULL, pj->R_skin, err);
 }
 
-void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
-                             const smpf_kin_summary_t *summary)
+/* The volume-fraction profile of any simulation's state. */
+static void fill_profile_of(smpf_projector_t *pj, const smpf_kin_sim_t *sim,
+                            const smpf_project_params_t *par, const smpf_kin_summary_t *summary)
 {
     smpf_pigment_profile_t *pr = &pj->profile;
     /* Amounts are in units of full density; at the dot's centre lateral spread dilutes
      * them by peak_dilution = σ0²/σ².  Full density is column_mm of pigment per area, so
      * a sublayer dz thick holds the volume fraction amount · column_mm / dz. */
-    const size_t nsub = smpf_kin_sim_nsublayers(pj->sim);
+    const size_t nsub = smpf_kin_sim_nsublayers(sim);
     pr->nslices = nsub;
     for (size_t j = 0; j < nsub; j++) {
         smpf_pigment_slice_t *sl = &pr->slice[j];
-        smpf_kin_sim_sublayer(pj->sim, j, &sl->top_mm, &sl->thickness_mm);
+        smpf_kin_sim_sublayer(sim, j, &sl->top_mm, &sl->thickness_mm);
         const double scale = summary->peak_dilution * par->column_mm / sl->thickness_mm;
         for (size_t c = 0; c < pr->ncomponents; c++)
-            sl->fraction[c] = smpf_kin_sim_in_skin(pj->sim, j, c) * scale;
+            sl->fraction[c] = smpf_kin_sim_in_skin(sim, j, c) * scale;
     }
+}
+
+void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
+                             const smpf_kin_summary_t *summary)
+{
+    fill_profile_of(pj, pj->sim, par, summary);
 }
 
 /* The bare skin of this projection: from the table in fast mode, else solved. */
@@ -88,4 +95,25 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
     }
     smpf_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
     return SMPF_OK;
+}
+
+int smpf_projector_cast_sim(smpf_projector_t *pj, const smpf_kin_sim_t *sim,
+                            const smpf_project_params_t *par, smpf_cast_t *out, smpf_error_t *err)
+{
+    if (smpf_kin_sim_nsublayers(sim) > SMPF_PIGMENT_MAX_SLICES)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "optics: %zu sublayers, at most %d allowed",
+                              smpf_kin_sim_nsublayers(sim), SMPF_PIGMENT_MAX_SLICES);
+    smpf_kin_summary_t summary;
+    smpf_kin_sim_summary(sim, &summary);
+    int rc = projection_set_ink(pj, &par->ink, err);
+    if (rc != SMPF_OK)
+        return rc;
+    fill_profile_of(pj, sim, par, &summary);
+    pj->optics_evaluations++;
+    rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, &pj->profile, pj->R_dot,
+                                 pj->R_skin, err);
+    if (rc == SMPF_OK)
+        smpf_cast(pj->ctx, pj->R_dot, pj->R_skin, out);
+    pj->table_ready = 0; /* the next projection selects its optics again */
+    return rc;
 }

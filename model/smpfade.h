@@ -773,6 +773,11 @@ typedef struct smpf_projector smpf_projector_t;
 int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
                        const smpf_tissue_t *tissue, smpf_projector_t **out, smpf_error_t *err);
 void smpf_projector_free(smpf_projector_t *pj);
+/* The dot against the skin for the current state of any kinetic simulation started with
+ * par's ink (at most SMPF_PIGMENT_MAX_SLICES sublayers), by a full adding-doubling solve:
+ * for colour-based quantities outside a projection, such as the fitter's. */
+int smpf_projector_cast_sim(smpf_projector_t *pj, const smpf_kin_sim_t *sim,
+                            const smpf_project_params_t *par, smpf_cast_t *out, smpf_error_t *err);
 int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                  const smpf_project_params_t *params, smpf_projection_t *out, smpf_error_t *err);
 /* How a projector computes the dot's colour.  SMPF_OPTICS_DIRECT solves the whole layer
@@ -1015,6 +1020,18 @@ typedef struct {
 const smpf_fit_smp_quantity_t *smpf_fit_smp_quantity_find(const char *name); /* NULL: none */
 size_t smpf_fit_smp_nquantities(void);
 const smpf_fit_smp_quantity_t *smpf_fit_smp_quantity(size_t i);
+
+/* Colour-based quantities, from the layered-skin optics at each data time: "L" the dot's
+ * L* (D65, 2°), "dL" the dot's L* minus the skin's, "dE00_skin" CIEDE2000 between dot and
+ * skin.  The skin optics are the medians of the client's skin type (with the kinetic
+ * epidermis), the pigment column the median of pigment_layer.csv.  The context,
+ * catalogue and tissue data must outlive it; *quantity points into it. */
+typedef struct smpf_fit_optics smpf_fit_optics_t;
+int smpf_fit_optics_is_quantity(const char *name);
+int smpf_fit_optics_new(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
+                        const smpf_tissue_t *tissue, const char *name, smpf_fit_optics_t **out,
+                        smpf_fit_smp_quantity_t *quantity, smpf_error_t *err);
+void smpf_fit_optics_free(smpf_fit_optics_t *o);
 
 typedef struct {
     const smpf_kin_params_t *params;     /* starting / fixed values (copied) */
