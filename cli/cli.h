@@ -220,7 +220,7 @@ typedef struct {
     const smpf_projection_t *pr;
     const smpf_ensemble_t *ensemble; /* NULL without --samples */
     unsigned long long seed;
-    json_t *inputs; /* taken by the JSON writer */
+    json_t *inputs; /* the caller owns it; the writers only borrow it */
 } cli_project_result;
 int cli_project_write(FILE *fp, cli_format format, const cli_project_result *res);
 json_t *cli_inputs_json(const smpf_project_inputs_t *in, const smpf_project_params_t *par,

@@ -294,8 +294,8 @@ static int project_with(const options *opts, smpf_ensemble_t *merged)
         if (rc == EXIT_OK)
             rc = write_output(&o, &res, shard);
         if (shard)
-            json_decref(shard);
-        else if (o.common.format != FMT_JSON || rc != EXIT_OK)
+            json_decref(shard); /* it took the reference to the inputs */
+        else
             json_decref(res.inputs);
     }
     smpf_ensemble_free(ens);

@@ -145,7 +145,7 @@ static int write_json(FILE *fp, const cli_project_result *res)
     cli_table_free(&t);
     if (!root)
         return -1;
-    json_object_set_new(root, "inputs", res->inputs);
+    json_object_set(root, "inputs", res->inputs); /* the caller keeps its reference */
     if (res->ensemble) {
         const smpf_ensemble_t *e = res->ensemble;
         json_object_set_new(root, "samples", json_integer((json_int_t)smpf_ensemble_samples(e)));
