@@ -183,7 +183,7 @@ enum {
     "                           contrast; de00: ΔE00 from the healed dot above N (1.8 is\n"  \
     "                           the 50:50 acceptability threshold, Paravina et al. 2015);\n" \
     "                           hue: cast hue moved more than DEG; blur: dot width above\n"  \
-    "                           F of the spacing (reported: touch-ups cannot fix it)\n"      \
+    "                           F of the spacing (reported, not scheduled)\n"                 \
     "  --no-touchups            fade naturally: report the first touch-up time only\n"
 typedef struct {
     const char *client_file, *ink;

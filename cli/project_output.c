@@ -131,13 +131,14 @@ static int write_json(FILE *fp, const cli_project_result *res)
     fill_timeline(pr, &t);
     smpf_rgb8_t healed_rgb = smpf_color_srgb(res->m->ctx, pr->healed.dot_xyz);
     json_t *root = json_pack(
-        "{s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:o, s:o, s:o, s:{s:f, s:f, s:f, s:f}, s:o}",
+        "{s:s, s:s, s:s, s:I, s:o, s:o, s:i, s:o, s:b, s:o, s:o, s:{s:f, s:f, s:f, s:f}, s:o}",
         "version", SMPF_VERSION, "illuminant", "D65", "observer", "CIE 1931 2°", "seed",
         (json_int_t)res->seed, "touchup_years", json_num_or_null(pr->touchup_years),
         "touchup_criterion",
         pr->touchup_criterion >= 0 ? json_string(smpf_criterion_name(pr->touchup_criterion))
                                    : json_null(),
         "touchups_in_horizon", (int)pr->ntouchups, "touchups", touchups_json(pr),
+        "touchups_truncated", pr->touchups_truncated,
         "limit_years", limits_json(pr), "healed", cast_json(&pr->healed, healed_rgb, pr->skin_rgb),
         "without_touchups_at_horizon", "fraction_remaining", pr->natural_fraction_remaining,
         "dE00", pr->natural_dE00, "hue_shift_deg", pr->natural_hue_shift_deg, "contrast",
@@ -218,7 +219,8 @@ static int write_text(FILE *fp, const cli_project_result *res)
         fprintf(fp, "Touch-ups in %g years: %zu", in->years, pr->ntouchups);
         for (size_t i = 0; i < pr->ntouchups; i++)
             fprintf(fp, "%s%.2f", i ? ", " : " at ", pr->touchups_years[i]);
-        fprintf(fp, "\n");
+        fprintf(fp, pr->touchups_truncated ? " (more were due: only the first %d are laid)\n"
+                                           : "\n", SMPF_PROJECT_MAX_TOUCHUPS);
     }
     for (int i = 0; i < SMPF_CRIT_COUNT; i++) {
         if (!isfinite(pr->limit_years[i]))
@@ -238,8 +240,9 @@ static int write_text(FILE *fp, const cli_project_result *res)
             100 * pr->natural_contrast, pr->natural_hue_shift_deg);
     if (res->ensemble) {
         const smpf_ensemble_t *e = res->ensemble;
-        fprintf(fp, "Ensemble of %llu samples (seed %llu): first touch-up p10 ",
-                (unsigned long long)smpf_ensemble_samples(e), (unsigned long long)res->seed);
+        fprintf(fp, "Ensemble of %llu samples (seed %llu%s): first touch-up p10 ",
+                (unsigned long long)smpf_ensemble_samples(e), (unsigned long long)res->seed,
+                smpf_ensemble_invisible(e) ? "; of the samples with a visible dot" : "");
         write_years(fp, smpf_ensemble_touchup_quantile(e, 0.1));
         fprintf(fp, ", p50 ");
         write_years(fp, smpf_ensemble_touchup_quantile(e, 0.5));

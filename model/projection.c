@@ -144,21 +144,22 @@ static int crossing_time(run_t *r, int id, double t0, double t1, double *t_cross
     r->criterion = id;
     r->status = SMPF_OK;
     gsl_function f = {criterion_at, r};
-    int rc = gsl_root_fsolver_set(s, &f, t0, t1);
-    for (int it = 0; rc == GSL_SUCCESS && r->status == SMPF_OK && it < ROOT_MAX_ITER; it++) {
+    int rc = gsl_root_fsolver_set(s, &f, t0, t1), converged = 0;
+    for (int it = 0; rc == GSL_SUCCESS && r->status == SMPF_OK && !converged && it < ROOT_MAX_ITER;
+         it++) {
         rc = gsl_root_fsolver_iterate(s);
-        if (rc == GSL_SUCCESS &&
-            gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                   ROOT_TOL_DAYS, 0) == GSL_SUCCESS)
-            break;
+        converged = rc == GSL_SUCCESS &&
+                    gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+                                           ROOT_TOL_DAYS, 0) == GSL_SUCCESS;
     }
     *t_cross = gsl_root_fsolver_root(s);
     gsl_root_fsolver_free(s);
     if (r->status != SMPF_OK)
         return r->status;
-    if (rc != GSL_SUCCESS)
+    if (rc != GSL_SUCCESS || !converged)
         return smpf_error_set(r->err, SMPF_ERR_NUMERIC, "projection: root finding for %s "
-                              "failed: %s", smpf_criterion_name(id), gsl_strerror(rc));
+                              "between %.2f and %.2f days failed: %s", smpf_criterion_name(id),
+                              t0, t1, rc != GSL_SUCCESS ? gsl_strerror(rc) : "no convergence");
     return SMPF_OK;
 }
 
@@ -203,10 +204,10 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
     return rc;
 }
 
-/* Handles a crossing of criterion id found in (t0, t1]: records it, lays a touch-up when it
- * is one that a touch-up restores, and leaves the simulation at t1. */
+/* Handles a crossing of criterion id at t_cross, where the simulation stands: records it,
+ * and lays a touch-up there when it is a criterion touch-ups are scheduled for. */
 static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, double t_cross,
-                           double t1, int active[SMPF_CRIT_COUNT], double *suppress_until,
+                           int active[SMPF_CRIT_COUNT], double *suppress_until,
                            smpf_projection_t *out)
 {
     const double years = t_cross / SMPF_DAYS_PER_YEAR;
@@ -218,15 +219,20 @@ static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, do
             out->touchup_years = years;
             out->touchup_criterion = id;
         }
+        if (in->touchups && out->ntouchups == SMPF_PROJECT_MAX_TOUCHUPS)
+            out->touchups_truncated = 1;
         if (!in->touchups || out->ntouchups == SMPF_PROJECT_MAX_TOUCHUPS) {
             for (int i = 0; i < SMPF_CRIT_COUNT; i++)
                 if (i != SMPF_CRIT_BLUR)
                     active[i] = 0; /* only the first touch-up time is wanted */
         } else {
             out->touchups_years[out->ntouchups++] = years;
-            /* A touch-up redoes the dots: it brings the density at the dots' centres back
-             * to full, on top of the old pigment that has spread out (which a top-up of
-             * the total in skin would not: the spread pigment still counts there). */
+            /* A touch-up redoes the dots: it deposits what the dots' centres lack of full
+             * density, on top of the old pigment that has spread out (a top-up of the
+             * total in skin would not: the spread pigment still counts there).  The new
+             * pigment joins the dot's one Gaussian, whose width follows the mean age of
+             * the pigment in skin, so the centre ends near, not exactly at, full density
+             * and the width narrows: an approximation (docs/kinetics.md). */
             smpf_kin_summary_t sum;
             smpf_kin_sim_summary(r->pj->sim, &sum);
             const double centre = sum.in_skin * sum.peak_dilution;
@@ -239,8 +245,7 @@ static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, do
             *suppress_until = t_cross + SMPF_HEALED_AFTER_DAYS;
         }
     }
-    return smpf_kin_sim_advance(r->pj->sim, fmax(t1, smpf_kin_sim_time_days(r->pj->sim)),
-                                r->err);
+    return SMPF_OK;
 }
 
 /* Criteria are checked every scan_months (at most 3, dividing the timeline step); the
@@ -271,12 +276,30 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
     double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
     int prev_valid = 0;
     int rc = smpf_kin_sim_start(pj->sim, &r->par->kin, &r->par->ink, &in->client, sched, r->err);
-    for (size_t k = 0; rc == SMPF_OK && k <= nscan; k++) {
+    /* Scan points t_k; a step (t_prev, t_k] is scanned again from where a crossing was
+     * handled or where the dot has (re)healed, so that no second crossing in the same
+     * step is lost. */
+    for (size_t k = 0; rc == SMPF_OK && k <= nscan;) {
         const double t = fmin((double)k * dt, t_end);
+        const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_timeline_point_t p;
         double g[SMPF_CRIT_COUNT];
-        const int record = k % per_point == 0 || k == nscan; /* a timeline point */
-        smpf_kin_sim_save(pj->sim, pj->snap);
+        smpf_kin_sim_save(pj->sim, pj->snap); /* the state at t_prev */
+        if (!prev_valid && t_prev < suppress_until && suppress_until <= t) {
+            /* The dot has (re)healed inside this step: criteria start there.  One that is
+             * already crossed then cannot be restored by a touch-up. */
+            if ((rc = evaluate_at(r, suppress_until, 0, &p, g)) != SMPF_OK)
+                break;
+            for (int id = 0; id < SMPF_CRIT_COUNT; id++)
+                if (active[id] && g[id] <= 0) {
+                    out->limit_years[id] = suppress_until / SMPF_DAYS_PER_YEAR;
+                    active[id] = 0;
+                }
+            memcpy(g_prev, g, sizeof g);
+            t_prev = suppress_until;
+            prev_valid = 1;
+            continue;
+        }
         if ((rc = evaluate_at(r, t, record, &p, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
@@ -291,26 +314,24 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
                 first = id;
             }
         }
-        /* A criterion already crossed when the dot has (re)healed cannot be restored. */
-        for (int id = 0; !prev_valid && t >= suppress_until && id < SMPF_CRIT_COUNT; id++)
-            if (active[id] && g[id] <= 0) {
-                out->limit_years[id] = t / SMPF_DAYS_PER_YEAR;
-                active[id] = 0;
-            }
         if (rc == SMPF_OK && first >= 0) {
             smpf_kin_sim_restore(pj->sim, pj->snap);
             if ((rc = smpf_kin_sim_advance(pj->sim, t_first, r->err)) == SMPF_OK)
-                rc = handle_crossing(r, in, first, t_first, t, active, &suppress_until, out);
-            if (rc == SMPF_OK) {
+                rc = handle_crossing(r, in, first, t_first, active, &suppress_until, out);
+            t_prev = t_first;
+            prev_valid = t_first >= suppress_until;
+            if (rc == SMPF_OK && prev_valid) {
                 smpf_kin_sim_save(pj->sim, pj->snap);
-                rc = evaluate_at(r, t, record, &p, g);
+                rc = evaluate_at(r, t_first, 0, &p, g_prev);
             }
+            continue; /* the rest of the step, from t_first */
         }
-        if (rc == SMPF_OK && record)
+        if (record)
             add_point(out, cap, &p);
         memcpy(g_prev, g, sizeof g);
         t_prev = t;
         prev_valid = t >= suppress_until;
+        k++;
     }
     return rc;
 }

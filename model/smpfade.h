@@ -664,8 +664,9 @@ typedef enum {
     SMPF_CRIT_CONTRAST = 0, /* contrast below F of the healed contrast (ΔL* dot vs skin) */
     SMPF_CRIT_DE00,         /* CIEDE2000 from the healed dot above N */
     SMPF_CRIT_HUE,          /* cast hue (against the skin) moved more than H degrees */
-    SMPF_CRIT_BLUR,         /* dot FWHM above F of the dot spacing: a limit touch-ups
-                               cannot fix, reported, not scheduled */
+    SMPF_CRIT_BLUR,         /* dot FWHM above F of the dot spacing: reported, not
+                               scheduled (a touch-up lays pigment, it does not gather
+                               what has spread) */
     SMPF_CRIT_COUNT
 } smpf_criterion_id;
 
@@ -681,7 +682,9 @@ int smpf_criterion_find(const char *name); /* -1 if none */
 /* Range a threshold must lie in. */
 void smpf_criterion_bounds(int id, double *min, double *max);
 
-#define SMPF_HEALED_AFTER_DAYS 28.0 /* the healed dot: 4 weeks after the last session */
+/* The healed dot: 4 weeks after the last session (pig skin is flat from day 7 to day 28,
+ * PMID 38402858; MODEL.md §3). */
+#define SMPF_HEALED_AFTER_DAYS 28.0
 #define SMPF_MIN_HEALED_DL 0.01      /* |ΔL*| of a healed dot below which nothing is seen */
 #define SMPF_PROJECT_MAX_YEARS 100.0
 #define SMPF_PROJECT_MAX_TOUCHUPS 24
@@ -754,6 +757,7 @@ typedef struct {
     int touchup_criterion;                 /* which criterion set it, -1 if none */
     size_t ntouchups;
     double touchups_years[SMPF_PROJECT_MAX_TOUCHUPS];
+    int touchups_truncated;                /* 1: more were due; only the first are listed */
     /* When a criterion stopped being restorable: blur as soon as it crosses (a touch-up
      * adds pigment, it does not narrow the dots); another criterion when it is still
      * crossed once a touch-up has healed.  NAN if never. */

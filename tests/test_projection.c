@@ -201,6 +201,50 @@ static void test_distribution_draws(void **state)
     assert_float_equal(smpf_dist_draw(fixed, 0, 1.0), 0.0, 0);
 }
 
+/* Regressions from review: a second criterion crossing in the same scan step is still
+ * found; crossings do not depend on the timeline step; a capped list of touch-ups says so. */
+static void test_crossings_are_not_lost(void **state)
+{
+    (void)state;
+    smpf_project_inputs_t in;
+    smpf_project_inputs_default(&in);
+    smpf_error_t err = {0};
+    assert_int_equal(smpf_criteria_parse("contrast:0.75,de00:1.8,blur:0.875", &in.criteria, &err),
+                     SMPF_OK);
+    smpf_project_params_t par;
+    smpf_projection_t pr;
+    project(&in, &par, &pr);
+    assert_true(isfinite(pr.limit_years[SMPF_CRIT_BLUR]));
+    assert_true(isfinite(pr.touchup_years)); /* de00 crosses in the step where blur does */
+    assert_true(pr.limit_years[SMPF_CRIT_BLUR] < pr.touchup_years);
+    smpf_projection_free(&pr);
+
+    snprintf(in.ink, sizeof in.ink, "temp_biodegradable");
+    in.sessions = 1;
+    in.years = 1;
+    assert_int_equal(smpf_criteria_parse("de00:0.1", &in.criteria, &err), SMPF_OK);
+    smpf_projection_t quarterly, monthly;
+    in.step_months = 3;
+    project(&in, &par, &quarterly);
+    in.step_months = 1;
+    project(&in, &par, &monthly);
+    assert_int_equal(quarterly.ntouchups, monthly.ntouchups);
+    assert_true(quarterly.ntouchups >= 1);
+    assert_float_equal(quarterly.touchups_years[0], monthly.touchups_years[0], 1e-3);
+    assert_float_equal(quarterly.limit_years[SMPF_CRIT_DE00], monthly.limit_years[SMPF_CRIT_DE00],
+                       1e-9);
+    smpf_projection_free(&quarterly);
+    smpf_projection_free(&monthly);
+
+    in.years = 20;
+    in.step_months = 12;
+    assert_int_equal(smpf_criteria_parse("de00:0.3", &in.criteria, &err), SMPF_OK);
+    project(&in, &par, &pr);
+    assert_int_equal(pr.ntouchups, SMPF_PROJECT_MAX_TOUCHUPS);
+    assert_true(pr.touchups_truncated);
+    smpf_projection_free(&pr);
+}
+
 static void test_criteria_parse(void **state)
 {
     (void)state;
@@ -264,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_deeper_casts_bluer),
         cmocka_unit_test(test_ensemble_is_deterministic),
         cmocka_unit_test(test_distribution_draws),
+        cmocka_unit_test(test_crossings_are_not_lost),
         cmocka_unit_test(test_criteria_parse),
         cmocka_unit_test(test_client_profile),
     };
