@@ -391,9 +391,9 @@ static void test_optical_quantity(void **state)
     smpf_fit_smp_quantity_t q;
     assert_int_equal(smpf_context_new(NULL, &ctx, &err), SMPF_OK);
     assert_int_equal(smpf_tissue_load("datasets", &tissue, &err), SMPF_OK);
-    assert_int_equal(smpf_fit_optics_new(ctx, s.cat, tissue, "dL", &optics, &q, &err), SMPF_OK);
     assert_int_equal(smpf_fit_optics_new(ctx, s.cat, tissue, "hue", &optics, &q, &err),
                      SMPF_ERR_USAGE);
+    assert_null(optics);
     assert_int_equal(smpf_fit_optics_new(ctx, s.cat, tissue, "dL", &optics, &q, &err), SMPF_OK);
     smpf_fit_smp_t *m = model_new(&s, 0, &q);
     const smpf_fit_model_t *fm = smpf_fit_smp_model(m);
