@@ -38,7 +38,7 @@ int cli_catalogue_option(const char *cmd, int opt, const char *arg, cli_catalogu
     }
 }
 
-int cli_find_ink(const char *cmd, const smpf_pigments_t *p, const char *name,
+int cli_find_ink(const char *cmd, const char *opt, const smpf_pigments_t *p, const char *name,
                  const smpf_ink_t **out)
 {
     *out = smpf_pigments_find_ink(p, name);
@@ -46,5 +46,5 @@ int cli_find_ink(const char *cmd, const smpf_pigments_t *p, const char *name,
         return EXIT_OK;
     char names[2048];
     smpf_pigments_ink_names(p, names, sizeof names);
-    return cli_usage_error(cmd, "option --ink: unknown ink '%s'; choices: %s", name, names);
+    return cli_usage_error(cmd, "option --%s: unknown ink '%s'; choices: %s", opt, name, names);
 }

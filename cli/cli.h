@@ -69,6 +69,9 @@ typedef struct {
 } cli_out;
 
 int cli_out_open(const char *cmd, const cli_common *common, cli_out *out);
+/* What cli_out_open checks of --output before writing: not an input file (also through a
+ * link), not a directory, not a file the user made read-only.  An exit code. */
+int cli_output_check(const char *cmd, const cli_common *common);
 /* The last step of every command: opens the output (stdout or --output), writes it with
  * write(fp, data) (0 on success) and commits it, or aborts with a message so that nothing
  * half-written lands.  Returns the exit code. */
@@ -132,8 +135,8 @@ enum { OPT_DATA_DIR = 1100, OPT_INKS_FILE };
 int cli_catalogue_option(const char *cmd, int opt, const char *arg, cli_catalogue_opts *opts,
                          cli_common *common, int *rc);
 int cli_load_pigments(const char *cmd, const cli_catalogue_opts *opts, smpf_pigments_t **out);
-/* The named ink, or a usage error listing the choices. */
-int cli_find_ink(const char *cmd, const smpf_pigments_t *p, const char *name,
+/* The named ink, or a usage error naming option opt and listing the choices. */
+int cli_find_ink(const char *cmd, const char *opt, const smpf_pigments_t *p, const char *name,
                  const smpf_ink_t **out);
 
 /* Client options (project, compare, render). */

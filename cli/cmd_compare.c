@@ -178,12 +178,7 @@ int cmd_compare(int argc, char **argv)
         return rc;
     for (size_t i = 0; rc == EXIT_OK && i < o.ninks; i++) {
         const smpf_ink_t *ink;
-        if (!(ink = smpf_pigments_find_ink(m.pigments, o.inks[i]))) {
-            char names[2048];
-            smpf_pigments_ink_names(m.pigments, names, sizeof names);
-            rc = cli_usage_error(CMD, "option --inks: unknown ink '%s'; choices: %s", o.inks[i],
-                                 names);
-        }
+        rc = cli_find_ink(CMD, "inks", m.pigments, o.inks[i], &ink);
     }
     cli_table t;
     cli_table_init(&t, columns, o.cost_set ? 10 : 8);

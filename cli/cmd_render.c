@@ -158,10 +158,8 @@ int cmd_render(int argc, char **argv)
     in.step_months = 1;
     if (in.years < o.at[o.nat - 1])
         in.years = fmax(0.25, o.at[o.nat - 1]);
-    for (size_t i = 0; i < o.common.ninputs; i++)
-        if (strcmp(o.common.inputs[i], o.common.output) == 0)
-            return cli_usage_error(CMD, "option --output: '%s' is an input file",
-                                   o.common.output);
+    if ((rc = cli_output_check(CMD, &o.common)) != EXIT_OK)
+        return rc;
     cli_model m;
     if ((rc = cli_model_load(CMD, &o.common, &o.cat, &m)) != EXIT_OK)
         return rc;

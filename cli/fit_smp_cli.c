@@ -104,7 +104,7 @@ int fit_smp_build(const fit_smp_options *o, fit_smp_setup *s)
     if (rc != EXIT_OK)
         return rc;
     const smpf_ink_t *unused;
-    if ((rc = cli_find_ink(CMD, s->catalogue, o->ink, &unused)) != EXIT_OK)
+    if ((rc = cli_find_ink(CMD, "ink", s->catalogue, o->ink, &unused)) != EXIT_OK)
         return rc;
     char dirbuf[4096];
     const char *dir = cli_data_dir(o->catalogue.data_dir, dirbuf, sizeof dirbuf);

@@ -41,5 +41,5 @@ void cli_model_free(cli_model *m)
 int cli_check_ink(const char *cmd, const cli_model *m, const char *name)
 {
     const smpf_ink_t *ink;
-    return cli_find_ink(cmd, m->pigments, name, &ink);
+    return cli_find_ink(cmd, "ink", m->pigments, name, &ink);
 }

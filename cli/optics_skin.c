@@ -281,7 +281,7 @@ int cmd_optics_skin(int argc, char **argv)
     if ((rc = cli_load_pigments(CMD, &a.cat, &p)) != EXIT_OK)
         return rc;
     const smpf_ink_t *ink;
-    if (!a.profile && (rc = cli_find_ink(CMD, p, a.ink, &ink)) != EXIT_OK) {
+    if (!a.profile && (rc = cli_find_ink(CMD, "ink", p, a.ink, &ink)) != EXIT_OK) {
         smpf_pigments_free(p);
         return rc;
     }

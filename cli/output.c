@@ -52,13 +52,8 @@ static int same_file(const char *a, const char *b)
            sa.st_ino == sb.st_ino;
 }
 
-int cli_out_open(const char *cmd, const cli_common *common, cli_out *out)
+int cli_output_check(const char *cmd, const cli_common *common)
 {
-    memset(out, 0, sizeof *out);
-    if (!common->output) {
-        out->fp = stdout;
-        return EXIT_OK;
-    }
     for (size_t i = 0; i < common->ninputs; i++)
         if (same_file(common->output, common->inputs[i]))
             return cli_usage_error(cmd, "option --output: '%s' is an input file; refusing to "
@@ -73,12 +68,26 @@ int cli_out_open(const char *cmd, const cli_common *common, cli_out *out)
                 strerror(errno));
         return EXIT_FAIL;
     }
+    return EXIT_OK;
+}
+
+int cli_out_open(const char *cmd, const cli_common *common, cli_out *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!common->output) {
+        out->fp = stdout;
+        return EXIT_OK;
+    }
+    int rc = cli_output_check(cmd, common);
+    if (rc != EXIT_OK)
+        return rc;
     out->path = strdup(common->output);
     if (!out->path) {
         fprintf(stderr, "smpfade %s: out of memory\n", cmd);
         return EXIT_FAIL;
     }
-    if (exists && !S_ISREG(st.st_mode)) {
+    struct stat st;
+    if (stat(common->output, &st) == 0 && !S_ISREG(st.st_mode)) {
         /* A device or pipe (/dev/stdout, a FIFO): written in place, never replaced. */
         out->fp = fopen(common->output, "w");
         if (!out->fp) {
