@@ -3,7 +3,7 @@
  * counts, and so every percentile, are the same for any number of threads or shards.
  * (The fast optics' table values depend on the setup alone, not on which samples or
  * thread filled them.) */
-#include "smpfade.h"
+#include "projection_internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -26,6 +26,10 @@ typedef struct {
     atomic_int failed;
     smpf_progress_fn progress;
     void *user;
+    /* Per optical stratum: the fast-optics table all threads share, and the chunks still
+     * to run (the thread that runs the last one frees the table). */
+    fast_shared_t *tables;
+    atomic_uint_fast64_t *chunks_left;
 } shared_t;
 
 typedef struct {
@@ -86,15 +90,45 @@ static void *work(void *arg)
                             (item = atomic_fetch_add(&sh->next_item, 1)) < K * chunks;) {
             const uint64_t k = item / chunks, c = item % chunks;
             uint64_t i = sh->first + (k + K - sh->first % K) % K + c * CHUNK * K;
+            if (pj)
+                projection_share_tables(pj, &sh->tables[k]);
             for (uint64_t n = 0; n < CHUNK && i < end; n++, i += K)
                 if (run_sample(w, pj, i) != 0)
                     break;
+            if (pj)
+                projection_share_tables(pj, NULL);
+            if (atomic_fetch_sub(&sh->chunks_left[k], 1) == 1)
+                fast_shared_clear(&sh->tables[k]);
             if (atomic_load(&sh->failed))
                 break;
         }
     }
     smpf_projector_free(pj);
     return NULL;
+}
+
+/* The strata's shared tables and chunk counts (none without strata); *made: the slots
+ * initialised, to destroy. */
+static int stratum_tables(shared_t *sh, size_t *made, smpf_error_t *err)
+{
+    const uint64_t K = sh->space->optical_strata < SMPF_ENSEMBLE_MAX_STRATA
+                           ? sh->space->optical_strata : SMPF_ENSEMBLE_MAX_STRATA;
+    *made = 0;
+    if (K == 0)
+        return SMPF_OK;
+    const uint64_t per_stratum = (sh->count + K - 1) / K;
+    const uint64_t chunks = (per_stratum + CHUNK - 1) / CHUNK;
+    sh->tables = calloc(K, sizeof *sh->tables);
+    sh->chunks_left = calloc(K, sizeof *sh->chunks_left);
+    if (!sh->tables || !sh->chunks_left)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
+    for (uint64_t k = 0; k < K; k++) {
+        if (fast_shared_init(&sh->tables[k]) != 0)
+            return smpf_error_set(err, SMPF_ERR_FAILURE, "ensemble: cannot make a lock");
+        atomic_init(&sh->chunks_left[k], chunks);
+        (*made)++;
+    }
+    return SMPF_OK;
 }
 
 int smpf_ensemble_run(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
@@ -120,10 +154,13 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
     if ((uint64_t)threads > count)
         threads = count > 0 ? (int)count : 1;
     shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, optics, 0, 0, 0,
-                   progress, user};
+                   progress, user, NULL, NULL};
     worker_t *w = calloc((size_t)threads, sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     int rc = w && tid ? SMPF_OK : smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
+    size_t ntables = 0;
+    if (rc == SMPF_OK)
+        rc = stratum_tables(&sh, &ntables, err);
     int started = 0;
     for (int t = 0; rc == SMPF_OK && t < threads; t++) {
         w[t] = (worker_t){&sh, t, NULL, SMPF_OK, {0}};
@@ -147,6 +184,12 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
     }
     for (int t = 0; w && t < threads; t++)
         smpf_ensemble_free(w[t].acc);
+    for (size_t k = 0; k < ntables; k++) { /* those of strata a failure left unfinished */
+        fast_shared_clear(&sh.tables[k]);
+        pthread_mutex_destroy(&sh.tables[k].lock);
+    }
+    free(sh.tables);
+    free(sh.chunks_left);
     free(w);
     free(tid);
     return rc;

@@ -18,67 +18,46 @@
  *
  * Nodes are filled lazily: only those a projection's stencils touch are solved.  A node's
  * value depends on its indices and the setup alone, so results do not depend on the order
- * in which nodes were filled, on threads, or on which samples shared the table.
+ * in which nodes were filled, on threads, or on which samples shared the table (an
+ * ensemble's threads share one table per optical stratum; nodes are published whole).
  *
  * UV, which fades the shallow sublayers first, is a second view for one-component inks:
- * the deposit's shape times exp(-q uv_j), uv_j the sublayer's relative UV dose rate, with
- * q fitted to the profile; a table over (column, q).  Every evaluation checks how far the
- * actual profile lies from the view's shape; beyond FAST_SHAPE_TOL it is solved directly.
+ * the dermal deposit's shape times exp(-q uv_j), uv_j the sublayer's relative UV dose
+ * rate, q fitted to the profile's mean dose rate; a table over (column, q).
+ *
+ * No view holds every profile exactly: pigment laid at different times has seen different
+ * UV (a touch-up over thinned pigment), and the epidermal part sheds.  The top sublayers
+ * matter most: pigment in the epidermis is seen without the dermis in front, and a share
+ * of 10^-3 of the deposit there moves the colour by ~0.2 ΔE00.  So every node also holds
+ * the derivatives of its XYZ with respect to the pigment of each slice (forward
+ * differences through the adding, projection_fast_node.c), and the estimate is the
+ * anchor's XYZ plus the first-order correction J . (profile - anchor's profile).  The
+ * correction's size in ΔE00 is the guard: anchors are tried from the cheapest (a shape
+ * dimension at its nearest node, the derivatives carrying the rest) until one needs at
+ * most FAST_QUICK_DE00; the smallest up to FAST_MAX_CORRECTION_DE00 is taken; beyond,
+ * the profile is solved directly.  Against direct solves of ensemble states the
+ * corrected estimate stays within 0.03 ΔE00 (docs/performance.md).
  *
  * Per wavelength the skin above the deposit grid (with the Fresnel surface) and the
  * semi-infinite dermis below are solved once per setup; a node adds only the pigment
  * slices between them. */
-#include "projection_internal.h"
-
-#include "ad_internal.h"
+#include "projection_fast_internal.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FAST_MAX_DIMS 2      /* columns a table takes: a 2-component ink, or one + epidermis */
-#define FAST_NODES 64        /* nodes per dimension */
 #define FAST_STEP 0.5        /* node spacing in ln(column + c0): 0.01 ΔE00 (tests) */
 #define FAST_C0_MM 1e-6      /* offset of the log axis: a column this small is nearly none */
 #define FAST_EPI_SHARE 1e-3  /* epidermal share of the deposit below which E is dermal */
-#define FAST_SHAPE_TOL 0.01  /* a component's profile off the shapes by more (L1): direct */
 #define FAST_Q_STEP 0.25     /* node spacing of the UV view's q */
-#define FAST_TAU_CUT 9.0     /* absorption depth below which slices no longer matter:
-                                their light is attenuated by exp(-18) = 1.5e-8 at least */
-
-typedef struct {
-    double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
-    double melanin, blood, saturation, skin_epi_mm;
-    double uvb_1pct_mm, uva_1pct_mm, uvb_fraction; /* UV's depth profile (the UV view) */
-    size_t nsub, ncomp;
-    const double *mua[SMPF_INK_MAX_COMPONENTS], *musp[SMPF_INK_MAX_COMPONENTS];
-    double fraction[SMPF_INK_MAX_COMPONENTS];
-} table_key_t;
-
-enum { NODE_EMPTY = 0, NODE_OK, NODE_INVALID };
-enum { VIEW_BASE = 0, VIEW_UV = 1 };
-
-typedef struct {
-    uint32_t key; /* view and node indices packed, + 1; 0: an empty slot */
-    int state;
-    double xyz[3];
-} node_t;
-
-struct optics_table {
-    table_key_t key;
-    size_t dims;
-    int has_epi;
-    double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
-    double shape_all[PROJECTION_SUBLAYERS]; /* the whole deposit, per mm */
-    double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
-    size_t ntop;              /* tissue layers above the deposit grid */
-    smpf_ad_op_t *top[SMPF_NWL]; /* surface + those layers, per wavelength */
-    double *bottom;           /* R of the semi-infinite dermis, per wavelength (n x n each) */
-    double R_skin[SMPF_NWL];
-    node_t *slots;
-    size_t cap, count;
-};
+#define FAST_MAX_MISFIT 0.5  /* profile off the view's shape by more (L1, relative): direct */
+#define FAST_QUICK_DE00 0.1  /* an anchor corrected by at most this is taken at once */
+#define FAST_MAX_CORRECTION_DE00 0.3 /* a larger first-order correction: solved directly */
+#define FAST_NEGLIGIBLE_REL 1e-5 /* a correction below this share of X, Y, Z is no change */
 
 const double *fast_skin_reflectance(const optics_table_t *t) { return t->R_skin; }
 
@@ -89,7 +68,9 @@ void fast_table_free(optics_table_t *t)
     for (size_t i = 0; i < SMPF_NWL; i++)
         smpf_ad_op_free(t->top[i]);
     free(t->bottom);
-    free(t->slots);
+    for (size_t i = 0; t->nodes && i < FAST_VIEWS * FAST_NODES * FAST_NODES; i++)
+        free(atomic_load(&t->nodes[i]));
+    free(t->nodes);
     free(t);
 }
 
@@ -151,13 +132,12 @@ static void deposit_shapes(optics_table_t *t)
         t->shape_derm[j] = (t->has_epi ? pd[j] : pd[j] + pe[j]) /
                            ((t->has_epi ? derm : derm + epi) * k->grid_dz_mm);
         t->shape_epi[j] = t->has_epi ? pe[j] / (epi * k->grid_dz_mm) : 0.0;
-        t->shape_all[j] = (pd[j] + pe[j]) / ((derm + epi) * k->grid_dz_mm);
     }
 }
 
 /* The profile of a node.  View VIEW_BASE: columns col[d] (mm), dermal per component and
- * epidermal.  View VIEW_UV (one component): the whole deposit's column col[0] thinned by
- * UV, col[1] = q: sublayer j keeps exp(-q uv_j) of the deposit shape (renormalised). */
+ * epidermal.  View VIEW_UV (one component): the dermal deposit's column col[0] thinned by
+ * UV, col[1] = q: sublayer j keeps exp(-q uv_j) of the dermal shape (renormalised). */
 static int node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                         const double *col)
 {
@@ -165,7 +145,7 @@ static int node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
     const table_key_t *k = &t->key;
     double z = 0;
     for (size_t j = 0; view == VIEW_UV && j < k->nsub; j++)
-        z += t->shape_all[j] * exp(-col[1] * t->uv[j]) * k->grid_dz_mm;
+        z += t->shape_derm[j] * exp(-col[1] * t->uv[j]) * k->grid_dz_mm;
     pr->nslices = k->nsub; /* one optical slice per kinetic sublayer, as the direct path */
     for (size_t j = 0; j < k->nsub; j++) {
         smpf_pigment_slice_t *sl = &pr->slice[j];
@@ -174,7 +154,7 @@ static int node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
         double V = 0;
         for (size_t c = 0; c < k->ncomp; c++) {
             if (view == VIEW_UV)
-                sl->fraction[c] = col[0] * t->shape_all[j] * exp(-col[1] * t->uv[j]) / z;
+                sl->fraction[c] = col[0] * t->shape_derm[j] * exp(-col[1] * t->uv[j]) / z;
             else
                 sl->fraction[c] = col[c] * t->shape_derm[j] +
                                   (t->has_epi ? col[k->ncomp] * k->fraction[c] * t->shape_epi[j] : 0);
@@ -186,204 +166,56 @@ static int node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
     return 1;
 }
 
-/* below = a (symmetric layer R, T) on top of below, for light from above only:
- * R = Ra + Ta Rb (I - Ra Rb)^-1 Ta (Prahl et al. 1993, the adding equations). */
-static int add_layer(smpf_ad_t *ws, double *scratch, const double *Ra, const double *Ta,
-                     const double *Ra21, const double *Ta21, double *Rb, smpf_error_t *err)
-{
-    const size_t n = smpf_ad_quad_points(ws), nn = n * n;
-    double *X = scratch, *Y = scratch + nn, *Z = scratch + 2 * nn;
-    ad_mul(n, Ra21, Rb, X);
-    for (size_t i = 0; i < nn; i++)
-        X[i] = (i % (n + 1) == 0) - X[i];
-    memcpy(Y, Ta, nn * sizeof *Y);
-    int st = ad_solve(ws, X, Y, err);
-    if (st != SMPF_OK)
-        return st;
-    ad_mul(n, Rb, Y, Z);
-    ad_mul(n, Ta21, Z, X);
-    for (size_t i = 0; i < nn; i++)
-        Rb[i] = Ra[i] + X[i];
-    return SMPF_OK;
-}
-
-/* Diffuse reflectance spectrum of the dot with the node's profile. */
-static int node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
-                         smpf_error_t *err)
-{
-    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
-    double *Rb = pj->scratch + 3 * nn, *Rl = pj->scratch + 4 * nn, *Tl = pj->scratch + 5 * nn;
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
-    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
-    const double Rsp = smpf_fresnel(1.0, n_slab, 1.0);
-    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
-    for (size_t i = 0; i < SMPF_NWL; i++) {
-        size_t nl;
-        int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
-        /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
-         * scattering only lengthens it) and coming back is attenuated by exp(-2 tau_cut)
-         * at least: those slices may be anything; they are taken as dermis. */
-        size_t end = t->ntop;
-        for (double tau = 0; end < nl - 1 && tau < FAST_TAU_CUT; end++)
-            tau += layers[end].mua_per_mm * layers[end].thickness_mm;
-        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
-        for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
-            st = ad_layer(pj->ad, layers + k, Rl, Tl, err);
-            if (st == SMPF_OK)
-                st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, Rb, err);
-        }
-        const smpf_ad_op_t *top = t->top[i];
-        if (st == SMPF_OK)
-            st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rb, err);
-        if (st != SMPF_OK) {
-            smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
-            return st;
-        }
-        double r = 0;
-        for (size_t a = 0; a < n; a++)
-            r += Rb[a * n + n - 1]; /* normal incidence: mu[n-1] = 1 */
-        R[i] = r - Rsp;
-        if (!isfinite(R[i]))
-            return smpf_error_set(err, SMPF_ERR_NUMERIC, "fast optics: non-finite reflectance");
-    }
-    return SMPF_OK;
-}
-
 static double node_column_mm(int k) { return FAST_C0_MM * expm1(FAST_STEP * k); }
 
-static uint32_t pack(int view, const int *idx, size_t dims)
-{
-    uint32_t key = (uint32_t)view << 24;
-    for (size_t d = 0; d < dims; d++)
-        key |= (uint32_t)idx[d] << (6 * d);
-    return key + 1;
-}
-
-static node_t *find_slot(optics_table_t *t, uint32_t key)
-{
-    size_t h = (key * 2654435761u) & (t->cap - 1);
-    while (t->slots[h].key && t->slots[h].key != key)
-        h = (h + 1) & (t->cap - 1);
-    return &t->slots[h];
-}
-
-static int grow(optics_table_t *t, smpf_error_t *err)
-{
-    node_t *old = t->slots;
-    size_t old_cap = t->cap;
-    t->cap = old_cap ? 2 * old_cap : 64;
-    t->slots = calloc(t->cap, sizeof *t->slots);
-    if (!t->slots) {
-        t->slots = old;
-        t->cap = old_cap;
-        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
-    }
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key)
-            *find_slot(t, old[i].key) = old[i];
-    free(old);
-    return SMPF_OK;
-}
-
-/* The node's XYZ, solving it when first asked for. */
+/* The node's value, solving it (with its derivatives) when first asked for. */
 static int node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
                     const int *idx, const node_t **out, smpf_error_t *err)
 {
-    if ((t->count + 1) * 2 > t->cap) {
-        int st = grow(t, err);
-        if (st != SMPF_OK)
-            return st;
-    }
-    const uint32_t key = pack(view, idx, dims);
-    node_t *s = find_slot(t, key);
-    if (s->key) {
-        *out = s;
+    node_t *_Atomic *slot = &t->nodes[((size_t)view * FAST_NODES + (size_t)idx[0]) * FAST_NODES +
+                                      (dims > 1 ? (size_t)idx[1] : 0)];
+    node_t *have = atomic_load_explicit(slot, memory_order_acquire);
+    if (have) {
+        *out = have;
         return SMPF_OK;
     }
     double col[FAST_MAX_DIMS];
     for (size_t d = 0; d < dims; d++)
         col[d] = view == VIEW_UV && d == 1 ? FAST_Q_STEP * idx[d] : node_column_mm(idx[d]);
-    node_t nd = {key, NODE_INVALID, {0, 0, 0}};
+    node_t *nd = calloc(1, sizeof *nd);
+    if (!nd)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    nd->state = NODE_INVALID;
     if (node_profile(pj, t, view, col)) {
-        double R[SMPF_NWL];
-        int st = node_spectrum(pj, t, R, err);
-        if (st != SMPF_OK)
+        double R[SMPF_NWL], dR[FAST_JAC_COMPS][PROJECTION_SUBLAYERS][SMPF_NWL];
+        int st = fast_node_spectrum(pj, t, R, dR, err);
+        if (st != SMPF_OK) {
+            free(nd);
             return st;
-        smpf_xyz_t xyz = smpf_color_xyz(pj->ctx, R);
-        nd = (node_t){key, NODE_OK, {xyz.X, xyz.Y, xyz.Z}};
+        }
+        const smpf_xyz_t xyz = smpf_color_xyz(pj->ctx, R);
+        nd->v.xyz[0] = xyz.X;
+        nd->v.xyz[1] = xyz.Y;
+        nd->v.xyz[2] = xyz.Z;
+        for (size_t c = 0; c < t->key.ncomp; c++)
+            for (size_t j = 0; j < t->key.nsub; j++) {
+                const smpf_xyz_t d = smpf_color_xyz(pj->ctx, dR[c][j]); /* XYZ is linear in R */
+                nd->v.jac[c][j][0] = d.X;
+                nd->v.jac[c][j][1] = d.Y;
+                nd->v.jac[c][j][2] = d.Z;
+            }
+        nd->state = NODE_OK;
         pj->optics_evaluations++;
     }
-    *s = nd;
-    t->count++;
-    *out = s;
+    /* Publish; another thread may have solved the same node meanwhile (the same value). */
+    node_t *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(slot, &expected, nd, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        free(nd);
+        nd = expected;
+    }
+    *out = nd;
     return SMPF_OK;
-}
-
-/* Surface and skin above the grid, and the dermis below, per wavelength; the bare skin. */
-static int table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
-{
-    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
-    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
-    int st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err); /* air above, as smpf_ad_solve */
-    if (st != SMPF_OK)
-        return st;
-    double zero[SMPF_INK_MAX_COMPONENTS + 1] = {0}; /* every column, for any ink */
-    node_profile(pj, t, VIEW_BASE, zero);
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
-    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
-    smpf_ad_op_t *layer = NULL;
-    t->bottom = malloc(SMPF_NWL * nn * sizeof *t->bottom);
-    if (!t->bottom)
-        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
-    st = smpf_ad_op_new(pj->ad, &layer, err);
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
-        size_t nl;
-        st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
-        if (st != SMPF_OK)
-            break;
-        if (i == 0) { /* layers whose bottom lies at or above the grid's top */
-            double z = 0;
-            t->ntop = 0;
-            while (t->ntop + 1 < nl && (z += layers[t->ntop].thickness_mm) <=
-                                           t->key.grid_top_mm + 1e-12)
-                t->ntop++;
-        }
-        if ((st = smpf_ad_op_new(pj->ad, &t->top[i], err)) == SMPF_OK)
-            st = smpf_ad_op_boundary(pj->ad, 1.0, t->top[i], err);
-        /* top = surface on layer 0 on ... on layer ntop-1, added from the bottom up */
-        smpf_ad_op_t *acc = NULL;
-        if (st == SMPF_OK && t->ntop > 0 && (st = smpf_ad_op_new(pj->ad, &acc, err)) == SMPF_OK) {
-            st = smpf_ad_op_layer(pj->ad, layers + t->ntop - 1, acc, err);
-            for (size_t k = t->ntop - 1; st == SMPF_OK && k-- > 0;)
-                if ((st = smpf_ad_op_layer(pj->ad, layers + k, layer, err)) == SMPF_OK)
-                    st = smpf_ad_op_add(pj->ad, layer, acc, acc, err);
-            if (st == SMPF_OK)
-                st = smpf_ad_op_add(pj->ad, t->top[i], acc, t->top[i], err);
-        }
-        smpf_ad_op_free(acc);
-        if (st == SMPF_OK)
-            st = smpf_ad_op_layer(pj->ad, layers + nl - 1, layer, err);
-        if (st == SMPF_OK)
-            memcpy(t->bottom + i * nn, layer->R12, nn * sizeof(double));
-    }
-    smpf_ad_op_free(layer);
-    if (st != SMPF_OK)
-        return st;
-    if (t->key.grid_top_mm < t->key.skin_epi_mm)
-        return node_spectrum(pj, t, t->R_skin, err); /* no pigment: the bare skin */
-    /* The grid lies in the dermis: without pigment it is dermis on dermis. */
-    const double Rsp = smpf_fresnel(1.0, n_slab, 1.0);
-    double *Rb = pj->scratch + 3 * nn;
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
-        const smpf_ad_op_t *top = t->top[i];
-        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
-        st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rb, err);
-        double r = 0;
-        for (size_t a = 0; a < n; a++)
-            r += Rb[a * n + n - 1];
-        t->R_skin[i] = r - Rsp;
-    }
-    return st;
 }
 
 static int table_new(smpf_projector_t *pj, const table_key_t *key, optics_table_t **out,
@@ -393,17 +225,60 @@ static int table_new(smpf_projector_t *pj, const table_key_t *key, optics_table_
     if (!t)
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
     t->key = *key;
+    if (!(t->nodes = calloc(FAST_VIEWS * FAST_NODES * FAST_NODES, sizeof *t->nodes))) {
+        free(t);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    }
     deposit_shapes(t);
     t->dims = key->ncomp + (size_t)t->has_epi;
     /* With more columns than a table takes (t->dims > FAST_MAX_DIMS) the table has no
      * nodes, but its cached skin above and dermis below still serve the solves. */
-    int st = table_setup(pj, t, err);
+    int st = fast_table_setup(pj, t, err);
     if (st != SMPF_OK) {
         fast_table_free(t);
         return st;
     }
     *out = t;
     return SMPF_OK;
+}
+
+int fast_shared_init(fast_shared_t *s)
+{
+    atomic_init(&s->table, NULL);
+    return pthread_mutex_init(&s->lock, NULL) == 0 ? 0 : -1;
+}
+
+void fast_shared_clear(fast_shared_t *s)
+{
+    fast_table_free(atomic_exchange(&s->table, NULL));
+}
+
+void projection_share_tables(smpf_projector_t *pj, fast_shared_t *s)
+{
+    pj->shared = s;
+    pj->table = NULL;
+    pj->table_ready = 0;
+}
+
+/* The shared slot's table when it matches the setup (made on first use), else NULL. */
+static int shared_table(smpf_projector_t *pj, const table_key_t *key, optics_table_t **out,
+                        smpf_error_t *err)
+{
+    *out = NULL;
+    if (!pj->shared)
+        return SMPF_OK;
+    optics_table_t *t = atomic_load_explicit(&pj->shared->table, memory_order_acquire);
+    int st = SMPF_OK;
+    if (!t) {
+        pthread_mutex_lock(&pj->shared->lock);
+        t = atomic_load_explicit(&pj->shared->table, memory_order_acquire);
+        if (!t && (st = table_new(pj, key, &t, err)) == SMPF_OK)
+            atomic_store_explicit(&pj->shared->table, t, memory_order_release);
+        pthread_mutex_unlock(&pj->shared->lock);
+    }
+    if (st == SMPF_OK && memcmp(&t->key, key, sizeof *key) == 0)
+        *out = t;
+    return st;
 }
 
 int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err)
@@ -413,18 +288,27 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
     pj->table = NULL;
     if (key.nsub > PROJECTION_SUBLAYERS)
         return SMPF_OK;
-    for (size_t i = 0; i < pj->ncached; i++)
-        if (memcmp(&pj->cache[i]->key, &key, sizeof key) == 0) {
-            pj->table = pj->cache[i];
-            return SMPF_OK;
-        }
     if (!pj->scratch) {
         const size_t nn = smpf_ad_quad_points(pj->ad) * smpf_ad_quad_points(pj->ad);
         if (!(pj->scratch = malloc(6 * nn * sizeof *pj->scratch)))
             return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
     }
+    /* Node solves run on this projector's workspace: air above the slab, as the tables'
+     * (a shared table may have been made on another projector's). */
+    int st = smpf_ad_set_indices(pj->ad, smpf_tissue_refractive_index(pj->tissue), 1.0, err);
     optics_table_t *t = NULL;
-    int st = table_new(pj, &key, &t, err);
+    if (st == SMPF_OK)
+        st = shared_table(pj, &key, &t, err);
+    if (st != SMPF_OK || t) {
+        pj->table = t;
+        return st;
+    }
+    for (size_t i = 0; i < pj->ncached; i++)
+        if (memcmp(&pj->cache[i]->key, &key, sizeof key) == 0) {
+            pj->table = pj->cache[i];
+            return SMPF_OK;
+        }
+    st = table_new(pj, &key, &t, err);
     if (st != SMPF_OK)
         return st;
     if (pj->ncached < PROJECTION_TABLE_CACHE) {
@@ -448,43 +332,86 @@ static void lagrange(double u, int s, double w[4])
     w[3] = x * (x - 1) * (x - 2) / 6;
 }
 
-/* XYZ interpolated at u (node units per dimension) in a view; *done = 0 when the stencil
- * leaves the grid or reaches an invalid node. */
-static int interpolate(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
-                       const double *u, smpf_xyz_t *dot, int *done, smpf_error_t *err)
+/* A view's estimate of the dot: XYZ interpolated at the anchor and the first-order
+ * correction for the profile's difference from the anchor's profile, delta[c][j] (volume
+ * fractions), through the interpolated derivatives. */
+typedef struct {
+    int ok; /* 0: the stencil leaves the grid or reaches an invalid node */
+    double xyz[3], correction[3];
+} estimate_t;
+
+/* An anchor in a view: u[d] in node units; a dimension in `snap` (bit d) takes its nearest
+ * node instead of a 4-point stencil (the derivatives then carry the difference). */
+typedef struct {
+    int view;
+    size_t dims;
+    unsigned snap;
+    double u[FAST_MAX_DIMS];
+} anchor_t;
+
+static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
+                       double (*delta)[PROJECTION_SUBLAYERS], estimate_t *e, smpf_error_t *err)
 {
-    int start[FAST_MAX_DIMS];
+    memset(e, 0, sizeof *e);
+    int start[FAST_MAX_DIMS], width[FAST_MAX_DIMS];
     double w[FAST_MAX_DIMS][4];
-    for (size_t d = 0; d < dims; d++) {
-        if (!(u[d] <= FAST_NODES - 1))
+    size_t stencil = 1;
+    for (size_t d = 0; d < an->dims; d++) {
+        const double u = an->u[d];
+        if (!(u <= FAST_NODES - 1))
             return SMPF_OK;
-        int s = (int)floor(u[d]) - 1;
-        s = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
-        start[d] = s;
-        lagrange(u[d], s, w[d]);
+        if (an->snap >> d & 1) {
+            start[d] = (int)lround(u);
+            width[d] = 1;
+            w[d][0] = 1;
+        } else {
+            int s = (int)floor(u) - 1;
+            start[d] = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
+            width[d] = 4;
+            lagrange(u, start[d], w[d]);
+        }
+        stencil *= (size_t)width[d];
     }
-    double xyz[3] = {0, 0, 0};
-    const size_t stencil = (size_t)1 << (2 * dims); /* 4^dims */
     for (size_t m = 0; m < stencil; m++) {
         int idx[FAST_MAX_DIMS];
         double weight = 1;
-        for (size_t d = 0; d < dims; d++) {
-            const size_t o = (m >> (2 * d)) & 3;
+        for (size_t d = 0, rest = m; d < an->dims; rest /= (size_t)width[d], d++) {
+            const size_t o = rest % (size_t)width[d];
             idx[d] = start[d] + (int)o;
             weight *= w[d][o];
         }
         const node_t *nd;
-        int st = node_get(pj, t, view, dims, idx, &nd, err);
+        int st = node_get(pj, t, an->view, an->dims, idx, &nd, err);
         if (st != SMPF_OK)
             return st;
         if (nd->state != NODE_OK)
             return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
         for (int k = 0; k < 3; k++)
-            xyz[k] += weight * nd->xyz[k];
+            e->xyz[k] += weight * nd->v.xyz[k];
+        for (size_t c = 0; c < t->key.ncomp; c++)
+            for (size_t j = 0; j < t->key.nsub; j++)
+                if (delta[c][j] != 0)
+                    for (int k = 0; k < 3; k++)
+                        e->correction[k] += weight * nd->v.jac[c][j][k] * delta[c][j];
     }
-    *dot = (smpf_xyz_t){xyz[0], xyz[1], xyz[2]};
-    *done = 1;
+    e->ok = 1;
     return SMPF_OK;
+}
+
+/* The size of a view's correction in ΔE00: how far the profile is, optically, from the
+ * view's shape.  0 when it changes no tristimulus value by more than FAST_NEGLIGIBLE_REL. */
+static double correction_de00(const smpf_projector_t *pj, const estimate_t *e)
+{
+    int small = 1;
+    for (int k = 0; k < 3; k++)
+        small &= fabs(e->correction[k]) <= FAST_NEGLIGIBLE_REL * fabs(e->xyz[k]);
+    if (small)
+        return 0.0;
+    const smpf_xyz_t w = smpf_color_white(pj->ctx);
+    const smpf_xyz_t a = {e->xyz[0], e->xyz[1], e->xyz[2]};
+    const smpf_xyz_t b = {e->xyz[0] + e->correction[0], e->xyz[1] + e->correction[1],
+                          e->xyz[2] + e->correction[2]};
+    return smpf_color_de00(smpf_color_lab(a, w), smpf_color_lab(b, w));
 }
 
 /* The UV exposure q whose shape exp(-q uv_j) S_j has the profile's mean UV dose rate
@@ -503,7 +430,7 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
     for (int it = 0; it < 50; it++) {
         double z = 0, m1 = 0, m2 = 0;
         for (size_t j = 0; j < t->key.nsub; j++) {
-            const double w = t->shape_all[j] * exp(-q * t->uv[j]);
+            const double w = t->shape_derm[j] * exp(-q * t->uv[j]);
             z += w;
             m1 += w * t->uv[j];
             m2 += w * t->uv[j] * t->uv[j];
@@ -520,15 +447,46 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
     return q;
 }
 
-/* L1 distance of the profile from the model shape, relative to the profile's total. */
-static double shape_off(const double *amount, const double *model, size_t n)
+static double column_axis(double column_mm) { return log1p(fmax(0.0, column_mm) / FAST_C0_MM) / FAST_STEP; }
+
+/* The anchor's profile parameters: a snapped dimension takes its node's value. */
+static void anchor_columns(const anchor_t *an, const double *value, double *col)
 {
-    double off = 0, total = 0;
-    for (size_t j = 0; j < n; j++) {
-        off += fabs(amount[j] - model[j]);
-        total += amount[j];
+    for (size_t d = 0; d < an->dims; d++) {
+        const int uv_q = an->view == VIEW_UV && d == 1;
+        if (!(an->snap >> d & 1))
+            col[d] = value[d];
+        else if (uv_q)
+            col[d] = FAST_Q_STEP * (double)lround(an->u[d]);
+        else
+            col[d] = node_column_mm((int)lround(an->u[d]));
     }
-    return total > 0 ? off / total : 0.0;
+}
+
+/* A view's estimate for the profile a (volume fractions) and the size of its correction;
+ * de = INFINITY when the view does not apply. */
+static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
+                         const double *value, double (*a)[PROJECTION_SUBLAYERS], estimate_t *e,
+                         double *de, smpf_error_t *err)
+{
+    double col[FAST_MAX_DIMS], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], off = 0, total = 0;
+    *de = INFINITY;
+    e->ok = 0;
+    anchor_columns(an, value, col);
+    if (!node_profile(pj, t, an->view, col))
+        return SMPF_OK;
+    for (size_t c = 0; c < t->key.ncomp; c++)
+        for (size_t j = 0; j < t->key.nsub; j++) {
+            delta[c][j] = a[c][j] - pj->profile.slice[j].fraction[c];
+            off += fabs(delta[c][j]);
+            total += a[c][j];
+        }
+    if (!(off <= FAST_MAX_MISFIT * total)) /* too far for a first-order correction */
+        return SMPF_OK;
+    int st = interpolate(pj, t, an, delta, e, err);
+    if (st == SMPF_OK && e->ok)
+        *de = correction_de00(pj, e);
+    return st;
 }
 
 int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
@@ -540,53 +498,71 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
         return SMPF_OK;
     const double scale = summary->peak_dilution * column_mm, dz = t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
-    double all[SMPF_INK_MAX_COMPONENTS][PROJECTION_SUBLAYERS], epi[SMPF_INK_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
-    /* The columns: dermal per component, and the epidermal part of all components. */
+    /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
+    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS] = {0};
     double col[FAST_MAX_DIMS] = {0};
     for (size_t c = 0; c < ncomp; c++)
         for (size_t j = 0; j < nsub; j++) {
-            epi[c][j] = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E);
-            all[c][j] = smpf_kin_sim_in_skin(pj->sim, j, c);
-            col[c] += t->has_epi ? all[c][j] - epi[c][j] : all[c][j];
+            const double e = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E) * scale;
+            const double all = smpf_kin_sim_in_skin(pj->sim, j, c) * scale;
+            a[c][j] = all / dz;
+            derm[j] += all - e;
+            col[c] += t->has_epi ? all - e : all;
             if (t->has_epi)
-                col[ncomp] += epi[c][j];
+                col[ncomp] += e;
         }
-    /* Base view: the deposit's shapes; each component's profile within FAST_SHAPE_TOL. */
-    int fits = 1;
-    for (size_t c = 0; c < ncomp && fits; c++) {
-        double model[PROJECTION_SUBLAYERS];
-        for (size_t j = 0; j < nsub; j++)
-            model[j] = col[c] * t->shape_derm[j] * dz +
-                       (t->has_epi ? col[ncomp] * t->key.fraction[c] * t->shape_epi[j] * dz : 0);
-        fits = shape_off(all[c], model, nsub) <= FAST_SHAPE_TOL;
+    /* The UV view's parameters (one component): the dermal column and its exposure. */
+    double uvp[2] = {0, 0};
+    for (size_t j = 0; ncomp == 1 && j < nsub; j++)
+        uvp[0] += derm[j];
+    if (ncomp == 1)
+        uvp[1] = uv_exposure(t, derm);
+    /* Anchors from the cheapest: the base view with the epidermal column at its nearest
+     * node, then interpolated; the UV view with q at its nearest node, then interpolated.
+     * The first whose correction is small is taken; else the smallest correction within
+     * FAST_MAX_CORRECTION_DE00; else the caller solves. */
+    anchor_t anchors[4];
+    const double *values[4];
+    size_t n = 0;
+    anchors[n] = (anchor_t){VIEW_BASE, t->dims, t->has_epi ? 1u << ncomp : 0, {0, 0}};
+    for (size_t d = 0; d < t->dims; d++)
+        anchors[n].u[d] = column_axis(col[d]);
+    values[n++] = col;
+    if (t->has_epi) {
+        anchors[n] = anchors[n - 1];
+        anchors[n].snap = 0;
+        values[n++] = col;
     }
-    if (fits) {
-        double u[FAST_MAX_DIMS];
-        for (size_t d = 0; d < t->dims; d++)
-            u[d] = log1p(fmax(0.0, col[d] * scale) / FAST_C0_MM) / FAST_STEP;
-        return interpolate(pj, t, VIEW_BASE, t->dims, u, dot, done, err);
+    if (ncomp == 1) {
+        anchors[n] = (anchor_t){VIEW_UV, 2, 2u, {column_axis(uvp[0]), uvp[1] / FAST_Q_STEP}};
+        values[n++] = uvp;
+        anchors[n] = anchors[n - 1];
+        anchors[n].snap = 0;
+        values[n++] = uvp;
     }
-    /* UV view (one component): shallow sublayers thinned by UV, exp(-q uv_j). */
-    if (ncomp != 1)
-        return SMPF_OK;
-    double total = 0, model[PROJECTION_SUBLAYERS], z = 0;
-    const double q = uv_exposure(t, all[0]);
-    for (size_t j = 0; j < nsub; j++) {
-        total += all[0][j];
-        z += t->shape_all[j] * exp(-q * t->uv[j]);
+    estimate_t best = {0}, e;
+    double best_de = INFINITY;
+    int st = SMPF_OK;
+    for (size_t i = 0; i < n && st == SMPF_OK && !(best_de <= FAST_QUICK_DE00); i++) {
+        double de;
+        st = view_estimate(pj, t, &anchors[i], values[i], a, &e, &de, err);
+        if (de < best_de) {
+            best_de = de;
+            best = e;
+        }
     }
-    for (size_t j = 0; j < nsub; j++)
-        model[j] = total * t->shape_all[j] * exp(-q * t->uv[j]) / z;
-    if (!(z > 0) || shape_off(all[0], model, nsub) > FAST_SHAPE_TOL)
-        return SMPF_OK;
-    const double u[2] = {log1p(fmax(0.0, total * scale) / FAST_C0_MM) / FAST_STEP, q / FAST_Q_STEP};
-    return interpolate(pj, t, VIEW_UV, 2, u, dot, done, err);
+    if (st != SMPF_OK || !(best_de <= FAST_MAX_CORRECTION_DE00))
+        return st;
+    *dot = (smpf_xyz_t){best.xyz[0] + best.correction[0], best.xyz[1] + best.correction[1],
+                        best.xyz[2] + best.correction[2]};
+    *done = 1;
+    return SMPF_OK;
 }
 
 int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err)
 {
     double R[SMPF_NWL];
-    int st = node_spectrum(pj, pj->table, R, err);
+    int st = fast_node_spectrum(pj, pj->table, R, NULL, err);
     if (st == SMPF_OK)
         *dot = smpf_color_xyz(pj->ctx, R);
     return st;

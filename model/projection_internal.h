@@ -4,10 +4,19 @@
 
 #include "smpfade.h"
 
+#include <pthread.h>
+
 #define PROJECTION_SUBLAYERS 12 /* depth resolution of the deposit, kinetics and optics */
-#define PROJECTION_TABLE_CACHE 256 /* fast-optics tables a projector keeps (one per setup) */
+#define PROJECTION_TABLE_CACHE 16 /* fast-optics tables a projector keeps (one per setup) */
 
 typedef struct optics_table optics_table_t;
+
+/* A fast-optics table shared by the projectors of several threads (an ensemble's optical
+ * stratum): made by the first projector that needs it, under the lock. */
+typedef struct {
+    pthread_mutex_t lock;
+    optics_table_t *_Atomic table;
+} fast_shared_t;
 
 struct smpf_projector {
     const smpf_context_t *ctx;
@@ -23,6 +32,7 @@ struct smpf_projector {
     smpf_optics_mode_t mode;
     optics_table_t *table; /* the current projection's table (fast mode), or NULL */
     int table_ready;       /* table selected for the current projection */
+    fast_shared_t *shared; /* a table shared with other projectors, or NULL */
     optics_table_t *cache[PROJECTION_TABLE_CACHE];
     size_t ncached, next_evict;
     double *scratch; /* matrices for the table's adding */
@@ -51,6 +61,11 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
  * apply. */
 int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err);
 const double *fast_skin_reflectance(const optics_table_t *t);
+/* Shared tables: a slot starts empty; clearing frees its table (no projector may still
+ * use it); a projector given a slot uses its table for the setups that match it. */
+int fast_shared_init(fast_shared_t *s);
+void fast_shared_clear(fast_shared_t *s);
+void projection_share_tables(smpf_projector_t *pj, fast_shared_t *s);
 void fast_table_free(optics_table_t *t);
 
 #endif

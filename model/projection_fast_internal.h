@@ -1,0 +1,66 @@
+/* Internal: the fast-optics table shared by projection_fast.c (views, interpolation,
+ * the cache) and projection_fast_node.c (the adding-doubling solves of a node). */
+#ifndef SMPF_PROJECTION_FAST_INTERNAL_H
+#define SMPF_PROJECTION_FAST_INTERNAL_H
+
+#include "projection_internal.h"
+
+#include "ad_internal.h"
+
+#include <stdint.h>
+
+#define FAST_JAC_COMPS 2 /* components a table node carries derivatives for */
+#define FAST_TAU_CUT 9.0 /* absorption depth below which slices no longer matter:
+                            their light is attenuated by exp(-18) = 1.5e-8 at least */
+
+typedef struct {
+    double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
+    double melanin, blood, saturation, skin_epi_mm;
+    double uvb_1pct_mm, uva_1pct_mm, uvb_fraction; /* UV's depth profile (the UV view) */
+    size_t nsub, ncomp;
+    const double *mua[SMPF_INK_MAX_COMPONENTS], *musp[SMPF_INK_MAX_COMPONENTS];
+    double fraction[SMPF_INK_MAX_COMPONENTS];
+} table_key_t;
+
+/* A node's colour and its derivatives: d XYZ / d (volume fraction of component c in
+ * slice j), at the node's profile. */
+typedef struct {
+    double xyz[3];
+    double jac[FAST_JAC_COMPS][PROJECTION_SUBLAYERS][3];
+} node_value_t;
+
+typedef struct {
+    int state; /* NODE_OK, or NODE_INVALID: its profile exceeds volume fraction 1 */
+    node_value_t v;
+} node_t;
+
+enum { NODE_OK = 1, NODE_INVALID };
+enum { VIEW_BASE = 0, VIEW_UV = 1, FAST_VIEWS = 2 };
+
+#define FAST_NODES 64 /* nodes per dimension */
+
+struct optics_table {
+    table_key_t key;
+    size_t dims;
+    int has_epi;
+    double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
+    double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
+    size_t ntop;              /* tissue layers above the deposit grid */
+    smpf_ad_op_t *top[SMPF_NWL]; /* surface + those layers, per wavelength */
+    double *bottom;           /* R of the semi-infinite dermis, per wavelength (n x n each) */
+    double R_skin[SMPF_NWL];
+    /* Nodes by view and indices, NULL until solved.  A node is published once, whole
+     * (compare-and-swap), so projectors on several threads may share the table. */
+    node_t *_Atomic *nodes;   /* [view][i][j], FAST_VIEWS x FAST_NODES x FAST_NODES */
+};
+
+/* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),
+ * from the table's cached skin above and dermis below; with dR (not NULL) also
+ * dR[c][j][i] = d R_i / d (volume fraction of component c in slice j), c < ncomp <=
+ * FAST_JAC_COMPS, by forward differences through the adding of the slices. */
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
+                       double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err);
+/* The cached skin above and dermis below of a new table, and its bare skin. */
+int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err);
+
+#endif

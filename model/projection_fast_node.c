@@ -1,0 +1,280 @@
+/* The adding-doubling solves behind the fast optics: the skin above the deposit grid and
+ * the dermis below, once per table; a node's slices between them; and the node's
+ * derivatives with respect to each slice's pigment, which let a table correct for
+ * profiles that differ from its model shapes (projection_fast.c). */
+#include "projection_fast_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JAC_REL_STEP 1e-3  /* forward-difference step, relative to the slice's fraction */
+#define JAC_ABS_STEP 1e-9  /* ... and its floor (a slice without pigment) */
+/* Derivatives are taken down to this absorption optical depth below the grid's top: light
+ * reaching deeper slices and coming back is attenuated by exp(-8) = 3e-4 at least, so
+ * their pigment's effect on the colour is that much smaller than at the top. */
+#define JAC_TAU_CUT 4.0
+
+/* Rb = a (layer R, T seen from above and below) on top of Rb, for light from above only:
+ * R = Ra + Ta21 Rb (I - Ra21 Rb)^-1 Ta12 (Prahl et al. 1993, the adding equations).
+ * scratch: 3 n x n matrices. */
+static int add_layer(smpf_ad_t *ws, double *scratch, const double *Ra, const double *Ta,
+                     const double *Ra21, const double *Ta21, double *Rb, smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(ws), nn = n * n;
+    double *X = scratch, *Y = scratch + nn, *Z = scratch + 2 * nn;
+    ad_mul(n, Ra21, Rb, X);
+    for (size_t i = 0; i < nn; i++)
+        X[i] = (i % (n + 1) == 0) - X[i];
+    memcpy(Y, Ta, nn * sizeof *Y);
+    int st = ad_solve(ws, X, Y, err);
+    if (st != SMPF_OK)
+        return st;
+    ad_mul(n, Rb, Y, Z);
+    ad_mul(n, Ta21, Z, X);
+    for (size_t i = 0; i < nn; i++)
+        Rb[i] = Ra[i] + X[i];
+    return SMPF_OK;
+}
+
+/* Diffuse reflectance for normal incidence from the matrix seen from above. */
+static double normal_reflectance(size_t n, const double *R, double Rsp)
+{
+    double r = 0;
+    for (size_t a = 0; a < n; a++)
+        r += R[a * n + n - 1]; /* normal incidence: mu[n-1] = 1 */
+    return r - Rsp;
+}
+
+/* The slice of the grid a layer of the stack belongs to (layers at and below index ntop
+ * cover the grid, split at the dermo-epidermal junction), or -1 below the grid. */
+static int layer_slice(const optics_table_t *t, const smpf_layer_t *layers, size_t k)
+{
+    double z = 0;
+    for (size_t l = 0; l < k; l++)
+        z += layers[l].thickness_mm;
+    const double mid = z + 0.5 * layers[k].thickness_mm - t->key.grid_top_mm;
+    const int j = (int)floor(mid / t->key.grid_dz_mm);
+    return j >= 0 && (size_t)j < t->key.nsub ? j : -1;
+}
+
+typedef struct {
+    double *L;      /* per layer: R then T, 2 n x n */
+    double *below;  /* per layer: R seen from above at its top, n x n */
+    double *tmp;    /* n x n */
+    smpf_ad_op_t *above, *layer;
+} jac_work_t;
+
+static void jac_work_free(jac_work_t *w)
+{
+    free(w->L);
+    free(w->below);
+    free(w->tmp);
+    smpf_ad_op_free(w->above);
+    smpf_ad_op_free(w->layer);
+}
+
+static int jac_work_new(smpf_ad_t *ad, jac_work_t *w, smpf_error_t *err)
+{
+    const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
+    memset(w, 0, sizeof *w);
+    w->L = malloc(2 * SMPF_TISSUE_MAX_LAYERS * nn * sizeof *w->L);
+    w->below = malloc((SMPF_TISSUE_MAX_LAYERS + 1) * nn * sizeof *w->below);
+    w->tmp = malloc(nn * sizeof *w->tmp);
+    int st = w->L && w->below && w->tmp ? SMPF_OK
+                                         : smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    if (st == SMPF_OK)
+        st = smpf_ad_op_new(ad, &w->above, err);
+    if (st == SMPF_OK)
+        st = smpf_ad_op_new(ad, &w->layer, err);
+    if (st != SMPF_OK)
+        jac_work_free(w);
+    return st;
+}
+
+/* d R / d fraction for every slice above layer `end` and every component, at wavelength i:
+ * each slice in turn solved with a little more of the component, added onto what lies
+ * below it and under what lies above it (the stack above grows slice by slice). */
+static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t, size_t i,
+                                  const smpf_layer_t *layers, size_t end, double r, double Rsp,
+                                  jac_work_t *w, double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL],
+                                  smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    smpf_pigment_profile_t *pr = &pj->profile;
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    smpf_layer_t perturbed[SMPF_TISSUE_MAX_LAYERS];
+    const smpf_ad_op_t *top = t->top[i];
+    memcpy(w->above->R12, top->R12, nn * sizeof(double));
+    memcpy(w->above->T12, top->T12, nn * sizeof(double));
+    memcpy(w->above->R21, top->R21, nn * sizeof(double));
+    memcpy(w->above->T21, top->T21, nn * sizeof(double));
+    int st = SMPF_OK;
+    for (size_t k = t->ntop; st == SMPF_OK && k < end; k++) {
+        const int j = layer_slice(t, layers, k);
+        for (size_t c = 0; j >= 0 && c < t->key.ncomp && st == SMPF_OK; c++) {
+            smpf_pigment_slice_t *sl = &pr->slice[j];
+            double V = 0;
+            for (size_t m = 0; m < t->key.ncomp; m++)
+                V += sl->fraction[m];
+            const double f = sl->fraction[c];
+            double h = JAC_REL_STEP * f + JAC_ABS_STEP;
+            if (V + h > 1)
+                h = -h; /* a full slice: the backward difference */
+            sl->fraction[c] = f + h;
+            size_t nl;
+            st = smpf_tissue_stack(pj->tissue, &skin, pr, i, perturbed, &nl, err);
+            sl->fraction[c] = f;
+            double *Rl = pj->scratch + 3 * nn, *Tl = pj->scratch + 4 * nn;
+            if (st == SMPF_OK)
+                st = ad_layer(pj->ad, perturbed + k, Rl, Tl, err);
+            memcpy(w->tmp, w->below + (k + 1) * nn, nn * sizeof(double));
+            if (st == SMPF_OK)
+                st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, w->tmp, err);
+            if (st == SMPF_OK)
+                st = add_layer(pj->ad, pj->scratch, w->above->R12, w->above->T12, w->above->R21,
+                               w->above->T21, w->tmp, err);
+            if (st == SMPF_OK)
+                dR[c][j][i] += (normal_reflectance(n, w->tmp, Rsp) - r) / h;
+        }
+        /* the stack above the next layer: this one added under it */
+        const double *Rk = w->L + 2 * k * nn, *Tk = Rk + nn;
+        memcpy(w->layer->R12, Rk, nn * sizeof(double));
+        memcpy(w->layer->R21, Rk, nn * sizeof(double));
+        memcpy(w->layer->T12, Tk, nn * sizeof(double));
+        memcpy(w->layer->T21, Tk, nn * sizeof(double));
+        if (st == SMPF_OK)
+            st = smpf_ad_op_add(pj->ad, w->above, w->layer, w->above, err);
+    }
+    return st;
+}
+
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
+                       double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    jac_work_t w = {0};
+    int st = dR ? jac_work_new(pj->ad, &w, err) : SMPF_OK;
+    if (dR)
+        memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        size_t nl;
+        st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
+        /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
+         * scattering only lengthens it) and coming back is attenuated by exp(-2 tau_cut)
+         * at least: those slices may be anything; they are taken as dermis. */
+        size_t end = t->ntop;
+        for (double tau = 0; end < nl - 1 && tau < FAST_TAU_CUT; end++)
+            tau += layers[end].mua_per_mm * layers[end].thickness_mm;
+        double *Rb = dR ? w.below + end * nn : pj->scratch + 3 * nn;
+        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
+        for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
+            double *Rl = dR ? w.L + 2 * k * nn : pj->scratch + 4 * nn, *Tl = Rl + nn;
+            st = ad_layer(pj->ad, layers + k, Rl, Tl, err);
+            if (dR) { /* keep every partial stack: the derivatives add onto them */
+                memcpy(w.below + k * nn, Rb, nn * sizeof *Rb);
+                Rb = w.below + k * nn;
+            }
+            if (st == SMPF_OK)
+                st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, Rb, err);
+        }
+        double *Rtot = dR ? w.tmp : Rb;
+        if (dR)
+            memcpy(Rtot, Rb, nn * sizeof *Rtot);
+        const smpf_ad_op_t *top = t->top[i];
+        if (st == SMPF_OK)
+            st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rtot, err);
+        if (st == SMPF_OK) {
+            R[i] = normal_reflectance(n, Rtot, Rsp);
+            if (!isfinite(R[i]))
+                st = smpf_error_set(err, SMPF_ERR_NUMERIC, "fast optics: non-finite reflectance");
+        }
+        size_t jac_end = t->ntop;
+        for (double tau = 0; jac_end < end && tau < JAC_TAU_CUT; jac_end++)
+            tau += layers[jac_end].mua_per_mm * layers[jac_end].thickness_mm;
+        if (st == SMPF_OK && dR)
+            st = wavelength_derivatives(pj, t, i, layers, jac_end, R[i], Rsp, &w, dR, err);
+        if (st != SMPF_OK)
+            smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
+    }
+    if (dR)
+        jac_work_free(&w);
+    return st;
+}
+
+/* The grid's slices without pigment. */
+static void empty_profile(smpf_projector_t *pj, const optics_table_t *t)
+{
+    smpf_pigment_profile_t *pr = &pj->profile;
+    pr->nslices = t->key.nsub;
+    for (size_t j = 0; j < t->key.nsub; j++) {
+        pr->slice[j].top_mm = t->key.grid_top_mm + (double)j * t->key.grid_dz_mm;
+        pr->slice[j].thickness_mm = t->key.grid_dz_mm;
+        memset(pr->slice[j].fraction, 0, sizeof pr->slice[j].fraction);
+    }
+}
+
+int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
+    int st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err); /* air above, as smpf_ad_solve */
+    if (st != SMPF_OK)
+        return st;
+    empty_profile(pj, t);
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    smpf_ad_op_t *layer = NULL;
+    t->bottom = malloc(SMPF_NWL * nn * sizeof *t->bottom);
+    if (!t->bottom)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    st = smpf_ad_op_new(pj->ad, &layer, err);
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        size_t nl;
+        st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
+        if (st != SMPF_OK)
+            break;
+        if (i == 0) { /* layers whose bottom lies at or above the grid's top */
+            double z = 0;
+            t->ntop = 0;
+            while (t->ntop + 1 < nl && (z += layers[t->ntop].thickness_mm) <=
+                                           t->key.grid_top_mm + 1e-12)
+                t->ntop++;
+        }
+        if ((st = smpf_ad_op_new(pj->ad, &t->top[i], err)) == SMPF_OK)
+            st = smpf_ad_op_boundary(pj->ad, 1.0, t->top[i], err);
+        /* top = surface on layer 0 on ... on layer ntop-1, added from the bottom up */
+        smpf_ad_op_t *acc = NULL;
+        if (st == SMPF_OK && t->ntop > 0 && (st = smpf_ad_op_new(pj->ad, &acc, err)) == SMPF_OK) {
+            st = smpf_ad_op_layer(pj->ad, layers + t->ntop - 1, acc, err);
+            for (size_t k = t->ntop - 1; st == SMPF_OK && k-- > 0;)
+                if ((st = smpf_ad_op_layer(pj->ad, layers + k, layer, err)) == SMPF_OK)
+                    st = smpf_ad_op_add(pj->ad, layer, acc, acc, err);
+            if (st == SMPF_OK)
+                st = smpf_ad_op_add(pj->ad, t->top[i], acc, t->top[i], err);
+        }
+        smpf_ad_op_free(acc);
+        if (st == SMPF_OK)
+            st = smpf_ad_op_layer(pj->ad, layers + nl - 1, layer, err);
+        if (st == SMPF_OK)
+            memcpy(t->bottom + i * nn, layer->R12, nn * sizeof(double));
+    }
+    smpf_ad_op_free(layer);
+    if (st != SMPF_OK)
+        return st;
+    if (t->key.grid_top_mm < t->key.skin_epi_mm)
+        return fast_node_spectrum(pj, t, t->R_skin, NULL, err); /* no pigment: the bare skin */
+    /* The grid lies in the dermis: without pigment it is dermis on dermis. */
+    const double Rsp = smpf_fresnel(1.0, n_slab, 1.0);
+    double *Rb = pj->scratch + 3 * nn;
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        const smpf_ad_op_t *top = t->top[i];
+        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
+        st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rb, err);
+        t->R_skin[i] = normal_reflectance(n, Rb, Rsp);
+    }
+    return st;
+}
