@@ -79,6 +79,10 @@ typedef int (*cli_writer)(FILE *fp, const void *data);
 int cli_emit(const char *cmd, const cli_common *common, cli_writer write, const void *data);
 int cli_out_commit(const char *cmd, cli_out *out);
 void cli_out_abort(cli_out *out);
+/* A temporary file to remove if SIGINT, SIGTERM or SIGHUP ends the process before it is
+ * renamed or removed (cli_out does this for its own; pictures call it). */
+void cli_tmp_watch(const char *tmp_path);
+void cli_tmp_unwatch(const char *tmp_path);
 
 /* A table of cells rendered as an aligned text table, CSV (libcsv quoting) or JSON. */
 typedef struct {

@@ -11,28 +11,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The one pending temporary file, for the signal handler.  Process-wide state is
- * unavoidable here: a handler sees nothing else.  pending_set guards pending_tmp: the
- * path is written before the flag is raised and the flag lowered before it changes. */
-static char pending_tmp[PATH_MAX + 16];
-static volatile sig_atomic_t pending_set;
+/* The pending temporary files (an output and a picture may be open at once), for the
+ * signal handler.  Process-wide state is unavoidable here: a handler sees nothing else.
+ * pending_set[i] guards pending_tmp[i]: the path is written before the flag is raised and
+ * the flag lowered before the slot is reused. */
+#define MAX_PENDING 4
+static char pending_tmp[MAX_PENDING][PATH_MAX + 16];
+static volatile sig_atomic_t pending_set[MAX_PENDING];
 
 static void unlink_pending_and_die(int sig)
 {
-    if (pending_set)
-        unlink(pending_tmp); /* async-signal-safe, as are signal() and raise() */
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending_set[i])
+            unlink(pending_tmp[i]); /* async-signal-safe, as are signal() and raise() */
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-static void watch_pending(const char *tmp_path)
+void cli_tmp_watch(const char *tmp_path)
 {
     static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
-    pending_set = 0;
-    if (strlen(tmp_path) >= sizeof pending_tmp)
-        return; /* mkstemp has failed on such a name already */
-    memcpy(pending_tmp, tmp_path, strlen(tmp_path) + 1);
-    pending_set = 1;
+    int slot = 0;
+    while (slot < MAX_PENDING && pending_set[slot])
+        slot++;
+    if (slot == MAX_PENDING || strlen(tmp_path) >= sizeof pending_tmp[slot])
+        return; /* never with the commands' files; mkstemp fails on such names first */
+    memcpy(pending_tmp[slot], tmp_path, strlen(tmp_path) + 1);
+    pending_set[slot] = 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = unlink_pending_and_die;
@@ -43,6 +48,13 @@ static void watch_pending(const char *tmp_path)
         if (sigaction(signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
             sigaction(signals[i], &sa, NULL);
     }
+}
+
+void cli_tmp_unwatch(const char *tmp_path)
+{
+    for (int i = 0; i < MAX_PENDING; i++)
+        if (pending_set[i] && strcmp(pending_tmp[i], tmp_path) == 0)
+            pending_set[i] = 0;
 }
 
 static int same_file(const char *a, const char *b)
@@ -115,7 +127,7 @@ int cli_out_open(const char *cmd, const cli_common *common, cli_out *out)
         cli_out_abort(out);
         return EXIT_FAIL;
     }
-    watch_pending(out->tmp_path);
+    cli_tmp_watch(out->tmp_path);
     fchmod(fd, 0644);
     out->fp = fdopen(fd, "w");
     if (!out->fp) {
@@ -148,7 +160,8 @@ int cli_out_commit(const char *cmd, cli_out *out)
         return EXIT_FAIL;
     }
     /* Lowered after the rename: a signal in between unlinks a name that is gone. */
-    pending_set = 0;
+    if (out->tmp_path)
+        cli_tmp_unwatch(out->tmp_path);
     free(out->tmp_path);
     free(out->path);
     memset(out, 0, sizeof *out);
@@ -161,7 +174,7 @@ void cli_out_abort(cli_out *out)
         fclose(out->fp);
     if (out->tmp_path) {
         unlink(out->tmp_path);
-        pending_set = 0;
+        cli_tmp_unwatch(out->tmp_path);
     }
     free(out->tmp_path);
     free(out->path);

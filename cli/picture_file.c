@@ -1,6 +1,8 @@
 /* Atomic picture files: a temporary file beside the target, renamed over it at the end,
- * so that a failed render leaves no file and never a half-written one. */
+ * so that a failed or interrupted render leaves no file and never a half-written one. */
 #include "picture.h"
+
+#include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +40,7 @@ int pic_tmp_open(const char *path, char *tmp, size_t tmplen, char *errbuf, size_
         snprintf(errbuf, errlen, "cannot create a file beside '%s': %s", path, strerror(errno));
         return -1;
     }
+    cli_tmp_watch(tmp);
     fchmod(fd, 0644);
     close(fd);
     return 0;
@@ -47,15 +50,17 @@ int pic_tmp_commit(const char *tmp, const char *path, char *errbuf, size_t errle
 {
     if (rename(tmp, path) != 0) {
         snprintf(errbuf, errlen, "cannot write '%s': %s", path, strerror(errno));
-        unlink(tmp);
+        pic_tmp_abort(tmp);
         return -1;
     }
+    cli_tmp_unwatch(tmp); /* after the rename: a signal in between unlinks a name now gone */
     return 0;
 }
 
 void pic_tmp_abort(const char *tmp)
 {
     unlink(tmp);
+    cli_tmp_unwatch(tmp);
 }
 
 static void put_escaped(FILE *f, const char *s)

@@ -1,12 +1,16 @@
 /* Pictures: the patch drawing against the analytic blurred-disc profile and conservation of
  * pigment, the curves figure, SVG text, and atomic output. */
 #include "picture.h"
+#include "cli.h"
 #include "test_util.h"
 
 #include <cairo.h>
 #include <math.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* fontconfig (behind cairo's and pango's text) keeps its font cache for the life of the
  * process by design; AddressSanitizer's leak checker reads this hook. */
@@ -208,6 +212,50 @@ static void test_failures_leave_no_file(void **state)
     assert_int_equal(pic_kind_from_path("b.pdf", &kind), -1);
 }
 
+/* Killed while a picture and an output are both half-written: neither temporary file
+ * stays, and the old files are as they were. */
+static void test_interrupted_leaves_no_temp(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/smpf-test-pic-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char png[128], json[128];
+    snprintf(png, sizeof png, "%s/plot.png", dir);
+    snprintf(json, sizeof json, "%s/out.json", dir);
+    FILE *fp = fopen(png, "w");
+    fputs("old", fp);
+    fclose(fp);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char tmp[256], err[256];
+        cli_common common = {.output = json};
+        cli_out out;
+        if (pic_tmp_open(png, tmp, sizeof tmp, err, sizeof err) != 0 ||
+            cli_out_open("test", &common, &out) != 0)
+            _exit(10);
+        FILE *half = fopen(tmp, "w");
+        fputs("half a picture", half);
+        fclose(half);
+        fputs("{\"half\":", out.fp);
+        fflush(out.fp);
+        raise(SIGTERM);
+        _exit(11); /* not reached: the handler re-raises with the default action */
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGTERM)
+        fail_msg("child status %d", status);
+    expect_no_temp_left(dir);
+    char *text = test_read_file(png);
+    assert_string_equal(text, "old");
+    free(text);
+    struct stat st;
+    assert_int_not_equal(stat(json, &st), 0);
+    unlink(png);
+    rmdir(dir);
+}
+
 /* Synthetic curves: exponential fading with a band, a rising drift, two touch-ups. */
 enum { NPT = 41 };
 typedef struct {
@@ -290,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_patch_png),
         cmocka_unit_test(test_patch_svg_has_words),
         cmocka_unit_test(test_failures_leave_no_file),
+        cmocka_unit_test(test_interrupted_leaves_no_temp),
         cmocka_unit_test(test_plot_png_and_svg),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
