@@ -57,10 +57,19 @@ static void ad_mul8(const double *restrict a, const double *restrict b, double *
     AD_MUL_FIXED(8)
 }
 
+static void ad_mul4(const double *restrict a, const double *restrict b, double *restrict out)
+{
+    AD_MUL_FIXED(4)
+}
+
 void ad_mul(size_t n, const double *restrict a, const double *restrict b, double *restrict out)
 {
     if (n == 8) { /* the skin quadrature (SMPF_AD_SKIN_QUAD_POINTS) */
         ad_mul8(a, b, out);
+        return;
+    }
+    if (n == 4) { /* the fast optics' derivatives */
+        ad_mul4(a, b, out);
         return;
     }
     ad_v2 row[AD_MAX_QUAD / 2];
@@ -81,7 +90,8 @@ void ad_mul(size_t n, const double *restrict a, const double *restrict b, double
 
 /* Gauss-Jordan elimination with partial pivoting: b = a^-1 b (a destroyed); solving
  * directly costs as much as inverting a, and saves the product with b.  The body is
- * instantiated for the skin quadrature's n = 8 (unrolled) and for any n. */
+ * instantiated for n = 8 (the skin quadrature) and 4 (the fast optics' derivatives),
+ * unrolled, and for any n. */
 #define AD_SOLVE_BODY(N)                                                                       \
     for (size_t c = 0; c < (N); c++) {                                                         \
         size_t p = c;                                                                          \
@@ -123,11 +133,18 @@ static int ad_solve8(double *restrict a, double *restrict b, smpf_error_t *err)
     AD_SOLVE_BODY(8)
 }
 
+static int ad_solve4(double *restrict a, double *restrict b, smpf_error_t *err)
+{
+    AD_SOLVE_BODY(4)
+}
+
 int ad_solve(smpf_ad_t *ws, double *restrict a, double *restrict b, smpf_error_t *err)
 {
     const size_t n = ws->n;
     if (n == 8)
         return ad_solve8(a, b, err);
+    if (n == 4)
+        return ad_solve4(a, b, err);
     AD_SOLVE_BODY(n)
 }
 

@@ -46,6 +46,7 @@ void smpf_projector_free(smpf_projector_t *pj)
     for (size_t i = 0; i < pj->ncached; i++)
         fast_table_free(pj->cache[i]);
     free(pj->scratch);
+    smpf_ad_free(pj->ad_jac);
     free(pj);
 }
 

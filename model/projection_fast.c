@@ -65,9 +65,11 @@ void fast_table_free(optics_table_t *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < SMPF_NWL; i++)
-        smpf_ad_op_free(t->top[i]);
-    free(t->bottom);
+    for (int q = 0; q < FAST_QUADRATURES; q++) {
+        for (size_t i = 0; i < SMPF_NWL; i++)
+            smpf_ad_op_free(t->top[q][i]);
+        free(t->bottom[q]);
+    }
     for (size_t i = 0; t->nodes && i < FAST_VIEWS * FAST_NODES * FAST_NODES; i++)
         free(atomic_load(&t->nodes[i]));
     free(t->nodes);
@@ -293,9 +295,14 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
         if (!(pj->scratch = malloc(6 * nn * sizeof *pj->scratch)))
             return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
     }
-    /* Node solves run on this projector's workspace: air above the slab, as the tables'
+    int st = pj->ad_jac ? SMPF_OK : smpf_ad_new(FAST_JAC_QUAD_POINTS, &pj->ad_jac, err);
+    /* Node solves run on this projector's workspaces: air above the slab, as the tables'
      * (a shared table may have been made on another projector's). */
-    int st = smpf_ad_set_indices(pj->ad, smpf_tissue_refractive_index(pj->tissue), 1.0, err);
+    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
+    if (st == SMPF_OK)
+        st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err);
+    if (st == SMPF_OK)
+        st = smpf_ad_set_indices(pj->ad_jac, n_slab, 1.0, err);
     optics_table_t *t = NULL;
     if (st == SMPF_OK)
         st = shared_table(pj, &key, &t, err);

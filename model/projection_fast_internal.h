@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #define FAST_JAC_COMPS 2 /* components a table node carries derivatives for */
+#define FAST_JAC_QUAD_POINTS 4 /* the derivatives' quadrature (projection_fast_node.c) */
+enum { FAST_Q_VALUE = 0, FAST_Q_JAC = 1, FAST_QUADRATURES = 2 }; /* a table's two solvers */
 #define FAST_TAU_CUT 9.0 /* absorption depth below which slices no longer matter:
                             their light is attenuated by exp(-18) = 1.5e-8 at least */
 
@@ -46,8 +48,10 @@ struct optics_table {
     double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
     double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
     size_t ntop;              /* tissue layers above the deposit grid */
-    smpf_ad_op_t *top[SMPF_NWL]; /* surface + those layers, per wavelength */
-    double *bottom;           /* R of the semi-infinite dermis, per wavelength (n x n each) */
+    /* Per quadrature (values, derivatives): surface + those layers, per wavelength; R of
+     * the semi-infinite dermis, per wavelength (n x n each). */
+    smpf_ad_op_t *top[FAST_QUADRATURES][SMPF_NWL];
+    double *bottom[FAST_QUADRATURES];
     double R_skin[SMPF_NWL];
     /* Nodes by view and indices, NULL until solved.  A node is published once, whole
      * (compare-and-swap), so projectors on several threads may share the table. */

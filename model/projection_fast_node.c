@@ -1,7 +1,12 @@
 /* The adding-doubling solves behind the fast optics: the skin above the deposit grid and
  * the dermis below, once per table; a node's slices between them; and the node's
  * derivatives with respect to each slice's pigment, which let a table correct for
- * profiles that differ from its model shapes (projection_fast.c). */
+ * profiles that differ from its model shapes (projection_fast.c).
+ *
+ * Values use the skin quadrature (SMPF_AD_SKIN_QUAD_POINTS, as the direct path); the
+ * derivatives, which only scale a correction of at most FAST_MAX_CORRECTION_DE00, use a
+ * 4-point quadrature (FAST_JAC_QUAD_POINTS): an 8 x 8 operator costs 8 times a 4 x 4 one,
+ * and the 4-point reflectance is itself within 2e-3 of a 32-point one (bench_optics). */
 #include "projection_fast_internal.h"
 
 #include <math.h>
@@ -100,11 +105,12 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
                                   jac_work_t *w, double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL],
                                   smpf_error_t *err)
 {
-    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    smpf_ad_t *ad = pj->ad_jac;
+    const size_t n = smpf_ad_quad_points(ad), nn = n * n;
     smpf_pigment_profile_t *pr = &pj->profile;
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
     smpf_layer_t perturbed[SMPF_TISSUE_MAX_LAYERS];
-    const smpf_ad_op_t *top = t->top[i];
+    const smpf_ad_op_t *top = t->top[FAST_Q_JAC][i];
     memcpy(w->above->R12, top->R12, nn * sizeof(double));
     memcpy(w->above->T12, top->T12, nn * sizeof(double));
     memcpy(w->above->R21, top->R21, nn * sizeof(double));
@@ -127,12 +133,12 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
             sl->fraction[c] = f;
             double *Rl = pj->scratch + 3 * nn, *Tl = pj->scratch + 4 * nn;
             if (st == SMPF_OK)
-                st = ad_layer(pj->ad, perturbed + k, Rl, Tl, err);
+                st = ad_layer(ad, perturbed + k, Rl, Tl, err);
             memcpy(w->tmp, w->below + (k + 1) * nn, nn * sizeof(double));
             if (st == SMPF_OK)
-                st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, w->tmp, err);
+                st = add_layer(ad, pj->scratch, Rl, Tl, Rl, Tl, w->tmp, err);
             if (st == SMPF_OK)
-                st = add_layer(pj->ad, pj->scratch, w->above->R12, w->above->T12, w->above->R21,
+                st = add_layer(ad, pj->scratch, w->above->R12, w->above->T12, w->above->R21,
                                w->above->T21, w->tmp, err);
             if (st == SMPF_OK)
                 dR[c][j][i] += (normal_reflectance(n, w->tmp, Rsp) - r) / h;
@@ -144,20 +150,65 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
         memcpy(w->layer->T12, Tk, nn * sizeof(double));
         memcpy(w->layer->T21, Tk, nn * sizeof(double));
         if (st == SMPF_OK)
-            st = smpf_ad_op_add(pj->ad, w->above, w->layer, w->above, err);
+            st = smpf_ad_op_add(ad, w->above, w->layer, w->above, err);
     }
     return st;
+}
+
+/* Reflectance at wavelength i of the stack `layers` in quadrature q: the layers from the
+ * grid's top down to `end` added, from the bottom up, onto the cached dermis below and
+ * under the cached skin above.  With w, every partial stack is kept (the derivatives add
+ * onto them). */
+static int stack_reflectance(smpf_ad_t *ad, double *scratch, const optics_table_t *t, int q,
+                             size_t i, const smpf_layer_t *layers, size_t end, double Rsp,
+                             jac_work_t *w, double *r, smpf_error_t *err)
+{
+    const size_t n = smpf_ad_quad_points(ad), nn = n * n;
+    double *Rb = w ? w->below + end * nn : scratch + 3 * nn;
+    memcpy(Rb, t->bottom[q] + i * nn, nn * sizeof *Rb);
+    int st = SMPF_OK;
+    for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
+        double *Rl = w ? w->L + 2 * k * nn : scratch + 4 * nn, *Tl = Rl + nn;
+        st = ad_layer(ad, layers + k, Rl, Tl, err);
+        if (w) {
+            memcpy(w->below + k * nn, Rb, nn * sizeof *Rb);
+            Rb = w->below + k * nn;
+        }
+        if (st == SMPF_OK)
+            st = add_layer(ad, scratch, Rl, Tl, Rl, Tl, Rb, err);
+    }
+    double *Rtot = w ? w->tmp : Rb;
+    if (w)
+        memcpy(Rtot, Rb, nn * sizeof *Rtot);
+    const smpf_ad_op_t *top = t->top[q][i];
+    if (st == SMPF_OK)
+        st = add_layer(ad, scratch, top->R12, top->T12, top->R21, top->T21, Rtot, err);
+    if (st == SMPF_OK) {
+        *r = normal_reflectance(n, Rtot, Rsp);
+        if (!isfinite(*r))
+            st = smpf_error_set(err, SMPF_ERR_NUMERIC, "fast optics: non-finite reflectance");
+    }
+    return st;
+}
+
+/* The first layer at or below an absorption optical depth tau from the grid's top. */
+static size_t absorption_depth(const optics_table_t *t, const smpf_layer_t *layers, size_t end,
+                               double tau_cut)
+{
+    size_t k = t->ntop;
+    for (double tau = 0; k < end && tau < tau_cut; k++)
+        tau += layers[k].mua_per_mm * layers[k].thickness_mm;
+    return k;
 }
 
 int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
                        double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err)
 {
-    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     jac_work_t w = {0};
-    int st = dR ? jac_work_new(pj->ad, &w, err) : SMPF_OK;
+    int st = dR ? jac_work_new(pj->ad_jac, &w, err) : SMPF_OK;
     if (dR)
         memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
@@ -166,37 +217,18 @@ int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[S
         /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
          * scattering only lengthens it) and coming back is attenuated by exp(-2 tau_cut)
          * at least: those slices may be anything; they are taken as dermis. */
-        size_t end = t->ntop;
-        for (double tau = 0; end < nl - 1 && tau < FAST_TAU_CUT; end++)
-            tau += layers[end].mua_per_mm * layers[end].thickness_mm;
-        double *Rb = dR ? w.below + end * nn : pj->scratch + 3 * nn;
-        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
-        for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
-            double *Rl = dR ? w.L + 2 * k * nn : pj->scratch + 4 * nn, *Tl = Rl + nn;
-            st = ad_layer(pj->ad, layers + k, Rl, Tl, err);
-            if (dR) { /* keep every partial stack: the derivatives add onto them */
-                memcpy(w.below + k * nn, Rb, nn * sizeof *Rb);
-                Rb = w.below + k * nn;
-            }
-            if (st == SMPF_OK)
-                st = add_layer(pj->ad, pj->scratch, Rl, Tl, Rl, Tl, Rb, err);
-        }
-        double *Rtot = dR ? w.tmp : Rb;
-        if (dR)
-            memcpy(Rtot, Rb, nn * sizeof *Rtot);
-        const smpf_ad_op_t *top = t->top[i];
+        const size_t end = absorption_depth(t, layers, nl - 1, FAST_TAU_CUT);
         if (st == SMPF_OK)
-            st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rtot, err);
-        if (st == SMPF_OK) {
-            R[i] = normal_reflectance(n, Rtot, Rsp);
-            if (!isfinite(R[i]))
-                st = smpf_error_set(err, SMPF_ERR_NUMERIC, "fast optics: non-finite reflectance");
-        }
-        size_t jac_end = t->ntop;
-        for (double tau = 0; jac_end < end && tau < JAC_TAU_CUT; jac_end++)
-            tau += layers[jac_end].mua_per_mm * layers[jac_end].thickness_mm;
+            st = stack_reflectance(pj->ad, pj->scratch, t, FAST_Q_VALUE, i, layers, end, Rsp,
+                                   NULL, &R[i], err);
+        double r_jac;
         if (st == SMPF_OK && dR)
-            st = wavelength_derivatives(pj, t, i, layers, jac_end, R[i], Rsp, &w, dR, err);
+            st = stack_reflectance(pj->ad_jac, pj->scratch, t, FAST_Q_JAC, i, layers, end, Rsp,
+                                   &w, &r_jac, err);
+        if (st == SMPF_OK && dR)
+            st = wavelength_derivatives(pj, t, i, layers,
+                                        absorption_depth(t, layers, end, JAC_TAU_CUT), r_jac,
+                                        Rsp, &w, dR, err);
         if (st != SMPF_OK)
             smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
     }
@@ -217,21 +249,23 @@ static void empty_profile(smpf_projector_t *pj, const optics_table_t *t)
     }
 }
 
-int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
+/* Quadrature q's skin above the grid (surface and layers, per wavelength) and dermis below
+ * (R, per wavelength); sets t->ntop. */
+static int stack_ends(smpf_projector_t *pj, smpf_ad_t *ad, optics_table_t *t, int q,
+                      smpf_error_t *err)
 {
-    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
-    const double n_slab = smpf_tissue_refractive_index(pj->tissue);
-    int st = smpf_ad_set_indices(pj->ad, n_slab, 1.0, err); /* air above, as smpf_ad_solve */
-    if (st != SMPF_OK)
+    const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
+    int st = smpf_ad_set_indices(ad, smpf_tissue_refractive_index(pj->tissue), 1.0, err);
+    if (st != SMPF_OK) /* air above, as smpf_ad_solve */
         return st;
     empty_profile(pj, t);
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     smpf_ad_op_t *layer = NULL;
-    t->bottom = malloc(SMPF_NWL * nn * sizeof *t->bottom);
-    if (!t->bottom)
+    t->bottom[q] = malloc(SMPF_NWL * nn * sizeof *t->bottom[q]);
+    if (!t->bottom[q])
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
-    st = smpf_ad_op_new(pj->ad, &layer, err);
+    st = smpf_ad_op_new(ad, &layer, err);
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
         size_t nl;
         st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
@@ -244,35 +278,45 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
                                            t->key.grid_top_mm + 1e-12)
                 t->ntop++;
         }
-        if ((st = smpf_ad_op_new(pj->ad, &t->top[i], err)) == SMPF_OK)
-            st = smpf_ad_op_boundary(pj->ad, 1.0, t->top[i], err);
+        smpf_ad_op_t **top = &t->top[q][i];
+        if ((st = smpf_ad_op_new(ad, top, err)) == SMPF_OK)
+            st = smpf_ad_op_boundary(ad, 1.0, *top, err);
         /* top = surface on layer 0 on ... on layer ntop-1, added from the bottom up */
         smpf_ad_op_t *acc = NULL;
-        if (st == SMPF_OK && t->ntop > 0 && (st = smpf_ad_op_new(pj->ad, &acc, err)) == SMPF_OK) {
-            st = smpf_ad_op_layer(pj->ad, layers + t->ntop - 1, acc, err);
+        if (st == SMPF_OK && t->ntop > 0 && (st = smpf_ad_op_new(ad, &acc, err)) == SMPF_OK) {
+            st = smpf_ad_op_layer(ad, layers + t->ntop - 1, acc, err);
             for (size_t k = t->ntop - 1; st == SMPF_OK && k-- > 0;)
-                if ((st = smpf_ad_op_layer(pj->ad, layers + k, layer, err)) == SMPF_OK)
-                    st = smpf_ad_op_add(pj->ad, layer, acc, acc, err);
+                if ((st = smpf_ad_op_layer(ad, layers + k, layer, err)) == SMPF_OK)
+                    st = smpf_ad_op_add(ad, layer, acc, acc, err);
             if (st == SMPF_OK)
-                st = smpf_ad_op_add(pj->ad, t->top[i], acc, t->top[i], err);
+                st = smpf_ad_op_add(ad, *top, acc, *top, err);
         }
         smpf_ad_op_free(acc);
         if (st == SMPF_OK)
-            st = smpf_ad_op_layer(pj->ad, layers + nl - 1, layer, err);
+            st = smpf_ad_op_layer(ad, layers + nl - 1, layer, err);
         if (st == SMPF_OK)
-            memcpy(t->bottom + i * nn, layer->R12, nn * sizeof(double));
+            memcpy(t->bottom[q] + i * nn, layer->R12, nn * sizeof(double));
     }
     smpf_ad_op_free(layer);
+    return st;
+}
+
+int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
+{
+    int st = stack_ends(pj, pj->ad, t, FAST_Q_VALUE, err);
+    if (st == SMPF_OK)
+        st = stack_ends(pj, pj->ad_jac, t, FAST_Q_JAC, err);
     if (st != SMPF_OK)
         return st;
     if (t->key.grid_top_mm < t->key.skin_epi_mm)
         return fast_node_spectrum(pj, t, t->R_skin, NULL, err); /* no pigment: the bare skin */
     /* The grid lies in the dermis: without pigment it is dermis on dermis. */
-    const double Rsp = smpf_fresnel(1.0, n_slab, 1.0);
+    const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
+    const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     double *Rb = pj->scratch + 3 * nn;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
-        const smpf_ad_op_t *top = t->top[i];
-        memcpy(Rb, t->bottom + i * nn, nn * sizeof *Rb);
+        const smpf_ad_op_t *top = t->top[FAST_Q_VALUE][i];
+        memcpy(Rb, t->bottom[FAST_Q_VALUE] + i * nn, nn * sizeof *Rb);
         st = add_layer(pj->ad, pj->scratch, top->R12, top->T12, top->R21, top->T21, Rb, err);
         t->R_skin[i] = normal_reflectance(n, Rb, Rsp);
     }

@@ -36,6 +36,7 @@ struct smpf_projector {
     optics_table_t *cache[PROJECTION_TABLE_CACHE];
     size_t ncached, next_evict;
     double *scratch; /* matrices for the table's adding */
+    smpf_ad_t *ad_jac; /* the fast optics' derivatives' quadrature (projection_fast_node.c) */
 };
 
 /* Points the profile at the ink's component spectra in the catalogue. */
