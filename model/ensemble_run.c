@@ -3,7 +3,7 @@
  * counts, and so every percentile, are the same for any number of threads or shards.
  * (The fast optics' table values depend on the setup alone, not on which samples or
  * thread filled them.) */
-#include "smpfade.h"
+#include "ensemble_internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,6 +32,7 @@ typedef struct {
     shared_t *sh;
     int id;
     smpf_ensemble_t *acc;
+    smpf_param_sampler_t sampler;
     int status;
     smpf_error_t err;
 } worker_t;
@@ -42,7 +43,7 @@ static int run_sample(worker_t *w, smpf_projector_t *pj, uint64_t index)
     shared_t *sh = w->sh;
     smpf_project_params_t par;
     smpf_projection_t pr;
-    smpf_param_space_sample(sh->space, sh->seed, index, &par);
+    smpf_param_sampler_draw(&w->sampler, sh->space, sh->seed, index, &par);
     w->status = smpf_project(pj, sh->in, &par, &pr, &w->err);
     if (w->status != SMPF_OK && pr.invisible) {
         w->status = SMPF_OK; /* counted apart, not a failure */
@@ -66,7 +67,9 @@ static void *work(void *arg)
     worker_t *w = arg;
     shared_t *sh = w->sh;
     smpf_projector_t *pj = NULL;
-    w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
+    w->status = smpf_param_sampler_init(&w->sampler, &w->err);
+    if (w->status == SMPF_OK)
+        w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
     if (w->status == SMPF_OK)
         smpf_projector_set_optics(pj, sh->optics);
     const uint64_t K = sh->space->optical_strata < SMPF_ENSEMBLE_MAX_STRATA
@@ -94,6 +97,7 @@ static void *work(void *arg)
         }
     }
     smpf_projector_free(pj);
+    smpf_param_sampler_free(&w->sampler);
     return NULL;
 }
 
@@ -126,7 +130,7 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
     int rc = w && tid ? SMPF_OK : smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
     int started = 0;
     for (int t = 0; rc == SMPF_OK && t < threads; t++) {
-        w[t] = (worker_t){&sh, t, NULL, SMPF_OK, {0}};
+        w[t] = (worker_t){.sh = &sh, .id = t, .status = SMPF_OK};
         rc = smpf_ensemble_new(smpf_ensemble_npoints(e), smpf_ensemble_years(e), &w[t].acc, err);
         if (rc == SMPF_OK && pthread_create(&tid[t], NULL, work, &w[t]) != 0)
             rc = smpf_error_set(err, SMPF_ERR_FAILURE, "ensemble: cannot start thread %d", t);

@@ -349,6 +349,11 @@ static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
         const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
                             p->dE00, p->contrast, p->cast_h, p->cast_ratio, p->cast_C,
                             p->hue_shift_deg, p->blur, p->centroid_mm, p->dot_sigma_mm};
+        int finite = 1; /* the message is formatted only for a point that fails */
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            finite &= isfinite(v[j]) != 0;
+        if (finite)
+            continue;
         char what[64];
         snprintf(what, sizeof what, "projection: timeline at %.2f years", p->years);
         rc = smpf_check_finite(v, sizeof v / sizeof v[0], what, err);

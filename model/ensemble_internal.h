@@ -1,0 +1,26 @@
+/* Internal to the ensemble: a per-thread sampler that draws the same parameters as
+ * smpf_param_space_sample, without allocating a generator per sample and with the
+ * optical stratum's deviates kept while consecutive samples share the stratum. */
+#ifndef SMPF_ENSEMBLE_INTERNAL_H
+#define SMPF_ENSEMBLE_INTERNAL_H
+
+#include "smpfade.h"
+
+#include <gsl/gsl_rng.h>
+
+#define SMPF_STRATUM_DIMS 9 /* the dimensions of the optical Latin hypercube */
+
+typedef struct {
+    gsl_rng *rng;
+    int have_stratum;                  /* deviate[] holds stratum `stratum` of `seed` */
+    uint64_t seed, strata, stratum;
+    double deviate[SMPF_STRATUM_DIMS]; /* standard normal deviates of that stratum */
+} smpf_param_sampler_t;
+
+int smpf_param_sampler_init(smpf_param_sampler_t *s, smpf_error_t *err);
+void smpf_param_sampler_free(smpf_param_sampler_t *s);
+/* Exactly smpf_param_space_sample(sp, seed, index, out). */
+void smpf_param_sampler_draw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
+                             uint64_t seed, uint64_t index, smpf_project_params_t *out);
+
+#endif
