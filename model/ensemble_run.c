@@ -44,7 +44,7 @@ static int run_sample(worker_t *w, smpf_projector_t *pj, uint64_t index)
     smpf_project_params_t par;
     smpf_projection_t pr;
     smpf_param_sampler_draw(&w->sampler, sh->space, sh->seed, index, &par);
-    w->status = smpf_project(pj, sh->in, &par, &pr, &w->err);
+    w->status = smpf_project_for_ensemble(pj, sh->in, &par, &pr, &w->err);
     if (w->status != SMPF_OK && pr.invisible) {
         w->status = SMPF_OK; /* counted apart, not a failure */
         smpf_ensemble_add_invisible(w->acc, 1);

@@ -20,6 +20,7 @@ struct smpf_kin_sim {
     smpf_kin_params_t p;
     smpf_kin_ink_t ink;
     smpf_kin_schedule_t schedule;
+    size_t start_nsessions;                           /* the schedule given at the start */
     double top_mm, dz_mm;                             /* uniform sublayer grid */
     double k_epi_per_day;
     smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
@@ -197,11 +198,18 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
             }
         }
     }
+    s->start_nsessions = schedule->nsessions;
+    smpf_kin_sim_rewind(s);
+    return SMPF_OK;
+}
+
+void smpf_kin_sim_rewind(smpf_kin_sim_t *s)
+{
     memset(s->x, 0, s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT * sizeof(double));
+    s->schedule.nsessions = s->start_nsessions; /* sessions added since are dropped */
     s->t_days = 0.0;
     s->next_session = 0;
     s->deposited = s->age_origin_days = 0.0;
-    return SMPF_OK;
 }
 
 static double in_skin_total(const smpf_kin_sim_t *s)

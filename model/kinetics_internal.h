@@ -47,4 +47,9 @@ void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, doub
 void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
                          double dt_days, double x[SMPF_KC_COUNT]);  /* factors + apply */
 
+/* Back to time 0 with the schedule smpf_kin_sim_start was given (sessions added since are
+ * dropped), keeping the rates, sun and propagators it computed: the same state as a new
+ * smpf_kin_sim_start with the same arguments. */
+void smpf_kin_sim_rewind(smpf_kin_sim_t *s);
+
 #endif

@@ -1,6 +1,8 @@
 /* A client's projection (MODEL.md §5): month by month the dot's colour against the skin,
  * compared with the healed dot; a touch-up when an active criterion crosses its
  * threshold, at the crossing time found by Brent's method inside the month. */
+#include "ensemble_internal.h"
+#include "kinetics_internal.h"
 #include "projection_internal.h"
 
 #include <gsl/gsl_errno.h>
@@ -104,6 +106,8 @@ typedef struct {
     const smpf_cast_t *healed;
     int criterion;
     int status;
+    int want_rgb;       /* sRGB of the recorded points and the skin */
+    int touched_up;     /* the main pass has laid a touch-up */
     smpf_error_t *err;
 } run_t;
 
@@ -171,7 +175,7 @@ static int add_point(smpf_projection_t *out, size_t cap, const smpf_timeline_poi
     return 0;
 }
 
-/* The healed reference and the look at the horizon without touch-ups. */
+/* The healed reference. */
 static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
                           const smpf_kin_schedule_t *sched, double t_healed, smpf_cast_t *healed,
                           smpf_projection_t *out)
@@ -192,16 +196,28 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
                               "projection: the healed dot is indistinguishable from the skin "
                               "(ΔL* = %.3f); nothing to project", healed->dL);
     }
-    smpf_timeline_point_t p;
-    double g[SMPF_CRIT_COUNT];
-    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
-    if (rc == SMPF_OK) {
-        out->natural_fraction_remaining = p.fraction_remaining;
-        out->natural_dE00 = p.dE00;
-        out->natural_hue_shift_deg = p.hue_shift_deg;
-        out->natural_contrast = p.contrast;
+    return SMPF_OK;
+}
+
+/* The look at the horizon without touch-ups: the main pass's last point when it laid
+ * none (the same simulation, its months split at the crossings it refined), else the
+ * simulation rewound and run to the horizon alone. */
+static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
+                           const smpf_timeline_point_t *last, smpf_projection_t *out)
+{
+    smpf_timeline_point_t p = *last;
+    if (r->touched_up) {
+        double g[SMPF_CRIT_COUNT];
+        smpf_kin_sim_rewind(r->pj->sim);
+        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
+        if (rc != SMPF_OK)
+            return rc;
     }
-    return rc;
+    out->natural_fraction_remaining = p.fraction_remaining;
+    out->natural_dE00 = p.dE00;
+    out->natural_hue_shift_deg = p.hue_shift_deg;
+    out->natural_contrast = p.contrast;
+    return SMPF_OK;
 }
 
 /* Handles a crossing of criterion id at t_cross, where the simulation stands: records it,
@@ -242,6 +258,7 @@ static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, do
             int rc = smpf_kin_sim_add_session(r->pj->sim, &se, r->err);
             if (rc != SMPF_OK)
                 return rc;
+            r->touched_up = 1;
             *suppress_until = t_cross + SMPF_HEALED_AFTER_DAYS;
         }
     }
@@ -258,8 +275,10 @@ static int scan_months(int step_months)
     return 1;
 }
 
-static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_schedule_t *sched,
-                     double t_healed, smpf_projection_t *out)
+/* From the start again (the reference pass has set the simulation up), scanning the
+ * criteria; ends with the look at the horizon without touch-ups. */
+static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
+                     smpf_projection_t *out)
 {
     smpf_projector_t *pj = r->pj;
     const double t_end = in->years * SMPF_DAYS_PER_YEAR;
@@ -274,8 +293,9 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
     double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
-    int prev_valid = 0;
-    int rc = smpf_kin_sim_start(pj->sim, &r->par->kin, &r->par->ink, &in->client, sched, r->err);
+    int prev_valid = 0, rc = SMPF_OK;
+    smpf_timeline_point_t last = {0};
+    smpf_kin_sim_rewind(pj->sim);
     /* Scan points t_k; a step (t_prev, t_k] is scanned again from where a crossing was
      * handled or where the dot has (re)healed, so that no second crossing in the same
      * step is lost. */
@@ -300,7 +320,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
             prev_valid = 1;
             continue;
         }
-        if ((rc = evaluate_at(r, t, record, &p, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, t, record && r->want_rgb, &p, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
         int first = -1;
@@ -328,12 +348,13 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
         }
         if (record)
             add_point(out, cap, &p);
+        last = p;
         memcpy(g_prev, g, sizeof g);
         t_prev = t;
         prev_valid = t >= suppress_until;
         k++;
     }
-    return rc;
+    return rc == SMPF_OK ? natural_horizon(r, in, &last, out) : rc;
 }
 
 /* The guard before any output: every number of the result is finite. */
@@ -361,8 +382,9 @@ static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
     return rc;
 }
 
-int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
-                 const smpf_project_params_t *par, smpf_projection_t *out, smpf_error_t *err)
+static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                   const smpf_project_params_t *par, int want_rgb, smpf_projection_t *out,
+                   smpf_error_t *err)
 {
     memset(out, 0, sizeof *out);
     out->touchup_years = NAN;
@@ -380,14 +402,15 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         return smpf_error_set(err, SMPF_ERR_USAGE, "projection: the horizon (%g years) ends "
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
-    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, err};
+    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, want_rgb, 0, err};
     pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
     if (rc == SMPF_OK)
         rc = reference_pass(&r, in, &sched, t_healed, &out->healed, out);
     if (rc == SMPF_OK) {
-        out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
-        rc = main_pass(&r, in, &sched, t_healed, out);
+        if (want_rgb)
+            out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
+        rc = main_pass(&r, in, t_healed, out);
     }
     if (rc == SMPF_OK)
         rc = check_finite_result(out, err);
@@ -398,4 +421,17 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         out->invisible = invisible;
     }
     return rc;
+}
+
+int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                 const smpf_project_params_t *par, smpf_projection_t *out, smpf_error_t *err)
+{
+    return project(pj, in, par, 1, out, err);
+}
+
+int smpf_project_for_ensemble(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                              const smpf_project_params_t *par, smpf_projection_t *out,
+                              smpf_error_t *err)
+{
+    return project(pj, in, par, 0, out, err);
 }
