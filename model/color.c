@@ -18,19 +18,86 @@ smpf_xyz_t smpf_color_xyz(const smpf_context_t *ctx, const double reflectance[SM
 
 smpf_xyz_t smpf_color_white(const smpf_context_t *ctx) { return ctx->white; }
 
-smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
+/* CIE 1976 L*a*b* (CIE 15:2004 §8.2.1), the same arithmetic as Little CMS's cmsXYZ2Lab
+ * with cbrt for its pow(t, 1/3) (tests/test_color.c compares the two). */
+static double lab_f(double t)
 {
-    /* cmsXYZ2Lab would default to D50 with a NULL white: the white is always passed. */
-    cmsCIEXYZ w = {white.X, white.Y, white.Z}, c = {xyz.X, xyz.Y, xyz.Z};
-    cmsCIELab lab;
-    cmsXYZ2Lab(&w, &lab, &c);
-    return (smpf_lab_t){lab.L, lab.a, lab.b};
+    const double limit = (24.0 / 116.0) * (24.0 / 116.0) * (24.0 / 116.0);
+    return t <= limit ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
 }
 
-double smpf_color_de00(smpf_lab_t a, smpf_lab_t b)
+smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
 {
-    cmsCIELab la = {a.L, a.a, a.b}, lb = {b.L, b.a, b.b};
-    return cmsCIE2000DeltaE(&la, &lb, 1.0, 1.0, 1.0);
+    const double fx = lab_f(xyz.X / white.X), fy = lab_f(xyz.Y / white.Y),
+                 fz = lab_f(xyz.Z / white.Z);
+    return (smpf_lab_t){116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)};
+}
+
+#define RAD_PER_DEG (M_PI / 180.0)
+
+/* Hue angle in degrees, [0, 360], 0 for a neutral (as Little CMS's atan2deg). */
+static double hue_deg_of(double b, double a)
+{
+    double h = a == 0 && b == 0 ? 0.0 : atan2(b, a) * (180.0 / M_PI);
+    while (h > 360.0)
+        h -= 360.0;
+    while (h < 0)
+        h += 360.0;
+    return h;
+}
+
+/* C^7 / (C^7 + 25^7) */
+static double chroma7_ratio(double c)
+{
+    const double c2 = c * c, c7 = c2 * c2 * c2 * c;
+    return c7 / (c7 + 6103515625.0);
+}
+
+/* CIEDE2000 (CIE 142-2001; Sharma, Wu & Dalal 2005), kL = kC = kH = 1: the formula and
+ * branch rules of Little CMS's cmsCIE2000DeltaE (tests/test_color.c compares the two and
+ * Sharma's published pairs), with powers multiplied out and the four cosines of T from
+ * one sine and cosine of the mean hue (multiple-angle identities). */
+double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
+{
+    const double L1 = lab1.L, a1 = lab1.a, b1 = lab1.b, C = sqrt(a1 * a1 + b1 * b1);
+    const double Ls = lab2.L, as = lab2.a, bs = lab2.b, Cs = sqrt(as * as + bs * bs);
+    const double G = 0.5 * (1 - sqrt(chroma7_ratio((C + Cs) / 2)));
+    const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
+    const double h_p = hue_deg_of(b_p, a_p);
+    const double a_ps = (1 + G) * as, b_ps = bs, C_ps = sqrt(a_ps * a_ps + b_ps * b_ps);
+    const double h_ps = hue_deg_of(b_ps, a_ps);
+    const double meanC_p = (C_p + C_ps) / 2;
+    const double sum_h = h_ps + h_p, diff_h = h_ps - h_p;
+    const double meanh_p = fabs(diff_h) <= 180.000001 ? sum_h / 2
+                           : sum_h < 360              ? (sum_h + 360) / 2
+                                                      : (sum_h - 360) / 2;
+    const double delta_h = diff_h <= -180.000001 ? diff_h + 360
+                           : diff_h > 180        ? diff_h - 360
+                                                 : diff_h;
+    const double delta_L = Ls - L1, delta_C = C_ps - C_p;
+    const double delta_H = 2 * sqrt(C_ps * C_p) * sin(delta_h * RAD_PER_DEG / 2);
+
+    /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°) */
+    const double c1 = cos(meanh_p * RAD_PER_DEG), s1 = sin(meanh_p * RAD_PER_DEG);
+    const double c2 = 2 * c1 * c1 - 1, s2 = 2 * s1 * c1;
+    const double c3 = c2 * c1 - s2 * s1, s3 = s2 * c1 + c2 * s1;
+    const double c4 = c2 * c2 - s2 * s2, s4 = 2 * s2 * c2;
+    const double cos30 = 0.8660254037844387, sin30 = 0.5;
+    const double cos6 = 0.9945218953682733, sin6 = 0.10452846326765347;
+    const double cos63 = 0.4539904997395468, sin63 = 0.8910065241883678;
+    const double T = 1 - 0.17 * (c1 * cos30 + s1 * sin30) + 0.24 * c2 +
+                     0.32 * (c3 * cos6 - s3 * sin6) - 0.2 * (c4 * cos63 + s4 * sin63);
+
+    const double Lm50 = (Ls + L1) / 2 - 50;
+    const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
+    const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
+    const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
+    const double dh = (meanh_p - 275) / 25;
+    const double delta_ro = 30 * exp(-dh * dh);
+    const double Rc = 2 * sqrt(chroma7_ratio(meanC_p));
+    const double Rt = -sin(2 * delta_ro * RAD_PER_DEG) * Rc;
+    const double l = delta_L / Sl, c = delta_C / Sc, h = delta_H / Sh;
+    return sqrt(l * l + c * c + h * h + Rt * c * h);
 }
 
 double smpf_color_chroma(smpf_lab_t lab) { return hypot(lab.a, lab.b); }
