@@ -25,8 +25,8 @@ struct smpf_kin_sim {
     double k_epi_per_day;
     smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
     double *k_uv_per_day;  /* [c][sublayer][month] */
-    smpf_kin_factors_t *month_factors; /* [c][healing][sublayer][month], dt = one month */
-    double *x;             /* [sublayer][c][SMPF_KC_COUNT] */
+    smpf_kin_propagator_t *month_step; /* [c][healing][month][sublayer], dt = one month */
+    double *x;             /* [sublayer][c][SMPF_KC_COUNT], c < ncomp */
     double t_days;
     size_t next_session;
     double deposited;        /* sum of the sessions' deposits */
@@ -45,9 +45,9 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->eig = gsl_eigen_symmv_alloc(3);
     s->k_uv_per_day = calloc(SMPF_KIN_MAX_COMPONENTS * nsublayers * 12, sizeof(double));
     s->x = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT, sizeof(double));
-    s->month_factors = calloc(SMPF_KIN_MAX_COMPONENTS * 2 * nsublayers * 12,
-                              sizeof(smpf_kin_factors_t));
-    int rc = s->eig && s->k_uv_per_day && s->x && s->month_factors ? SMPF_OK
+    s->month_step = calloc(SMPF_KIN_MAX_COMPONENTS * 2 * nsublayers * 12,
+                           sizeof(smpf_kin_propagator_t));
+    int rc = s->eig && s->k_uv_per_day && s->x && s->month_step ? SMPF_OK
                                                : smpf_error_set(err, SMPF_ERR_NOMEM,
                                                                 "kinetics: out of memory");
     if (rc == SMPF_OK)
@@ -69,24 +69,27 @@ void smpf_kin_sim_free(smpf_kin_sim_t *s)
     smpf_sun_free(s->sun);
     free(s->k_uv_per_day);
     free(s->x);
-    free(s->month_factors);
+    free(s->month_step);
     free(s);
 }
 
 static double *state(const smpf_kin_sim_t *s, size_t sub, size_t c)
 {
-    return &s->x[(sub * SMPF_KIN_MAX_COMPONENTS + c) * SMPF_KC_COUNT];
+    return &s->x[(sub * s->ncomp + c) * SMPF_KC_COUNT];
 }
+
+/* Amounts in use: nsub sublayers of ncomp components. */
+static size_t state_size(const smpf_kin_sim_t *s) { return s->nsub * s->ncomp * SMPF_KC_COUNT; }
 
 static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
 {
     return &s->k_uv_per_day[(c * s->nsub + sub) * 12];
 }
 
-static smpf_kin_factors_t *month_factors(const smpf_kin_sim_t *s, size_t c, int healing,
-                                         size_t sub, int month)
+static smpf_kin_propagator_t *month_step(const smpf_kin_sim_t *s, size_t c, int healing,
+                                          int month)
 {
-    return &s->month_factors[((c * 2 + (size_t)healing) * s->nsub + sub) * 12 + (size_t)month];
+    return &s->month_step[((c * 2 + (size_t)healing) * 12 + (size_t)month) * s->nsub];
 }
 
 double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm)
@@ -192,9 +195,9 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
             for (int m = 0; m < 12; m++) {
                 uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans;
                 for (int healing = 0; healing <= 1; healing++)
-                    smpf_kin_factors(&s->block[c][healing], s->k_epi_per_day,
-                                     uv_rate(s, c, j)[m], k->k_bio_per_day,
-                                     SMPF_DAYS_PER_MONTH, month_factors(s, c, healing, j, m));
+                    smpf_kin_propagator(&s->block[c][healing], s->k_epi_per_day,
+                                        uv_rate(s, c, j)[m], k->k_bio_per_day,
+                                        SMPF_DAYS_PER_MONTH, &month_step(s, c, healing, m)[j]);
             }
         }
     }
@@ -205,7 +208,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
 
 void smpf_kin_sim_rewind(smpf_kin_sim_t *s)
 {
-    memset(s->x, 0, s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT * sizeof(double));
+    memset(s->x, 0, state_size(s) * sizeof(double));
     s->schedule.nsessions = s->start_nsessions; /* sessions added since are dropped */
     s->t_days = 0.0;
     s->next_session = 0;
@@ -312,13 +315,13 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         for (size_t c = 0; c < s->ncomp; c++) {
             const smpf_kin_block_t *b = &s->block[c][healing];
             const double k_bio = s->ink.component[c].k_bio_per_day;
+            const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
             for (size_t j = 0; j < s->nsub; j++) {
-                const double k_uv = uv_rate(s, c, j)[month];
                 if (whole_month)
-                    smpf_kin_apply(b, month_factors(s, c, healing, j, month), s->k_epi_per_day,
-                                   k_uv, k_bio, state(s, j, c));
+                    smpf_kin_propagate(&p[j], state(s, j, c));
                 else
-                    smpf_kin_block_step(b, s->k_epi_per_day, k_uv, k_bio, dt, state(s, j, c));
+                    smpf_kin_block_step(b, s->k_epi_per_day, uv_rate(s, c, j)[month], k_bio, dt,
+                                        state(s, j, c));
             }
         }
         s->t_days = t1;
@@ -326,11 +329,13 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
     }
     s->t_days = t_days;
     apply_due_sessions(s);
-    double sum = 0.0; /* one finite-check of everything in use */
-    for (size_t j = 0; j < s->nsub; j++)
-        for (size_t c = 0; c < s->ncomp; c++)
-            for (int k = 0; k < SMPF_KC_COUNT; k++)
-                sum += state(s, j, c)[k];
+    double part[SMPF_KC_COUNT] = {0}; /* one finite-check of everything in use */
+    for (size_t i = 0; i < state_size(s); i += SMPF_KC_COUNT)
+        for (int k = 0; k < SMPF_KC_COUNT; k++)
+            part[k] += s->x[i + (size_t)k];
+    double sum = 0.0;
+    for (int k = 0; k < SMPF_KC_COUNT; k++)
+        sum += part[k];
     if (!isfinite(sum))
         return smpf_error_set(err, SMPF_ERR_NUMERIC, "kinetics: non-finite amount at %g days",
                               t_days);
@@ -426,7 +431,7 @@ int smpf_kin_sim_add_session(smpf_kin_sim_t *s, const smpf_kin_session_t *se, sm
 
 /* What a simulation can return to: its time, amounts, sessions and deposit totals. */
 struct smpf_kin_snapshot {
-    size_t n;
+    size_t n; /* room for the amounts of any ink */
     double *x;
     double t_days, deposited, age_origin_days;
     size_t next_session, nsessions;
@@ -456,7 +461,7 @@ void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap)
 
 void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 {
-    memcpy(snap->x, s->x, snap->n * sizeof *snap->x);
+    memcpy(snap->x, s->x, state_size(s) * sizeof *snap->x);
     snap->t_days = s->t_days;
     snap->deposited = s->deposited;
     snap->age_origin_days = s->age_origin_days;
@@ -466,7 +471,7 @@ void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 
 void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
 {
-    memcpy(s->x, snap->x, snap->n * sizeof *snap->x);
+    memcpy(s->x, snap->x, state_size(s) * sizeof *snap->x);
     s->t_days = snap->t_days;
     s->deposited = snap->deposited;
     s->age_origin_days = snap->age_origin_days;

@@ -101,3 +101,31 @@ void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, d
     smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
     smpf_kin_apply(b, &f, k_epi, k_uv, k_bio, x);
 }
+
+void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                         double dt_days, smpf_kin_propagator_t *out)
+{
+    smpf_kin_factors_t f;
+    smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
+    out->e_keep = f.e_keep;
+    out->s_e = k_epi * f.e_integral;
+    out->loss_e = f.e_integral;
+    out->k_uv = k_uv;
+    out->k_bio = k_bio;
+    /* left diag(keep) right and left diag(integral) right, as smpf_kin_apply's steps */
+    double integral[3][3];
+    for (int r = 0; r < 3; r++)
+        for (int j = 0; j < 3; j++) {
+            double d = 0, in = 0;
+            for (int i = 0; i < 3; i++) {
+                d += b->left[r][i] * f.keep[i] * b->right[i][j];
+                in += b->left[r][i] * f.integral[i] * b->right[i][j];
+            }
+            out->dermal[r][j] = d;
+            integral[r][j] = in;
+        }
+    for (int j = 0; j < 3; j++) {
+        out->lymph[j] = b->k_lymph * integral[0][j];
+        out->loss[j] = integral[0][j] + integral[1][j] + integral[2][j];
+    }
+}
