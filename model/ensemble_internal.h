@@ -29,4 +29,15 @@ int smpf_project_for_ensemble(smpf_projector_t *pj, const smpf_project_inputs_t 
                               const smpf_project_params_t *par, smpf_projection_t *out,
                               smpf_error_t *err);
 
+/* A worker's histograms (the counts of smpf_ensemble_add in a cache-friendlier order),
+ * folded into an ensemble at the end. */
+typedef struct smpf_ensemble_acc smpf_ensemble_acc_t;
+int smpf_ensemble_acc_new(const smpf_ensemble_t *shape, smpf_ensemble_acc_t **out,
+                          smpf_error_t *err);
+void smpf_ensemble_acc_free(smpf_ensemble_acc_t *a);
+void smpf_ensemble_acc_add(smpf_ensemble_acc_t *a, const smpf_projection_t *pr);
+void smpf_ensemble_acc_add_invisible(smpf_ensemble_acc_t *a, uint64_t n);
+/* e += a: exactly what smpf_ensemble_add of a's samples into e would have counted. */
+int smpf_ensemble_acc_fold(smpf_ensemble_t *e, const smpf_ensemble_acc_t *a, smpf_error_t *err);
+
 #endif

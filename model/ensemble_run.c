@@ -31,7 +31,7 @@ typedef struct {
 typedef struct {
     shared_t *sh;
     int id;
-    smpf_ensemble_t *acc;
+    smpf_ensemble_acc_t *acc;
     smpf_param_sampler_t sampler;
     int status;
     smpf_error_t err;
@@ -47,13 +47,13 @@ static int run_sample(worker_t *w, smpf_projector_t *pj, uint64_t index)
     w->status = smpf_project_for_ensemble(pj, sh->in, &par, &pr, &w->err);
     if (w->status != SMPF_OK && pr.invisible) {
         w->status = SMPF_OK; /* counted apart, not a failure */
-        smpf_ensemble_add_invisible(w->acc, 1);
+        smpf_ensemble_acc_add_invisible(w->acc, 1);
     } else if (w->status != SMPF_OK) {
         smpf_error_prefix(&w->err, "sample %llu: ", (unsigned long long)index);
         atomic_store(&sh->failed, 1);
         return -1;
     } else {
-        smpf_ensemble_add(w->acc, &pr);
+        smpf_ensemble_acc_add(w->acc, &pr);
     }
     smpf_projection_free(&pr);
     const uint64_t done = atomic_fetch_add(&sh->done, 1) + 1;
@@ -131,7 +131,7 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
     int started = 0;
     for (int t = 0; rc == SMPF_OK && t < threads; t++) {
         w[t] = (worker_t){.sh = &sh, .id = t, .status = SMPF_OK};
-        rc = smpf_ensemble_new(smpf_ensemble_npoints(e), smpf_ensemble_years(e), &w[t].acc, err);
+        rc = smpf_ensemble_acc_new(e, &w[t].acc, err);
         if (rc == SMPF_OK && pthread_create(&tid[t], NULL, work, &w[t]) != 0)
             rc = smpf_error_set(err, SMPF_ERR_FAILURE, "ensemble: cannot start thread %d", t);
         if (rc == SMPF_OK)
@@ -147,10 +147,10 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
             rc = w[t].status;
         }
         if (rc == SMPF_OK)
-            rc = smpf_ensemble_merge(e, w[t].acc, err);
+            rc = smpf_ensemble_acc_fold(e, w[t].acc, err);
     }
     for (int t = 0; w && t < threads; t++)
-        smpf_ensemble_free(w[t].acc);
+        smpf_ensemble_acc_free(w[t].acc);
     free(w);
     free(tid);
     return rc;
