@@ -26,6 +26,7 @@ struct smpf_kin_sim {
     smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
     double *k_uv_per_day;  /* [c][sublayer][month] */
     smpf_kin_propagator_t *month_step; /* [c][healing][month][sublayer], dt = one month */
+    unsigned char month_ready[SMPF_KIN_MAX_COMPONENTS][2][12]; /* month_step computed */
     double *x;             /* [sublayer][c][SMPF_KC_COUNT], c < ncomp */
     double t_days;
     size_t next_session;
@@ -86,10 +87,20 @@ static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
     return &s->k_uv_per_day[(c * s->nsub + sub) * 12];
 }
 
-static smpf_kin_propagator_t *month_step(const smpf_kin_sim_t *s, size_t c, int healing,
-                                          int month)
+/* The sublayers' propagators for a whole model month, computed at their first use (the
+ * healing rates only serve the months with a healing window). */
+static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int healing,
+                                               int month)
 {
-    return &s->month_step[((c * 2 + (size_t)healing) * 12 + (size_t)month) * s->nsub];
+    smpf_kin_propagator_t *p =
+        &s->month_step[((c * 2 + (size_t)healing) * 12 + (size_t)month) * s->nsub];
+    if (!s->month_ready[c][healing][month]) {
+        for (size_t j = 0; j < s->nsub; j++)
+            smpf_kin_propagator(&s->block[c][healing], s->k_epi_per_day, uv_rate(s, c, j)[month],
+                                s->ink.component[c].k_bio_per_day, SMPF_DAYS_PER_MONTH, &p[j]);
+        s->month_ready[c][healing][month] = 1;
+    }
+    return p;
 }
 
 double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm)
@@ -170,6 +181,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     s->ink = *ink;
     s->schedule = *schedule;
     s->ncomp = ink->ncomponents;
+    memset(s->month_ready, 0, sizeof s->month_ready); /* rates change: propagators too */
     const double *v = p->value;
     s->k_epi_per_day = 1.0 / v[SMPF_KP_TAU_TURNOVER_DAYS];
     set_grid(s);
@@ -192,13 +204,8 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
         for (size_t j = 0; j < s->nsub; j++) {
             const double top = s->top_mm + (double)j * s->dz_mm;
             const double trans = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
-            for (int m = 0; m < 12; m++) {
+            for (int m = 0; m < 12; m++)
                 uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans;
-                for (int healing = 0; healing <= 1; healing++)
-                    smpf_kin_propagator(&s->block[c][healing], s->k_epi_per_day,
-                                        uv_rate(s, c, j)[m], k->k_bio_per_day,
-                                        SMPF_DAYS_PER_MONTH, &month_step(s, c, healing, m)[j]);
-            }
         }
     }
     s->start_nsessions = schedule->nsessions;
