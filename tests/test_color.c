@@ -49,10 +49,10 @@ static void test_de00_sharma_pairs(void **state)
     smpf_table_free(t);
 }
 
-/* smpf_color_lab and smpf_color_de00 (cbrt, powers multiplied out, T from one sine and
- * cosine) against Little CMS's cmsXYZ2Lab and cmsCIE2000DeltaE, the reference they
- * replace, over colours across the gamut, neutrals and the hue wrap-around included:
- * equal up to round-off. */
+/* smpf_color_lab and smpf_color_de00 (cbrt, powers multiplied out, hue arithmetic on unit
+ * vectors) against Little CMS's cmsXYZ2Lab and cmsCIE2000DeltaE, the reference they
+ * replace, over colours across the gamut, neutrals, the hue wrap-around and nearly
+ * opposite hues included: equal up to round-off. */
 static void test_lab_de00_match_lcms(void **state)
 {
     (void)state;
@@ -79,8 +79,12 @@ static void test_lab_de00_match_lcms(void **state)
             p.a *= 1e-3, p.b *= 1e-3, q.a *= 1e-3, q.b *= 1e-3;
         if (i % 4 == 2)
             q = (smpf_lab_t){p.L + 3 * u[0], -fabs(p.a) - 1, 5 * u[1] - 2.5}, p.a = -fabs(p.a);
-        if (i == 3)
+        if (i % 4 == 3) /* hues near opposite (both branches of smpf_color_de00) */
+            q = (smpf_lab_t){q.L, -p.a * (1 + 2e-3 * (u[0] - 0.5)), -p.b * (1 + 2e-3 * (u[1] - 0.5))};
+        if (i == 3 || i == 7)
             p.a = p.b = 0; /* an exact neutral */
+        if (i == 7)
+            q.a = q.b = 0; /* two */
         const cmsCIELab lp = {p.L, p.a, p.b}, lq = {q.L, q.a, q.b};
         const double de_ref = cmsCIE2000DeltaE(&lp, &lq, 1, 1, 1);
         worst_de = fmax(worst_de, fabs(smpf_color_de00(p, q) - de_ref) / fmax(1.0, de_ref));
