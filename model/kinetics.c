@@ -265,7 +265,7 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
  * same grid), so whole months from t = 0 reuse precomputed factors. */
 static int month_of(double t_days)
 {
-    return (int)fmod(floor(t_days / SMPF_DAYS_PER_MONTH), 12.0);
+    return (int)((long long)floor(t_days / SMPF_DAYS_PER_MONTH) % 12); /* t_days >= 0 */
 }
 
 /* The next time after t where a rate changes: a model month boundary, a session, or the
@@ -385,16 +385,17 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     memset(out, 0, sizeof *out);
     out->t_days = s->t_days;
     out->deposited = s->deposited;
-    double moment = 0.0;
+    double moment = 0.0, total[SMPF_KC_COUNT] = {0}; /* summed here, not through *out */
     for (size_t j = 0; j < s->nsub; j++) {
         const double mid_mm = s->top_mm + ((double)j + 0.5) * s->dz_mm;
         for (size_t c = 0; c < s->ncomp; c++) {
             const double *x = state(s, j, c);
             for (int k = 0; k < SMPF_KC_COUNT; k++)
-                out->compartment[k] += x[k];
-            moment += mid_mm * smpf_kin_sim_in_skin(s, j, c);
+                total[k] += x[k];
+            moment += mid_mm * (x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X]);
         }
     }
+    memcpy(out->compartment, total, sizeof total);
     for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
         out->in_skin += out->compartment[k];
     out->fraction_remaining = s->deposited > 0 ? out->in_skin / s->deposited : 0.0;
