@@ -95,9 +95,16 @@ static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int 
     smpf_kin_propagator_t *p =
         &s->month_step[((c * 2 + (size_t)healing) * 12 + (size_t)month) * s->nsub];
     if (!s->month_ready[c][healing][month]) {
-        for (size_t j = 0; j < s->nsub; j++)
-            smpf_kin_propagator(&s->block[c][healing], s->k_epi_per_day, uv_rate(s, c, j)[month],
-                                s->ink.component[c].k_bio_per_day, SMPF_DAYS_PER_MONTH, &p[j]);
+        const smpf_kin_block_t *b = &s->block[c][healing];
+        const double k_bio = s->ink.component[c].k_bio_per_day;
+        smpf_kin_block_expm1_t em;
+        smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, &em);
+        for (size_t j = 0; j < s->nsub; j++) {
+            const double k_uv = uv_rate(s, c, j)[month];
+            smpf_kin_factors_t f;
+            smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+            smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &p[j]);
+        }
         s->month_ready[c][healing][month] = 1;
     }
     return p;
@@ -320,15 +327,22 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         /* A whole model month (up to round-off in dt) uses the precomputed factors. */
         const int whole_month = fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS;
         for (size_t c = 0; c < s->ncomp; c++) {
+            if (whole_month) {
+                const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
+                for (size_t j = 0; j < s->nsub; j++)
+                    smpf_kin_propagate(&p[j], state(s, j, c));
+                continue;
+            }
+            /* A part of a month: the per-interval solve, its block's exponentials shared. */
             const smpf_kin_block_t *b = &s->block[c][healing];
             const double k_bio = s->ink.component[c].k_bio_per_day;
-            const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
+            smpf_kin_block_expm1_t em;
+            smpf_kin_block_expm1(b, s->k_epi_per_day, dt, &em);
             for (size_t j = 0; j < s->nsub; j++) {
-                if (whole_month)
-                    smpf_kin_propagate(&p[j], state(s, j, c));
-                else
-                    smpf_kin_block_step(b, s->k_epi_per_day, uv_rate(s, c, j)[month], k_bio, dt,
-                                        state(s, j, c));
+                const double k_uv = uv_rate(s, c, j)[month];
+                smpf_kin_factors_t f;
+                smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, state(s, j, c));
             }
         }
         s->t_days = t1;

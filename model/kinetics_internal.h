@@ -38,6 +38,18 @@ typedef struct {
 
 void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
                       double dt_days, smpf_kin_factors_t *out);
+/* The same factors for many sublayers that share a block, k_epi and dt and differ in the
+ * common loss kappa = k_uv + k_bio: expm1 of the block's own rates once
+ * (smpf_kin_block_expm1), then per kappa one expm1 and the identity
+ * expm1(a + b) = expm1(a) + expm1(b) + expm1(a) expm1(b). */
+typedef struct {
+    double dt_days, k_epi;
+    double em_epi, em_mode[3]; /* expm1(-k_epi dt), expm1(lambda_i dt) */
+} smpf_kin_block_expm1_t;
+void smpf_kin_block_expm1(const smpf_kin_block_t *b, double k_epi, double dt_days,
+                          smpf_kin_block_expm1_t *out);
+void smpf_kin_factors_shifted(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              double kappa, smpf_kin_factors_t *out);
 void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                     double k_uv, double k_bio, double x[SMPF_KC_COUNT]);
 
@@ -56,6 +68,9 @@ typedef struct {
 
 void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
                          double dt_days, smpf_kin_propagator_t *out);
+/* The same from the interval's factors (smpf_kin_factors or smpf_kin_factors_shifted). */
+void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
+                            double k_uv, double k_bio, smpf_kin_propagator_t *out);
 static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[SMPF_KC_COUNT])
 {
     const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
