@@ -401,17 +401,31 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     memset(out, 0, sizeof *out);
     out->t_days = s->t_days;
     out->deposited = s->deposited;
-    double moment = 0.0, total[SMPF_KC_COUNT] = {0}; /* summed here, not through *out */
+    /* Sums in locals (registers), one per compartment. */
+    double moment = 0.0, e = 0.0, f = 0.0, m = 0.0, x_ = 0.0, sh = 0.0, l = 0.0, d = 0.0, b = 0.0;
     for (size_t j = 0; j < s->nsub; j++) {
         const double mid_mm = s->top_mm + ((double)j + 0.5) * s->dz_mm;
         for (size_t c = 0; c < s->ncomp; c++) {
             const double *x = state(s, j, c);
-            for (int k = 0; k < SMPF_KC_COUNT; k++)
-                total[k] += x[k];
+            e += x[SMPF_KC_E];
+            f += x[SMPF_KC_F];
+            m += x[SMPF_KC_M];
+            x_ += x[SMPF_KC_X];
+            sh += x[SMPF_KC_S];
+            l += x[SMPF_KC_L];
+            d += x[SMPF_KC_D];
+            b += x[SMPF_KC_B];
             moment += mid_mm * (x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X]);
         }
     }
-    memcpy(out->compartment, total, sizeof total);
+    out->compartment[SMPF_KC_E] = e;
+    out->compartment[SMPF_KC_F] = f;
+    out->compartment[SMPF_KC_M] = m;
+    out->compartment[SMPF_KC_X] = x_;
+    out->compartment[SMPF_KC_S] = sh;
+    out->compartment[SMPF_KC_L] = l;
+    out->compartment[SMPF_KC_D] = d;
+    out->compartment[SMPF_KC_B] = b;
     for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
         out->in_skin += out->compartment[k];
     out->fraction_remaining = s->deposited > 0 ? out->in_skin / s->deposited : 0.0;
