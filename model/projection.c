@@ -70,9 +70,11 @@ void smpf_projection_free(smpf_projection_t *pr)
     }
 }
 
-/* The timeline quantities and, per criterion, g > 0 while no touch-up is due. */
+/* The timeline quantities and, per criterion, g > 0 while no touch-up is due.  The dot's
+ * sRGB, chroma and hue only for a point that is shown (`shown`; else 0): no criterion,
+ * horizon figure or ensemble histogram uses them. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int want_rgb,
+                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int shown,
                     smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
@@ -80,8 +82,8 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->L = c->dot.L;
     p->a = c->dot.a;
     p->b = c->dot.b;
-    p->C = smpf_color_chroma(c->dot);
-    p->h = smpf_color_hue_deg(c->dot);
+    p->C = shown ? smpf_color_chroma(c->dot) : 0.0;
+    p->h = shown ? smpf_color_hue_deg(c->dot) : 0.0;
     p->dE00 = smpf_color_de00(c->dot, healed->dot);
     p->contrast = c->dL / healed->dL;
     p->cast_h = c->cast_hue_deg;
@@ -91,7 +93,7 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
-    p->rgb = want_rgb ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
+    p->rgb = shown ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
     g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
     g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
     g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
@@ -106,13 +108,13 @@ typedef struct {
     const smpf_cast_t *healed;
     int criterion;
     int status;
-    int want_rgb;       /* sRGB of the recorded points and the skin */
+    int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
     int touched_up;     /* the main pass has laid a touch-up */
     smpf_error_t *err;
 } run_t;
 
 /* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
-static int evaluate_at(run_t *r, double t_days, int want_rgb, smpf_timeline_point_t *p,
+static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
                        double g[SMPF_CRIT_COUNT])
 {
     smpf_cast_t cast;
@@ -121,7 +123,7 @@ static int evaluate_at(run_t *r, double t_days, int want_rgb, smpf_timeline_poin
     if (rc == SMPF_OK)
         rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
     if (rc == SMPF_OK)
-        measure(r->pj, &cast, &sum, r->healed, r->criteria, want_rgb, p, g);
+        measure(r->pj, &cast, &sum, r->healed, r->criteria, shown, p, g);
     return rc;
 }
 
@@ -320,7 +322,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             prev_valid = 1;
             continue;
         }
-        if ((rc = evaluate_at(r, t, record && r->want_rgb, &p, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, t, record && r->display, &p, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
         int first = -1;
@@ -383,7 +385,7 @@ static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
 }
 
 static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
-                   const smpf_project_params_t *par, int want_rgb, smpf_projection_t *out,
+                   const smpf_project_params_t *par, int display, smpf_projection_t *out,
                    smpf_error_t *err)
 {
     memset(out, 0, sizeof *out);
@@ -402,13 +404,13 @@ static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         return smpf_error_set(err, SMPF_ERR_USAGE, "projection: the horizon (%g years) ends "
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
-    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, want_rgb, 0, err};
+    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, display, 0, err};
     pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
     if (rc == SMPF_OK)
         rc = reference_pass(&r, in, &sched, t_healed, &out->healed, out);
     if (rc == SMPF_OK) {
-        if (want_rgb)
+        if (display)
             out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
         rc = main_pass(&r, in, t_healed, out);
     }
