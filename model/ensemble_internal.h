@@ -23,9 +23,10 @@ void smpf_param_sampler_free(smpf_param_sampler_t *s);
 void smpf_param_sampler_draw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
                              uint64_t seed, uint64_t index, smpf_project_params_t *out);
 
-/* smpf_project without what only a display needs: the points' rgb, C and h and the
- * skin_rgb are left 0 (no histogram holds them).  Every other field is what smpf_project
- * gives. */
+/* smpf_project without what only a display needs (no histogram holds it): the points'
+ * rgb, C and h and the skin_rgb are left 0, and when the sample laid touch-ups the
+ * natural_* figures (a second run without them) are NaN.  Every other field is what
+ * smpf_project gives. */
 int smpf_project_for_ensemble(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                               const smpf_project_params_t *par, smpf_projection_t *out,
                               smpf_error_t *err);

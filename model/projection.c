@@ -203,11 +203,17 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
 
 /* The look at the horizon without touch-ups: the main pass's last point when it laid
  * none (the same simulation, its months split at the crossings it refined), else the
- * simulation rewound and run to the horizon alone. */
+ * simulation rewound and run to the horizon alone; not shown (an ensemble sample), that
+ * second run is left out and the figures are NaN. */
 static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
                            const smpf_timeline_point_t *last, smpf_projection_t *out)
 {
     smpf_timeline_point_t p = *last;
+    if (r->touched_up && !r->display) {
+        out->natural_fraction_remaining = out->natural_dE00 = NAN;
+        out->natural_hue_shift_deg = out->natural_contrast = NAN;
+        return SMPF_OK;
+    }
     if (r->touched_up) {
         double g[SMPF_CRIT_COUNT];
         smpf_kin_sim_rewind(r->pj->sim);
@@ -360,13 +366,13 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
 }
 
 /* The guard before any output: every number of the result is finite. */
-static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
+static int check_finite_result(const smpf_projection_t *out, int with_natural, smpf_error_t *err)
 {
     const double summary[] = {out->healed.dL, out->healed.cast_hue_deg, out->healed.cast_ratio,
                               out->natural_fraction_remaining, out->natural_dE00,
                               out->natural_hue_shift_deg, out->natural_contrast};
-    int rc = smpf_check_finite(summary, sizeof summary / sizeof summary[0],
-                               "projection: healed dot or horizon summary", err);
+    const size_t n = sizeof summary / sizeof summary[0] - (with_natural ? 0 : 4);
+    int rc = smpf_check_finite(summary, n, "projection: healed dot or horizon summary", err);
     for (size_t i = 0; rc == SMPF_OK && i < out->npoints; i++) {
         const smpf_timeline_point_t *p = &out->points[i];
         const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
@@ -415,7 +421,7 @@ static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         rc = main_pass(&r, in, t_healed, out);
     }
     if (rc == SMPF_OK)
-        rc = check_finite_result(out, err);
+        rc = check_finite_result(out, display || !r.touched_up, err);
     out->optics_evaluations = pj->optics_evaluations - evaluations_before;
     if (rc != SMPF_OK) {
         const int invisible = out->invisible;

@@ -1,9 +1,11 @@
 /* The ensemble steady state's shortcuts against their plain counterparts: a rewound
- * simulation against a fresh start, and the projection's look at the horizon (taken from
- * the main pass, or from a rewound run when touch-ups were laid) against a simulation run
- * to the horizon on its own and a projection without touch-ups. */
+ * simulation against a fresh start; the projection's look at the horizon (taken from the
+ * main pass, or from a rewound run when touch-ups were laid) against a simulation run to
+ * the horizon on its own and a projection without touch-ups; an ensemble sample's
+ * projection against smpf_project's. */
 #include "test_util.h"
 
+#include "ensemble_internal.h"
 #include "kinetics_internal.h"
 #include "kinetics_test_util.h"
 #include "model_fixture.h"
@@ -107,11 +109,55 @@ static void test_natural_horizon(void **state)
     }
 }
 
+/* Everything a histogram or criterion uses is smpf_project's, to the last bit; what only
+ * a display needs is left out as documented. */
+static void test_projection_for_ensemble(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    const double depths[] = {0.25, 0.5};
+    for (size_t i = 0; i < 2; i++) {
+        smpf_project_inputs_t in;
+        smpf_project_inputs_default(&in);
+        in.years = 15;
+        in.step_months = 1;
+        in.depth_mm = depths[i];
+        smpf_project_params_t par;
+        assert_int_equal(smpf_project_params_median(pigments, tissue, &kin, &in, &par, &err),
+                         SMPF_OK);
+        smpf_projection_t full, lean;
+        assert_int_equal(smpf_project(pj, &in, &par, &full, &err), SMPF_OK);
+        assert_int_equal(smpf_project_for_ensemble(pj, &in, &par, &lean, &err), SMPF_OK);
+        assert_true(full.ntouchups > 0);
+        assert_int_equal(lean.ntouchups, full.ntouchups);
+        assert_memory_equal(lean.touchups_years, full.touchups_years,
+                            full.ntouchups * sizeof full.touchups_years[0]);
+        assert_true(lean.touchup_years == full.touchup_years);
+        assert_int_equal(lean.npoints, full.npoints);
+        for (size_t k = 0; k < full.npoints; k++) {
+            const smpf_timeline_point_t *a = &full.points[k], *b = &lean.points[k];
+            assert_true(b->C == 0 && b->h == 0 && b->rgb.r == 0 && b->rgb.g == 0 && b->rgb.b == 0);
+            const double va[] = {a->years, a->fraction_remaining, a->L, a->a, a->b, a->dE00,
+                                 a->contrast, a->cast_h, a->cast_ratio, a->cast_C,
+                                 a->hue_shift_deg, a->blur, a->centroid_mm, a->dot_sigma_mm};
+            const double vb[] = {b->years, b->fraction_remaining, b->L, b->a, b->b, b->dE00,
+                                 b->contrast, b->cast_h, b->cast_ratio, b->cast_C,
+                                 b->hue_shift_deg, b->blur, b->centroid_mm, b->dot_sigma_mm};
+            assert_memory_equal(va, vb, sizeof va);
+        }
+        assert_true(isnan(lean.natural_dE00) && isnan(lean.natural_fraction_remaining));
+        assert_true(isfinite(full.natural_dE00));
+        smpf_projection_free(&full);
+        smpf_projection_free(&lean);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rewind_equals_start),
         cmocka_unit_test(test_natural_horizon),
+        cmocka_unit_test(test_projection_for_ensemble),
     };
     return cmocka_run_group_tests(tests, model_setup, model_teardown);
 }
