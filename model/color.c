@@ -2,6 +2,7 @@
  * and the sRGB transform; CIELAB and CIEDE2000, evaluated for every month of every
  * ensemble sample, are Little CMS's formulas written out here for speed, and Little CMS's
  * own functions are the reference they are tested against (tests/test_color.c). */
+#include "color_internal.h"
 #include "context.h"
 
 #include <math.h>
@@ -44,17 +45,21 @@ static double cube_root(double t)
 
 /* CIE 1976 L*a*b* (CIE 15:2004 §8.2.1), the same arithmetic as Little CMS's cmsXYZ2Lab
  * with a cube root for its pow(t, 1/3) (tests/test_color.c compares the two). */
-static double lab_f(double t)
+double smpf_lab_f(double t)
 {
-    const double limit = (24.0 / 116.0) * (24.0 / 116.0) * (24.0 / 116.0);
-    return t <= limit ? (841.0 / 108.0) * t + (16.0 / 116.0) : cube_root(t);
+    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cube_root(t);
+}
+
+smpf_lab_t smpf_lab_from_f(const double f[3])
+{
+    return (smpf_lab_t){116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
 }
 
 smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
 {
-    const double fx = lab_f(xyz.X / white.X), fy = lab_f(xyz.Y / white.Y),
-                 fz = lab_f(xyz.Z / white.Z);
-    return (smpf_lab_t){116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)};
+    const double f[3] = {smpf_lab_f(xyz.X / white.X), smpf_lab_f(xyz.Y / white.Y),
+                         smpf_lab_f(xyz.Z / white.Z)};
+    return smpf_lab_from_f(f);
 }
 
 #define RAD_PER_DEG (M_PI / 180.0)

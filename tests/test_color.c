@@ -93,6 +93,37 @@ static void test_lab_de00_match_lcms(void **state)
         fail_msg("largest difference from Little CMS: Lab %g, ΔE00 %g", worst_lab, worst_de);
 }
 
+/* The cast (the dot's CIELAB with the skin as white), which smpf_cast_xyz builds from the
+ * dot's and the skin's cube roots, against its definition smpf_color_lab(dot, skin);
+ * dark dots and light skins included, so that both branches of f are met. */
+static void test_cast_is_lab_against_skin(void **state)
+{
+    (void)state;
+    const smpf_xyz_t white = smpf_color_white(ctx);
+    uint64_t x = 777;
+    double worst = 0;
+    for (int i = 0; i < 20000; i++) {
+        double u[6];
+        for (int k = 0; k < 6; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const double dim = i % 2 ? 0.05 : 1.0; /* every other dot very dark */
+        const smpf_xyz_t dot = {dim * u[0] * white.X, dim * u[1] * white.Y, dim * u[2] * white.Z};
+        const smpf_xyz_t skin = {(0.05 + 0.95 * u[3]) * white.X, (0.05 + 0.95 * u[4]) * white.Y,
+                                 (0.05 + 0.95 * u[5]) * white.Z};
+        smpf_cast_t c;
+        smpf_cast_xyz(ctx, dot, skin, &c);
+        const smpf_lab_t ref = smpf_color_lab(dot, skin);
+        worst = fmax(worst, fabs(c.cast.L - ref.L) + fabs(c.cast.a - ref.a) + fabs(c.cast.b - ref.b));
+        const smpf_lab_t d = smpf_color_lab(dot, white), s = smpf_color_lab(skin, white);
+        assert_true(c.dot.L == d.L && c.dot.a == d.a && c.dot.b == d.b);
+        assert_true(c.skin.L == s.L && c.skin.a == s.a && c.skin.b == s.b);
+    }
+    if (worst > 1e-11)
+        fail_msg("cast differs from CIELAB against the skin by %g", worst);
+}
+
 static void test_perfect_reflector_is_white(void **state)
 {
     (void)state;
@@ -239,6 +270,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_de00_sharma_pairs),
         cmocka_unit_test(test_lab_de00_match_lcms),
+        cmocka_unit_test(test_cast_is_lab_against_skin),
         cmocka_unit_test(test_perfect_reflector_is_white),
         cmocka_unit_test(test_flat_18_percent_grey),
         cmocka_unit_test(test_hue_and_chroma),
