@@ -1,17 +1,29 @@
 /* The colour of a dot against the skin around it (MODEL.md 4): absolute CIELAB of both
  * under D65, and the cast, the dot's CIELAB with the skin's XYZ as the reference white. */
-#include "smpfade.h"
+#include "color_internal.h"
 
 void smpf_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin, smpf_cast_t *out)
 {
-    smpf_xyz_t white = smpf_color_white(ctx);
+    const smpf_xyz_t white = smpf_color_white(ctx);
+    const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin.X, skin.Y, skin.Z},
+                 w[3] = {white.X, white.Y, white.Z};
+    double fd[3], fs[3], fc[3];
+    for (int i = 0; i < 3; i++) {
+        const double td = d[i] / w[i], ts = s[i] / w[i], tc = d[i] / s[i];
+        fd[i] = smpf_lab_f(td);
+        fs[i] = smpf_lab_f(ts);
+        /* The cast's f(dot / skin): on the cube-root branch for all three it is
+         * f(dot / white) / f(skin / white), one cube root fewer (equal up to round-off). */
+        const int roots = td > SMPF_LAB_F_LIMIT && ts > SMPF_LAB_F_LIMIT && tc > SMPF_LAB_F_LIMIT;
+        fc[i] = roots ? fd[i] / fs[i] : smpf_lab_f(tc);
+    }
     out->dot_xyz = dot;
     out->skin_xyz = skin;
-    out->dot = smpf_color_lab(dot, white);
-    out->skin = smpf_color_lab(skin, white);
+    out->dot = smpf_lab_from_f(fd);
+    out->skin = smpf_lab_from_f(fs);
     out->de00 = smpf_color_de00(out->dot, out->skin);
     out->dL = out->dot.L - out->skin.L;
-    out->cast = smpf_color_lab(dot, skin);
+    out->cast = smpf_lab_from_f(fc);
     out->cast_hue_deg = smpf_color_hue_deg(out->cast);
     out->cast_chroma = smpf_color_chroma(out->cast);
     out->cast_ratio_defined = out->cast.L < 100.0;

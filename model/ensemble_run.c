@@ -3,6 +3,7 @@
  * counts, and so every percentile, are the same for any number of threads or shards.
  * (The fast optics' table values depend on the setup alone, not on which samples or
  * thread filled them.) */
+#include "ensemble_internal.h"
 #include "projection_internal.h"
 
 #include <pthread.h>
@@ -35,7 +36,8 @@ typedef struct {
 typedef struct {
     shared_t *sh;
     int id;
-    smpf_ensemble_t *acc;
+    smpf_ensemble_acc_t *acc;
+    smpf_param_sampler_t sampler;
     int status;
     smpf_error_t err;
 } worker_t;
@@ -46,17 +48,17 @@ static int run_sample(worker_t *w, smpf_projector_t *pj, uint64_t index)
     shared_t *sh = w->sh;
     smpf_project_params_t par;
     smpf_projection_t pr;
-    smpf_param_space_sample(sh->space, sh->seed, index, &par);
-    w->status = smpf_project(pj, sh->in, &par, &pr, &w->err);
+    smpf_param_sampler_draw(&w->sampler, sh->space, sh->seed, index, &par);
+    w->status = smpf_project_for_ensemble(pj, sh->in, &par, &pr, &w->err);
     if (w->status != SMPF_OK && pr.invisible) {
         w->status = SMPF_OK; /* counted apart, not a failure */
-        smpf_ensemble_add_invisible(w->acc, 1);
+        smpf_ensemble_acc_add_invisible(w->acc, 1);
     } else if (w->status != SMPF_OK) {
         smpf_error_prefix(&w->err, "sample %llu: ", (unsigned long long)index);
         atomic_store(&sh->failed, 1);
         return -1;
     } else {
-        smpf_ensemble_add(w->acc, &pr);
+        smpf_ensemble_acc_add(w->acc, &pr);
     }
     smpf_projection_free(&pr);
     const uint64_t done = atomic_fetch_add(&sh->done, 1) + 1;
@@ -70,7 +72,9 @@ static void *work(void *arg)
     worker_t *w = arg;
     shared_t *sh = w->sh;
     smpf_projector_t *pj = NULL;
-    w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
+    w->status = smpf_param_sampler_init(&w->sampler, &w->err);
+    if (w->status == SMPF_OK)
+        w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
     if (w->status == SMPF_OK)
         smpf_projector_set_optics(pj, sh->optics);
     const uint64_t K = sh->space->optical_strata < SMPF_ENSEMBLE_MAX_STRATA
@@ -104,6 +108,7 @@ static void *work(void *arg)
         }
     }
     smpf_projector_free(pj);
+    smpf_param_sampler_free(&w->sampler);
     return NULL;
 }
 
@@ -163,8 +168,8 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
         rc = stratum_tables(&sh, &ntables, err);
     int started = 0;
     for (int t = 0; rc == SMPF_OK && t < threads; t++) {
-        w[t] = (worker_t){&sh, t, NULL, SMPF_OK, {0}};
-        rc = smpf_ensemble_new(smpf_ensemble_npoints(e), smpf_ensemble_years(e), &w[t].acc, err);
+        w[t] = (worker_t){.sh = &sh, .id = t, .status = SMPF_OK};
+        rc = smpf_ensemble_acc_new(e, &w[t].acc, err);
         if (rc == SMPF_OK && pthread_create(&tid[t], NULL, work, &w[t]) != 0)
             rc = smpf_error_set(err, SMPF_ERR_FAILURE, "ensemble: cannot start thread %d", t);
         if (rc == SMPF_OK)
@@ -180,10 +185,10 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
             rc = w[t].status;
         }
         if (rc == SMPF_OK)
-            rc = smpf_ensemble_merge(e, w[t].acc, err);
+            rc = smpf_ensemble_acc_fold(e, w[t].acc, err);
     }
     for (int t = 0; w && t < threads; t++)
-        smpf_ensemble_free(w[t].acc);
+        smpf_ensemble_acc_free(w[t].acc);
     for (size_t k = 0; k < ntables; k++) { /* those of strata a failure left unfinished */
         fast_shared_clear(&sh.tables[k]);
         pthread_mutex_destroy(&sh.tables[k].lock);

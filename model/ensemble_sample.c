@@ -1,5 +1,5 @@
 /* Drawing a projection's uncertain parameters (MODEL.md §6). */
-#include "smpfade.h"
+#include "ensemble_internal.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -61,6 +61,7 @@ static uint64_t splitmix64(uint64_t x)
 
 enum { STRATUM_MELANIN, STRATUM_BLOOD, STRATUM_SATURATION, STRATUM_EPIDERMIS, STRATUM_DEPTH,
        STRATUM_WIDTH, STRATUM_UVB, STRATUM_UVA, STRATUM_UVB_FRACTION, STRATUM_DIMS };
+_Static_assert(STRATUM_DIMS == SMPF_STRATUM_DIMS, "the sampler keeps one deviate per dimension");
 
 /* Standard normal deviate of stratum k in dimension d of a Latin hypercube of K cells:
  * a permutation of the cells per dimension (from seed and d), a uniform point inside the
@@ -84,19 +85,13 @@ static double stratum_deviate(uint64_t seed, uint64_t K, uint64_t k, int d, gsl_
 }
 
 /* The stratum's skin, deposit geometry and UV depth profile replace the sample's own
- * draws. */
-static void apply_stratum(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
-                          gsl_rng *rng, smpf_project_params_t *out)
+ * draws; dev[d] is the stratum's deviate in dimension d. */
+static void apply_stratum(const smpf_param_space_t *sp, const double dev[STRATUM_DIMS],
+                          smpf_project_params_t *out)
 {
-    const uint64_t K = sp->optical_strata < SMPF_ENSEMBLE_MAX_STRATA ? sp->optical_strata
-                                                                      : SMPF_ENSEMBLE_MAX_STRATA;
-    const uint64_t k = index % K;
-    out->skin.melanin_fraction =
-        smpf_dist_draw(sp->skin.melanin_fraction, 1, stratum_deviate(seed, K, k, STRATUM_MELANIN, rng));
-    out->skin.blood_fraction =
-        smpf_dist_draw(sp->skin.blood_fraction, 1, stratum_deviate(seed, K, k, STRATUM_BLOOD, rng));
-    out->skin.saturation =
-        smpf_dist_draw(sp->skin.saturation, 1, stratum_deviate(seed, K, k, STRATUM_SATURATION, rng));
+    out->skin.melanin_fraction = smpf_dist_draw(sp->skin.melanin_fraction, 1, dev[STRATUM_MELANIN]);
+    out->skin.blood_fraction = smpf_dist_draw(sp->skin.blood_fraction, 1, dev[STRATUM_BLOOD]);
+    out->skin.saturation = smpf_dist_draw(sp->skin.saturation, 1, dev[STRATUM_SATURATION]);
     const int ids[6] = {SMPF_KP_EPIDERMIS_THICKNESS_MM, SMPF_KP_NEEDLE_DEPTH_MM,
                         SMPF_KP_DEPOSIT_WIDTH_MM, SMPF_KP_UVB_1PCT_DEPTH_MM,
                         SMPF_KP_UVA_1PCT_DEPTH_MM, SMPF_KP_ERYTHEMAL_UVB_FRACTION};
@@ -110,19 +105,17 @@ static void apply_stratum(const smpf_param_space_t *sp, uint64_t seed, uint64_t 
         double lo, hi;
         smpf_kin_param_bounds(ids[i], &lo, &hi);
         const double v = smpf_dist_draw(d, strcmp(inf->distribution, "logitnormal") == 0,
-                                        stratum_deviate(seed, K, k, dims[i], rng));
+                                        dev[dims[i]]);
         out->kin.value[ids[i]] = fmin(hi, fmax(lo, v));
     }
     out->skin.epidermis_thickness_mm = out->kin.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
 }
 
-void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
-                             smpf_project_params_t *out)
+/* The sample's own draws, all from the generator seeded with (seed, index). */
+static void draw_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t index, gsl_rng *rng,
+                        smpf_project_params_t *out)
 {
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     *out = sp->median;
-    if (!rng)
-        return; /* out of memory: the medians (the caller's allocation would fail first) */
     gsl_rng_set(rng, (unsigned long)splitmix64(seed ^ splitmix64(index)));
     for (int id = 0; id < SMPF_KP_COUNT; id++) {
         const smpf_kin_param_info_t *inf = &sp->median.kin.info[id];
@@ -148,7 +141,62 @@ void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64
     out->skin.epidermis_thickness_mm = out->kin.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
     out->column_mm = smpf_dist_draw(sp->layer.amount, 1, gsl_ran_ugaussian(rng)) *
                      smpf_dist_draw(sp->layer.thickness_mm, 0, gsl_ran_ugaussian(rng));
-    if (sp->optical_strata > 0)
-        apply_stratum(sp, seed, index, rng, out);
+}
+
+static uint64_t strata_of(const smpf_param_space_t *sp)
+{
+    return sp->optical_strata < SMPF_ENSEMBLE_MAX_STRATA ? sp->optical_strata
+                                                         : SMPF_ENSEMBLE_MAX_STRATA;
+}
+
+void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t index,
+                             smpf_project_params_t *out)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!rng) {
+        *out = sp->median; /* out of memory: the medians (the caller's allocation would fail first) */
+        return;
+    }
+    draw_sample(sp, seed, index, rng, out);
+    const uint64_t K = strata_of(sp);
+    if (K > 0) {
+        double dev[STRATUM_DIMS];
+        for (int d = 0; d < STRATUM_DIMS; d++)
+            dev[d] = stratum_deviate(seed, K, index % K, d, rng);
+        apply_stratum(sp, dev, out);
+    }
     gsl_rng_free(rng);
+}
+
+int smpf_param_sampler_init(smpf_param_sampler_t *s, smpf_error_t *err)
+{
+    memset(s, 0, sizeof *s);
+    s->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    return s->rng ? SMPF_OK : smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
+}
+
+void smpf_param_sampler_free(smpf_param_sampler_t *s)
+{
+    if (s->rng)
+        gsl_rng_free(s->rng);
+    s->rng = NULL;
+}
+
+void smpf_param_sampler_draw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
+                             uint64_t seed, uint64_t index, smpf_project_params_t *out)
+{
+    draw_sample(sp, seed, index, s->rng, out);
+    const uint64_t K = strata_of(sp);
+    if (K == 0)
+        return;
+    const uint64_t k = index % K;
+    if (!s->have_stratum || s->seed != seed || s->strata != K || s->stratum != k) {
+        for (int d = 0; d < STRATUM_DIMS; d++)
+            s->deviate[d] = stratum_deviate(seed, K, k, d, s->rng);
+        s->have_stratum = 1;
+        s->seed = seed;
+        s->strata = K;
+        s->stratum = k;
+    }
+    apply_stratum(sp, s->deviate, out);
 }

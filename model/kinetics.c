@@ -20,12 +20,14 @@ struct smpf_kin_sim {
     smpf_kin_params_t p;
     smpf_kin_ink_t ink;
     smpf_kin_schedule_t schedule;
+    size_t start_nsessions;                           /* the schedule given at the start */
     double top_mm, dz_mm;                             /* uniform sublayer grid */
     double k_epi_per_day;
     smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
     double *k_uv_per_day;  /* [c][sublayer][month] */
-    smpf_kin_factors_t *month_factors; /* [c][healing][sublayer][month], dt = one month */
-    double *x;             /* [sublayer][c][SMPF_KC_COUNT] */
+    smpf_kin_propagator_t *month_step; /* [c][healing][month][sublayer], dt = one month */
+    unsigned char month_ready[SMPF_KIN_MAX_COMPONENTS][2][12]; /* month_step computed */
+    double *x;             /* [sublayer][c][SMPF_KC_COUNT], c < ncomp */
     double t_days;
     size_t next_session;
     double deposited;        /* sum of the sessions' deposits */
@@ -44,9 +46,9 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->eig = gsl_eigen_symmv_alloc(3);
     s->k_uv_per_day = calloc(SMPF_KIN_MAX_COMPONENTS * nsublayers * 12, sizeof(double));
     s->x = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT, sizeof(double));
-    s->month_factors = calloc(SMPF_KIN_MAX_COMPONENTS * 2 * nsublayers * 12,
-                              sizeof(smpf_kin_factors_t));
-    int rc = s->eig && s->k_uv_per_day && s->x && s->month_factors ? SMPF_OK
+    s->month_step = calloc(SMPF_KIN_MAX_COMPONENTS * 2 * nsublayers * 12,
+                           sizeof(smpf_kin_propagator_t));
+    int rc = s->eig && s->k_uv_per_day && s->x && s->month_step ? SMPF_OK
                                                : smpf_error_set(err, SMPF_ERR_NOMEM,
                                                                 "kinetics: out of memory");
     if (rc == SMPF_OK)
@@ -68,24 +70,44 @@ void smpf_kin_sim_free(smpf_kin_sim_t *s)
     smpf_sun_free(s->sun);
     free(s->k_uv_per_day);
     free(s->x);
-    free(s->month_factors);
+    free(s->month_step);
     free(s);
 }
 
 static double *state(const smpf_kin_sim_t *s, size_t sub, size_t c)
 {
-    return &s->x[(sub * SMPF_KIN_MAX_COMPONENTS + c) * SMPF_KC_COUNT];
+    return &s->x[(sub * s->ncomp + c) * SMPF_KC_COUNT];
 }
+
+/* Amounts in use: nsub sublayers of ncomp components. */
+static size_t state_size(const smpf_kin_sim_t *s) { return s->nsub * s->ncomp * SMPF_KC_COUNT; }
 
 static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
 {
     return &s->k_uv_per_day[(c * s->nsub + sub) * 12];
 }
 
-static smpf_kin_factors_t *month_factors(const smpf_kin_sim_t *s, size_t c, int healing,
-                                         size_t sub, int month)
+/* The sublayers' propagators for a whole model month, computed at their first use (the
+ * healing rates only serve the months with a healing window). */
+static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int healing,
+                                               int month)
 {
-    return &s->month_factors[((c * 2 + (size_t)healing) * s->nsub + sub) * 12 + (size_t)month];
+    smpf_kin_propagator_t *p =
+        &s->month_step[((c * 2 + (size_t)healing) * 12 + (size_t)month) * s->nsub];
+    if (!s->month_ready[c][healing][month]) {
+        const smpf_kin_block_t *b = &s->block[c][healing];
+        const double k_bio = s->ink.component[c].k_bio_per_day;
+        smpf_kin_block_expm1_t em;
+        smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, &em);
+        for (size_t j = 0; j < s->nsub; j++) {
+            const double k_uv = uv_rate(s, c, j)[month];
+            smpf_kin_factors_t f;
+            smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+            smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &p[j]);
+        }
+        s->month_ready[c][healing][month] = 1;
+    }
+    return p;
 }
 
 double smpf_kin_lymph_rate_per_day(const smpf_kin_params_t *p, double particle_size_nm)
@@ -166,6 +188,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     s->ink = *ink;
     s->schedule = *schedule;
     s->ncomp = ink->ncomponents;
+    memset(s->month_ready, 0, sizeof s->month_ready); /* rates change: propagators too */
     const double *v = p->value;
     s->k_epi_per_day = 1.0 / v[SMPF_KP_TAU_TURNOVER_DAYS];
     set_grid(s);
@@ -188,20 +211,22 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
         for (size_t j = 0; j < s->nsub; j++) {
             const double top = s->top_mm + (double)j * s->dz_mm;
             const double trans = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
-            for (int m = 0; m < 12; m++) {
+            for (int m = 0; m < 12; m++)
                 uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans;
-                for (int healing = 0; healing <= 1; healing++)
-                    smpf_kin_factors(&s->block[c][healing], s->k_epi_per_day,
-                                     uv_rate(s, c, j)[m], k->k_bio_per_day,
-                                     SMPF_DAYS_PER_MONTH, month_factors(s, c, healing, j, m));
-            }
         }
     }
-    memset(s->x, 0, s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT * sizeof(double));
+    s->start_nsessions = schedule->nsessions;
+    smpf_kin_sim_rewind(s);
+    return SMPF_OK;
+}
+
+void smpf_kin_sim_rewind(smpf_kin_sim_t *s)
+{
+    memset(s->x, 0, state_size(s) * sizeof(double));
+    s->schedule.nsessions = s->start_nsessions; /* sessions added since are dropped */
     s->t_days = 0.0;
     s->next_session = 0;
     s->deposited = s->age_origin_days = 0.0;
-    return SMPF_OK;
 }
 
 static double in_skin_total(const smpf_kin_sim_t *s)
@@ -247,7 +272,7 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
  * same grid), so whole months from t = 0 reuse precomputed factors. */
 static int month_of(double t_days)
 {
-    return (int)fmod(floor(t_days / SMPF_DAYS_PER_MONTH), 12.0);
+    return (int)((long long)floor(t_days / SMPF_DAYS_PER_MONTH) % 12); /* t_days >= 0 */
 }
 
 /* The next time after t where a rate changes: a model month boundary, a session, or the
@@ -302,15 +327,22 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         /* A whole model month (up to round-off in dt) uses the precomputed factors. */
         const int whole_month = fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS;
         for (size_t c = 0; c < s->ncomp; c++) {
+            if (whole_month) {
+                const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
+                for (size_t j = 0; j < s->nsub; j++)
+                    smpf_kin_propagate(&p[j], state(s, j, c));
+                continue;
+            }
+            /* A part of a month: the per-interval solve, its block's exponentials shared. */
             const smpf_kin_block_t *b = &s->block[c][healing];
             const double k_bio = s->ink.component[c].k_bio_per_day;
+            smpf_kin_block_expm1_t em;
+            smpf_kin_block_expm1(b, s->k_epi_per_day, dt, &em);
             for (size_t j = 0; j < s->nsub; j++) {
                 const double k_uv = uv_rate(s, c, j)[month];
-                if (whole_month)
-                    smpf_kin_apply(b, month_factors(s, c, healing, j, month), s->k_epi_per_day,
-                                   k_uv, k_bio, state(s, j, c));
-                else
-                    smpf_kin_block_step(b, s->k_epi_per_day, k_uv, k_bio, dt, state(s, j, c));
+                smpf_kin_factors_t f;
+                smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, state(s, j, c));
             }
         }
         s->t_days = t1;
@@ -318,12 +350,16 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
     }
     s->t_days = t_days;
     apply_due_sessions(s);
-    double sum = 0.0; /* one finite-check of everything in use */
-    for (size_t j = 0; j < s->nsub; j++)
-        for (size_t c = 0; c < s->ncomp; c++)
-            for (int k = 0; k < SMPF_KC_COUNT; k++)
-                sum += state(s, j, c)[k];
-    if (!isfinite(sum))
+    /* One finite-check of everything in use, in four independent sums (in registers; the
+     * amounts are a multiple of SMPF_KC_COUNT = 8). */
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    for (size_t i = 0, n = state_size(s); i < n; i += 4) {
+        s0 += s->x[i];
+        s1 += s->x[i + 1];
+        s2 += s->x[i + 2];
+        s3 += s->x[i + 3];
+    }
+    if (!isfinite(s0 + s1 + s2 + s3))
         return smpf_error_set(err, SMPF_ERR_NUMERIC, "kinetics: non-finite amount at %g days",
                               t_days);
     return SMPF_OK;
@@ -365,16 +401,31 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     memset(out, 0, sizeof *out);
     out->t_days = s->t_days;
     out->deposited = s->deposited;
-    double moment = 0.0;
+    /* Sums in locals (registers), one per compartment. */
+    double moment = 0.0, e = 0.0, f = 0.0, m = 0.0, x_ = 0.0, sh = 0.0, l = 0.0, d = 0.0, b = 0.0;
     for (size_t j = 0; j < s->nsub; j++) {
         const double mid_mm = s->top_mm + ((double)j + 0.5) * s->dz_mm;
         for (size_t c = 0; c < s->ncomp; c++) {
             const double *x = state(s, j, c);
-            for (int k = 0; k < SMPF_KC_COUNT; k++)
-                out->compartment[k] += x[k];
-            moment += mid_mm * smpf_kin_sim_in_skin(s, j, c);
+            e += x[SMPF_KC_E];
+            f += x[SMPF_KC_F];
+            m += x[SMPF_KC_M];
+            x_ += x[SMPF_KC_X];
+            sh += x[SMPF_KC_S];
+            l += x[SMPF_KC_L];
+            d += x[SMPF_KC_D];
+            b += x[SMPF_KC_B];
+            moment += mid_mm * (x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X]);
         }
     }
+    out->compartment[SMPF_KC_E] = e;
+    out->compartment[SMPF_KC_F] = f;
+    out->compartment[SMPF_KC_M] = m;
+    out->compartment[SMPF_KC_X] = x_;
+    out->compartment[SMPF_KC_S] = sh;
+    out->compartment[SMPF_KC_L] = l;
+    out->compartment[SMPF_KC_D] = d;
+    out->compartment[SMPF_KC_B] = b;
     for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
         out->in_skin += out->compartment[k];
     out->fraction_remaining = s->deposited > 0 ? out->in_skin / s->deposited : 0.0;
@@ -418,7 +469,7 @@ int smpf_kin_sim_add_session(smpf_kin_sim_t *s, const smpf_kin_session_t *se, sm
 
 /* What a simulation can return to: its time, amounts, sessions and deposit totals. */
 struct smpf_kin_snapshot {
-    size_t n;
+    size_t n; /* room for the amounts of any ink */
     double *x;
     double t_days, deposited, age_origin_days;
     size_t next_session, nsessions;
@@ -448,7 +499,7 @@ void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap)
 
 void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 {
-    memcpy(snap->x, s->x, snap->n * sizeof *snap->x);
+    memcpy(snap->x, s->x, state_size(s) * sizeof *snap->x);
     snap->t_days = s->t_days;
     snap->deposited = s->deposited;
     snap->age_origin_days = s->age_origin_days;
@@ -458,7 +509,7 @@ void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 
 void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
 {
-    memcpy(s->x, snap->x, snap->n * sizeof *snap->x);
+    memcpy(s->x, snap->x, state_size(s) * sizeof *snap->x);
     s->t_days = snap->t_days;
     s->deposited = snap->deposited;
     s->age_origin_days = snap->age_origin_days;

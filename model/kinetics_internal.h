@@ -38,13 +38,62 @@ typedef struct {
 
 void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
                       double dt_days, smpf_kin_factors_t *out);
+/* The same factors for many sublayers that share a block, k_epi and dt and differ in the
+ * common loss kappa = k_uv + k_bio: expm1 of the block's own rates once
+ * (smpf_kin_block_expm1), then per kappa one expm1 and the identity
+ * expm1(a + b) = expm1(a) + expm1(b) + expm1(a) expm1(b). */
+typedef struct {
+    double dt_days, k_epi;
+    double em_epi, em_mode[3]; /* expm1(-k_epi dt), expm1(lambda_i dt) */
+} smpf_kin_block_expm1_t;
+void smpf_kin_block_expm1(const smpf_kin_block_t *b, double k_epi, double dt_days,
+                          smpf_kin_block_expm1_t *out);
+void smpf_kin_factors_shifted(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              double kappa, smpf_kin_factors_t *out);
 void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                     double k_uv, double k_bio, double x[SMPF_KC_COUNT]);
+
+/* The same propagator as one linear map, for intervals used again and again (whole model
+ * months): x' = P x written out per compartment.  (F, M, X) only feed each other and the
+ * sinks; E feeds S and the loss sinks. */
+typedef struct {
+    double e_keep;        /* E' = e_keep E */
+    double s_e;           /* S += s_e E */
+    double loss_e;        /* D += k_uv loss_e E, B += k_bio loss_e E (E's time integral) */
+    double dermal[3][3];  /* (F, M, X)' = dermal (F, M, X) */
+    double lymph[3];      /* L += lymph . (F, M, X) */
+    double loss[3];       /* D += k_uv loss . (F, M, X), B += k_bio loss . (F, M, X) */
+    double k_uv, k_bio;
+} smpf_kin_propagator_t;
+
+void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                         double dt_days, smpf_kin_propagator_t *out);
+/* The same from the interval's factors (smpf_kin_factors or smpf_kin_factors_shifted). */
+void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
+                            double k_uv, double k_bio, smpf_kin_propagator_t *out);
+static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[SMPF_KC_COUNT])
+{
+    const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
+    const double skin_int = p->loss_e * e + p->loss[0] * f + p->loss[1] * m + p->loss[2] * xr;
+    x[SMPF_KC_E] = p->e_keep * e;
+    x[SMPF_KC_F] = p->dermal[0][0] * f + p->dermal[0][1] * m + p->dermal[0][2] * xr;
+    x[SMPF_KC_M] = p->dermal[1][0] * f + p->dermal[1][1] * m + p->dermal[1][2] * xr;
+    x[SMPF_KC_X] = p->dermal[2][0] * f + p->dermal[2][1] * m + p->dermal[2][2] * xr;
+    x[SMPF_KC_S] += p->s_e * e;
+    x[SMPF_KC_L] += p->lymph[0] * f + p->lymph[1] * m + p->lymph[2] * xr;
+    x[SMPF_KC_D] += p->k_uv * skin_int;
+    x[SMPF_KC_B] += p->k_bio * skin_int;
+}
 
 /* Advances x (SMPF_KC_COUNT amounts: E F M X S L D B) by dt_days: E loses k_epi to S;
  * every compartment in skin loses k_uv to D and k_bio to B; the dermal block as above with
  * its drainage to L.  Sinks receive the exact time integrals of their inflows. */
 void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
                          double dt_days, double x[SMPF_KC_COUNT]);  /* factors + apply */
+
+/* Back to time 0 with the schedule smpf_kin_sim_start was given (sessions added since are
+ * dropped), keeping the rates, sun and propagators it computed: the same state as a new
+ * smpf_kin_sim_start with the same arguments. */
+void smpf_kin_sim_rewind(smpf_kin_sim_t *s);
 
 #endif

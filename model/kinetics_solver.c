@@ -62,6 +62,32 @@ void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, doub
     }
 }
 
+void smpf_kin_block_expm1(const smpf_kin_block_t *b, double k_epi, double dt_days,
+                          smpf_kin_block_expm1_t *out)
+{
+    out->dt_days = dt_days;
+    out->k_epi = k_epi;
+    out->em_epi = expm1(-k_epi * dt_days);
+    for (int i = 0; i < 3; i++)
+        out->em_mode[i] = expm1(b->lambda[i] * dt_days);
+}
+
+void smpf_kin_factors_shifted(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              double kappa, smpf_kin_factors_t *out)
+{
+    const double t = e->dt_days, em_k = expm1(-kappa * t);
+    const double mu_e = -(e->k_epi + kappa);
+    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
+    out->e_keep = 1.0 + em_e;
+    out->e_integral = phi(em_e, mu_e, t);
+    for (int i = 0; i < 3; i++) {
+        const double mu = b->lambda[i] - kappa;
+        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
+        out->keep[i] = 1.0 + em;
+        out->integral[i] = phi(em, mu, t);
+    }
+}
+
 void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                     double k_uv, double k_bio, double x[SMPF_KC_COUNT])
 {
@@ -100,4 +126,39 @@ void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, d
     smpf_kin_factors_t f;
     smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
     smpf_kin_apply(b, &f, k_epi, k_uv, k_bio, x);
+}
+
+void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
+                         double dt_days, smpf_kin_propagator_t *out)
+{
+    smpf_kin_factors_t f;
+    smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
+    smpf_kin_propagator_of(b, &f, k_epi, k_uv, k_bio, out);
+}
+
+void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *fp, double k_epi,
+                            double k_uv, double k_bio, smpf_kin_propagator_t *out)
+{
+    const smpf_kin_factors_t f = *fp;
+    out->e_keep = f.e_keep;
+    out->s_e = k_epi * f.e_integral;
+    out->loss_e = f.e_integral;
+    out->k_uv = k_uv;
+    out->k_bio = k_bio;
+    /* left diag(keep) right and left diag(integral) right, as smpf_kin_apply's steps */
+    double integral[3][3];
+    for (int r = 0; r < 3; r++)
+        for (int j = 0; j < 3; j++) {
+            double d = 0, in = 0;
+            for (int i = 0; i < 3; i++) {
+                d += b->left[r][i] * f.keep[i] * b->right[i][j];
+                in += b->left[r][i] * f.integral[i] * b->right[i][j];
+            }
+            out->dermal[r][j] = d;
+            integral[r][j] = in;
+        }
+    for (int j = 0; j < 3; j++) {
+        out->lymph[j] = b->k_lymph * integral[0][j];
+        out->loss[j] = integral[0][j] + integral[1][j] + integral[2][j];
+    }
 }

@@ -1,6 +1,8 @@
 /* A client's projection (MODEL.md §5): month by month the dot's colour against the skin,
  * compared with the healed dot; a touch-up when an active criterion crosses its
  * threshold, at the crossing time found by Brent's method inside the month. */
+#include "ensemble_internal.h"
+#include "kinetics_internal.h"
 #include "projection_internal.h"
 
 #include <gsl/gsl_errno.h>
@@ -69,9 +71,11 @@ void smpf_projection_free(smpf_projection_t *pr)
     }
 }
 
-/* The timeline quantities and, per criterion, g > 0 while no touch-up is due. */
+/* The timeline quantities and, per criterion, g > 0 while no touch-up is due.  The dot's
+ * sRGB, chroma and hue only for a point that is shown (`shown`; else 0): no criterion,
+ * horizon figure or ensemble histogram uses them. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int want_rgb,
+                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int shown,
                     smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
@@ -79,8 +83,8 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->L = c->dot.L;
     p->a = c->dot.a;
     p->b = c->dot.b;
-    p->C = smpf_color_chroma(c->dot);
-    p->h = smpf_color_hue_deg(c->dot);
+    p->C = shown ? smpf_color_chroma(c->dot) : 0.0;
+    p->h = shown ? smpf_color_hue_deg(c->dot) : 0.0;
     p->dE00 = smpf_color_de00(c->dot, healed->dot);
     p->contrast = c->dL / healed->dL;
     p->cast_h = c->cast_hue_deg;
@@ -90,7 +94,7 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
-    p->rgb = want_rgb ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
+    p->rgb = shown ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
     g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
     g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
     g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
@@ -105,11 +109,13 @@ typedef struct {
     const smpf_cast_t *healed;
     int criterion;
     int status;
+    int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
+    int touched_up;     /* the main pass has laid a touch-up */
     smpf_error_t *err;
 } run_t;
 
 /* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
-static int evaluate_at(run_t *r, double t_days, int want_rgb, smpf_timeline_point_t *p,
+static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
                        double g[SMPF_CRIT_COUNT])
 {
     smpf_cast_t cast;
@@ -118,7 +124,7 @@ static int evaluate_at(run_t *r, double t_days, int want_rgb, smpf_timeline_poin
     if (rc == SMPF_OK)
         rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
     if (rc == SMPF_OK)
-        measure(r->pj, &cast, &sum, r->healed, r->criteria, want_rgb, p, g);
+        measure(r->pj, &cast, &sum, r->healed, r->criteria, shown, p, g);
     return rc;
 }
 
@@ -172,7 +178,7 @@ static int add_point(smpf_projection_t *out, size_t cap, const smpf_timeline_poi
     return 0;
 }
 
-/* The healed reference and the look at the horizon without touch-ups. */
+/* The healed reference. */
 static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
                           const smpf_kin_schedule_t *sched, double t_healed, smpf_cast_t *healed,
                           smpf_projection_t *out)
@@ -193,16 +199,34 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
                               "projection: the healed dot is indistinguishable from the skin "
                               "(ΔL* = %.3f); nothing to project", healed->dL);
     }
-    smpf_timeline_point_t p;
-    double g[SMPF_CRIT_COUNT];
-    rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
-    if (rc == SMPF_OK) {
-        out->natural_fraction_remaining = p.fraction_remaining;
-        out->natural_dE00 = p.dE00;
-        out->natural_hue_shift_deg = p.hue_shift_deg;
-        out->natural_contrast = p.contrast;
+    return SMPF_OK;
+}
+
+/* The look at the horizon without touch-ups: the main pass's last point when it laid
+ * none (the same simulation, its months split at the crossings it refined), else the
+ * simulation rewound and run to the horizon alone; not shown (an ensemble sample), that
+ * second run is left out and the figures are NaN. */
+static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
+                           const smpf_timeline_point_t *last, smpf_projection_t *out)
+{
+    smpf_timeline_point_t p = *last;
+    if (r->touched_up && !r->display) {
+        out->natural_fraction_remaining = out->natural_dE00 = NAN;
+        out->natural_hue_shift_deg = out->natural_contrast = NAN;
+        return SMPF_OK;
     }
-    return rc;
+    if (r->touched_up) {
+        double g[SMPF_CRIT_COUNT];
+        smpf_kin_sim_rewind(r->pj->sim);
+        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
+        if (rc != SMPF_OK)
+            return rc;
+    }
+    out->natural_fraction_remaining = p.fraction_remaining;
+    out->natural_dE00 = p.dE00;
+    out->natural_hue_shift_deg = p.hue_shift_deg;
+    out->natural_contrast = p.contrast;
+    return SMPF_OK;
 }
 
 /* Handles a crossing of criterion id at t_cross, where the simulation stands: records it,
@@ -243,6 +267,7 @@ static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, do
             int rc = smpf_kin_sim_add_session(r->pj->sim, &se, r->err);
             if (rc != SMPF_OK)
                 return rc;
+            r->touched_up = 1;
             *suppress_until = t_cross + SMPF_HEALED_AFTER_DAYS;
         }
     }
@@ -259,8 +284,10 @@ static int scan_months(int step_months)
     return 1;
 }
 
-static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_schedule_t *sched,
-                     double t_healed, smpf_projection_t *out)
+/* From the start again (the reference pass has set the simulation up), scanning the
+ * criteria; ends with the look at the horizon without touch-ups. */
+static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
+                     smpf_projection_t *out)
 {
     smpf_projector_t *pj = r->pj;
     const double t_end = in->years * SMPF_DAYS_PER_YEAR;
@@ -275,8 +302,9 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
     double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
-    int prev_valid = 0;
-    int rc = smpf_kin_sim_start(pj->sim, &r->par->kin, &r->par->ink, &in->client, sched, r->err);
+    int prev_valid = 0, rc = SMPF_OK;
+    smpf_timeline_point_t last = {0};
+    smpf_kin_sim_rewind(pj->sim);
     /* Scan points t_k; a step (t_prev, t_k] is scanned again from where a crossing was
      * handled or where the dot has (re)healed, so that no second crossing in the same
      * step is lost. */
@@ -301,7 +329,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
             prev_valid = 1;
             continue;
         }
-        if ((rc = evaluate_at(r, t, record, &p, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, t, record && r->display, &p, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
         int first = -1;
@@ -329,27 +357,33 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, const smpf_kin_s
         }
         if (record)
             add_point(out, cap, &p);
+        last = p;
         memcpy(g_prev, g, sizeof g);
         t_prev = t;
         prev_valid = t >= suppress_until;
         k++;
     }
-    return rc;
+    return rc == SMPF_OK ? natural_horizon(r, in, &last, out) : rc;
 }
 
 /* The guard before any output: every number of the result is finite. */
-static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
+static int check_finite_result(const smpf_projection_t *out, int with_natural, smpf_error_t *err)
 {
     const double summary[] = {out->healed.dL, out->healed.cast_hue_deg, out->healed.cast_ratio,
                               out->natural_fraction_remaining, out->natural_dE00,
                               out->natural_hue_shift_deg, out->natural_contrast};
-    int rc = smpf_check_finite(summary, sizeof summary / sizeof summary[0],
-                               "projection: healed dot or horizon summary", err);
+    const size_t n = sizeof summary / sizeof summary[0] - (with_natural ? 0 : 4);
+    int rc = smpf_check_finite(summary, n, "projection: healed dot or horizon summary", err);
     for (size_t i = 0; rc == SMPF_OK && i < out->npoints; i++) {
         const smpf_timeline_point_t *p = &out->points[i];
         const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
                             p->dE00, p->contrast, p->cast_h, p->cast_ratio, p->cast_C,
                             p->hue_shift_deg, p->blur, p->centroid_mm, p->dot_sigma_mm};
+        int finite = 1; /* the message is formatted only for a point that fails */
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
+            finite &= isfinite(v[j]) != 0;
+        if (finite)
+            continue;
         char what[64];
         snprintf(what, sizeof what, "projection: timeline at %.2f years", p->years);
         rc = smpf_check_finite(v, sizeof v / sizeof v[0], what, err);
@@ -357,8 +391,9 @@ static int check_finite_result(const smpf_projection_t *out, smpf_error_t *err)
     return rc;
 }
 
-int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
-                 const smpf_project_params_t *par, smpf_projection_t *out, smpf_error_t *err)
+static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                   const smpf_project_params_t *par, int display, smpf_projection_t *out,
+                   smpf_error_t *err)
 {
     memset(out, 0, sizeof *out);
     out->touchup_years = NAN;
@@ -376,17 +411,18 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         return smpf_error_set(err, SMPF_ERR_USAGE, "projection: the horizon (%g years) ends "
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
-    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, err};
+    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, display, 0, err};
     pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
     if (rc == SMPF_OK)
         rc = reference_pass(&r, in, &sched, t_healed, &out->healed, out);
     if (rc == SMPF_OK) {
-        out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
-        rc = main_pass(&r, in, &sched, t_healed, out);
+        if (display)
+            out->skin_rgb = smpf_color_srgb(pj->ctx, out->healed.skin_xyz);
+        rc = main_pass(&r, in, t_healed, out);
     }
     if (rc == SMPF_OK)
-        rc = check_finite_result(out, err);
+        rc = check_finite_result(out, display || !r.touched_up, err);
     out->optics_evaluations = pj->optics_evaluations - evaluations_before;
     if (rc != SMPF_OK) {
         const int invisible = out->invisible;
@@ -394,4 +430,17 @@ int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         out->invisible = invisible;
     }
     return rc;
+}
+
+int smpf_project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                 const smpf_project_params_t *par, smpf_projection_t *out, smpf_error_t *err)
+{
+    return project(pj, in, par, 1, out, err);
+}
+
+int smpf_project_for_ensemble(smpf_projector_t *pj, const smpf_project_inputs_t *in,
+                              const smpf_project_params_t *par, smpf_projection_t *out,
+                              smpf_error_t *err)
+{
+    return project(pj, in, par, 0, out, err);
 }

@@ -4,6 +4,7 @@
 #include "smpfade.h"
 #include "test_util.h"
 
+#include <lcms2.h>
 #include <math.h>
 
 static smpf_context_t *ctx;
@@ -46,6 +47,81 @@ static void test_de00_sharma_pairs(void **state)
             fail_msg("pair %g: dE00 %.5f, published %.4f", pair, de, v[6]);
     }
     smpf_table_free(t);
+}
+
+/* smpf_color_lab and smpf_color_de00 (cbrt, powers multiplied out, hue arithmetic on unit
+ * vectors) against Little CMS's cmsXYZ2Lab and cmsCIE2000DeltaE, the reference they
+ * replace, over colours across the gamut, neutrals, the hue wrap-around and nearly
+ * opposite hues included: equal up to round-off. */
+static void test_lab_de00_match_lcms(void **state)
+{
+    (void)state;
+    const smpf_xyz_t white = smpf_color_white(ctx);
+    const cmsCIEXYZ w = {white.X, white.Y, white.Z};
+    uint64_t x = 12345;
+    double worst_lab = 0, worst_de = 0;
+    for (int i = 0; i < 20000; i++) {
+        double u[6];
+        for (int k = 0; k < 6; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const smpf_xyz_t xyz = {u[0] * 1.1 * white.X, u[1] * white.Y, u[2] * 1.1 * white.Z};
+        const cmsCIEXYZ c = {xyz.X, xyz.Y, xyz.Z};
+        cmsCIELab ref;
+        cmsXYZ2Lab(&w, &ref, &c);
+        const smpf_lab_t lab = smpf_color_lab(xyz, white);
+        worst_lab = fmax(worst_lab, fabs(lab.L - ref.L) + fabs(lab.a - ref.a) + fabs(lab.b - ref.b));
+        /* pairs: random, near-neutral (i % 4 == 1), on opposite sides of the a axis (2) */
+        smpf_lab_t p = {100 * u[3], 160 * u[4] - 80, 160 * u[5] - 80};
+        smpf_lab_t q = lab;
+        if (i % 4 == 1)
+            p.a *= 1e-3, p.b *= 1e-3, q.a *= 1e-3, q.b *= 1e-3;
+        if (i % 4 == 2)
+            q = (smpf_lab_t){p.L + 3 * u[0], -fabs(p.a) - 1, 5 * u[1] - 2.5}, p.a = -fabs(p.a);
+        if (i % 4 == 3) /* hues near opposite (both branches of smpf_color_de00) */
+            q = (smpf_lab_t){q.L, -p.a * (1 + 2e-3 * (u[0] - 0.5)), -p.b * (1 + 2e-3 * (u[1] - 0.5))};
+        if (i == 3 || i == 7)
+            p.a = p.b = 0; /* an exact neutral */
+        if (i == 7)
+            q.a = q.b = 0; /* two */
+        const cmsCIELab lp = {p.L, p.a, p.b}, lq = {q.L, q.a, q.b};
+        const double de_ref = cmsCIE2000DeltaE(&lp, &lq, 1, 1, 1);
+        worst_de = fmax(worst_de, fabs(smpf_color_de00(p, q) - de_ref) / fmax(1.0, de_ref));
+    }
+    if (worst_lab > 1e-11 || worst_de > 1e-11)
+        fail_msg("largest difference from Little CMS: Lab %g, ΔE00 %g", worst_lab, worst_de);
+}
+
+/* The cast (the dot's CIELAB with the skin as white), which smpf_cast_xyz builds from the
+ * dot's and the skin's cube roots, against its definition smpf_color_lab(dot, skin);
+ * dark dots and light skins included, so that both branches of f are met. */
+static void test_cast_is_lab_against_skin(void **state)
+{
+    (void)state;
+    const smpf_xyz_t white = smpf_color_white(ctx);
+    uint64_t x = 777;
+    double worst = 0;
+    for (int i = 0; i < 20000; i++) {
+        double u[6];
+        for (int k = 0; k < 6; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const double dim = i % 2 ? 0.05 : 1.0; /* every other dot very dark */
+        const smpf_xyz_t dot = {dim * u[0] * white.X, dim * u[1] * white.Y, dim * u[2] * white.Z};
+        const smpf_xyz_t skin = {(0.05 + 0.95 * u[3]) * white.X, (0.05 + 0.95 * u[4]) * white.Y,
+                                 (0.05 + 0.95 * u[5]) * white.Z};
+        smpf_cast_t c;
+        smpf_cast_xyz(ctx, dot, skin, &c);
+        const smpf_lab_t ref = smpf_color_lab(dot, skin);
+        worst = fmax(worst, fabs(c.cast.L - ref.L) + fabs(c.cast.a - ref.a) + fabs(c.cast.b - ref.b));
+        const smpf_lab_t d = smpf_color_lab(dot, white), s = smpf_color_lab(skin, white);
+        assert_true(c.dot.L == d.L && c.dot.a == d.a && c.dot.b == d.b);
+        assert_true(c.skin.L == s.L && c.skin.a == s.a && c.skin.b == s.b);
+    }
+    if (worst > 1e-11)
+        fail_msg("cast differs from CIELAB against the skin by %g", worst);
 }
 
 static void test_perfect_reflector_is_white(void **state)
@@ -193,6 +269,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_de00_sharma_pairs),
+        cmocka_unit_test(test_lab_de00_match_lcms),
+        cmocka_unit_test(test_cast_is_lab_against_skin),
         cmocka_unit_test(test_perfect_reflector_is_white),
         cmocka_unit_test(test_flat_18_percent_grey),
         cmocka_unit_test(test_hue_and_chroma),

@@ -143,6 +143,59 @@ static const rates_t MIXED[] = {
 };
 static const double X0[SMPF_KC_COUNT] = {0.05, 0.6, 0.25, 0.1, 0.01, 0.02, 0.03, 0.04};
 
+/* The precomputed propagator (one linear map, what a simulation uses for whole months)
+ * against the per-interval solve it stands for, applied repeatedly from a state with
+ * amounts in every compartment: equal up to round-off. */
+static void test_propagator_equals_step(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof MIXED / sizeof MIXED[0]; c++) {
+        const smpf_kin_block_t b = make_block(&MIXED[c]);
+        const rates_t *r = &MIXED[c];
+        for (double dt = 0.25; dt < 2000; dt *= 3.7) {
+            smpf_kin_propagator_t p;
+            smpf_kin_propagator(&b, r->k_epi, r->k_uv, r->k_bio, dt, &p);
+            double x[SMPF_KC_COUNT], y[SMPF_KC_COUNT];
+            memcpy(x, X0, sizeof x);
+            memcpy(y, X0, sizeof y);
+            for (int n = 0; n < 24; n++) {
+                smpf_kin_block_step(&b, r->k_epi, r->k_uv, r->k_bio, dt, x);
+                smpf_kin_propagate(&p, y);
+            }
+            for (int i = 0; i < SMPF_KC_COUNT; i++)
+                assert_near(y[i], x[i], 1e-13 * fmax(1.0, fabs(x[i])));
+        }
+    }
+}
+
+/* Factors with the block's exponentials shared (sublayers differing in k_uv) against the
+ * direct ones: equal up to round-off, for intervals from hours to years and losses from
+ * none to faster than the block's own rates. */
+static void test_shifted_factors_equal_direct(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof MIXED / sizeof MIXED[0]; c++) {
+        const smpf_kin_block_t b = make_block(&MIXED[c]);
+        const rates_t *r = &MIXED[c];
+        for (double dt = 0.01; dt < 2000; dt *= 2.9) {
+            smpf_kin_block_expm1_t em;
+            smpf_kin_block_expm1(&b, r->k_epi, dt, &em);
+            const double k_uv[] = {0, 1e-7, 2e-4, 0.01, 0.3, 2.0};
+            for (size_t u = 0; u < sizeof k_uv / sizeof k_uv[0]; u++) {
+                smpf_kin_factors_t a, s;
+                smpf_kin_factors(&b, r->k_epi, k_uv[u], r->k_bio, dt, &a);
+                smpf_kin_factors_shifted(&b, &em, k_uv[u] + r->k_bio, &s);
+                assert_near(s.e_keep, a.e_keep, 4e-16);
+                assert_near(s.e_integral, a.e_integral, 1e-14 * a.e_integral);
+                for (int i = 0; i < 3; i++) {
+                    assert_near(s.keep[i], a.keep[i], 4e-16);
+                    assert_near(s.integral[i], a.integral[i], 1e-14 * a.integral[i]);
+                }
+            }
+        }
+    }
+}
+
 /* Second solver: x(t) = expm(G t) x0 with GSL's scaling-and-squaring exponential. */
 static void test_against_matrix_exponential(void **state)
 {
@@ -244,6 +297,8 @@ int main(void)
         cmocka_unit_test(test_two_compartment_closed_form),
         cmocka_unit_test(test_closed_block_equilibrium),
         cmocka_unit_test(test_against_matrix_exponential),
+        cmocka_unit_test(test_propagator_equals_step),
+        cmocka_unit_test(test_shifted_factors_equal_direct),
         cmocka_unit_test(test_against_odeiv2),
         cmocka_unit_test(test_step_conserves_mass),
         cmocka_unit_test(test_rejects_bad_rates),

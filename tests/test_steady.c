@@ -1,0 +1,163 @@
+/* The ensemble steady state's shortcuts against their plain counterparts: a rewound
+ * simulation against a fresh start; the projection's look at the horizon (taken from the
+ * main pass, or from a rewound run when touch-ups were laid) against a simulation run to
+ * the horizon on its own and a projection without touch-ups; an ensemble sample's
+ * projection against smpf_project's. */
+#include "test_util.h"
+
+#include "ensemble_internal.h"
+#include "kinetics_internal.h"
+#include "kinetics_test_util.h"
+#include "model_fixture.h"
+
+#include <math.h>
+
+static void test_rewind_equals_start(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    smpf_kin_ink_t ink;
+    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", &ink, &err),
+                     SMPF_OK);
+    smpf_client_t client;
+    smpf_client_default(&client);
+    smpf_kin_schedule_t sched;
+    smpf_kin_schedule_default(&kin, 100, &sched);
+    smpf_kin_sim_t *a, *b;
+    assert_int_equal(smpf_kin_sim_new(12, &a, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_new(12, &b, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_start(a, &kin, &ink, &client, &sched, &err), SMPF_OK);
+    /* a runs, gets a touch-up, runs on, and is rewound */
+    assert_int_equal(smpf_kin_sim_advance(a, 400.3, &err), SMPF_OK);
+    smpf_kin_session_t touch = sched.session[sched.nsessions - 1];
+    touch.t_days = 400.3;
+    assert_int_equal(smpf_kin_sim_add_session(a, &touch, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_advance(a, 900, &err), SMPF_OK);
+    smpf_kin_sim_rewind(a);
+    assert_true(smpf_kin_sim_time_days(a) == 0.0);
+    assert_int_equal(smpf_kin_sim_start(b, &kin, &ink, &client, &sched, &err), SMPF_OK);
+    const double t[] = {10.5, 200, 1500};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        assert_int_equal(smpf_kin_sim_advance(a, t[i], &err), SMPF_OK);
+        assert_int_equal(smpf_kin_sim_advance(b, t[i], &err), SMPF_OK);
+        smpf_kin_summary_t sa, sb;
+        smpf_kin_sim_summary(a, &sa);
+        smpf_kin_sim_summary(b, &sb);
+        assert_memory_equal(&sa, &sb, sizeof sa); /* the touch-up is gone */
+        for (size_t j = 0; j < 12; j++)
+            for (size_t c = 0; c < ink.ncomponents; c++)
+                for (int k = 0; k < SMPF_KC_COUNT; k++)
+                    assert_true(smpf_kin_sim_amount(a, j, c, (smpf_kin_compartment)k) ==
+                                smpf_kin_sim_amount(b, j, c, (smpf_kin_compartment)k));
+    }
+    smpf_kin_sim_free(a);
+    smpf_kin_sim_free(b);
+}
+
+/* The horizon's fraction remaining from a simulation run there alone, with the
+ * projection's schedule. */
+static double fraction_at_horizon(const smpf_project_inputs_t *in,
+                                  const smpf_project_params_t *par)
+{
+    smpf_error_t err = {0};
+    smpf_kin_schedule_t sched;
+    smpf_kin_schedule_sessions(&par->kin, (size_t)in->sessions, in->session_interval_days,
+                               in->start_day_of_year, &sched);
+    smpf_kin_sim_t *sim;
+    assert_int_equal(smpf_kin_sim_new(12, &sim, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_start(sim, &par->kin, &par->ink, &in->client, &sched, &err),
+                     SMPF_OK);
+    assert_int_equal(smpf_kin_sim_advance(sim, in->years * SMPF_DAYS_PER_YEAR, &err), SMPF_OK);
+    smpf_kin_summary_t s;
+    smpf_kin_sim_summary(sim, &s);
+    smpf_kin_sim_free(sim);
+    return s.fraction_remaining;
+}
+
+static void test_natural_horizon(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    const char *inks[] = {"smp_carbon", "tattoo_black_pb15", "temp_biodegradable"};
+    for (size_t i = 0; i < sizeof inks / sizeof inks[0]; i++) {
+        smpf_project_inputs_t in;
+        smpf_project_inputs_default(&in);
+        snprintf(in.ink, sizeof in.ink, "%s", inks[i]);
+        in.years = 12;
+        in.step_months = 1;
+        in.depth_mm = 0.4;
+        smpf_project_params_t par;
+        assert_int_equal(smpf_project_params_median(pigments, tissue, &kin, &in, &par, &err),
+                         SMPF_OK);
+        smpf_projection_t with, without;
+        assert_int_equal(smpf_project(pj, &in, &par, &with, &err), SMPF_OK);
+        in.touchups = 0;
+        assert_int_equal(smpf_project(pj, &in, &par, &without, &err), SMPF_OK);
+        const smpf_timeline_point_t *last = &without.points[without.npoints - 1];
+        assert_near(last->years, in.years, 1e-9);
+        const double f = fraction_at_horizon(&in, &par);
+        assert_near(without.natural_fraction_remaining, f, 1e-12);
+        assert_near(with.natural_fraction_remaining, f, 1e-12);
+        assert_near(with.natural_dE00, last->dE00, 1e-9);
+        assert_near(with.natural_contrast, last->contrast, 1e-9);
+        assert_near(with.natural_hue_shift_deg, last->hue_shift_deg, 1e-9);
+        assert_near(without.natural_dE00, last->dE00, 1e-9);
+        if (i == 0)
+            assert_true(with.ntouchups > 0); /* the rewound path is taken */
+        smpf_projection_free(&with);
+        smpf_projection_free(&without);
+    }
+}
+
+/* Everything a histogram or criterion uses is smpf_project's, to the last bit; what only
+ * a display needs is left out as documented. */
+static void test_projection_for_ensemble(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    const double depths[] = {0.25, 0.5};
+    for (size_t i = 0; i < 2; i++) {
+        smpf_project_inputs_t in;
+        smpf_project_inputs_default(&in);
+        in.years = 15;
+        in.step_months = 1;
+        in.depth_mm = depths[i];
+        smpf_project_params_t par;
+        assert_int_equal(smpf_project_params_median(pigments, tissue, &kin, &in, &par, &err),
+                         SMPF_OK);
+        smpf_projection_t full, lean;
+        assert_int_equal(smpf_project(pj, &in, &par, &full, &err), SMPF_OK);
+        assert_int_equal(smpf_project_for_ensemble(pj, &in, &par, &lean, &err), SMPF_OK);
+        assert_true(full.ntouchups > 0);
+        assert_int_equal(lean.ntouchups, full.ntouchups);
+        assert_memory_equal(lean.touchups_years, full.touchups_years,
+                            full.ntouchups * sizeof full.touchups_years[0]);
+        assert_true(lean.touchup_years == full.touchup_years);
+        assert_int_equal(lean.npoints, full.npoints);
+        for (size_t k = 0; k < full.npoints; k++) {
+            const smpf_timeline_point_t *a = &full.points[k], *b = &lean.points[k];
+            assert_true(b->C == 0 && b->h == 0 && b->rgb.r == 0 && b->rgb.g == 0 && b->rgb.b == 0);
+            const double va[] = {a->years, a->fraction_remaining, a->L, a->a, a->b, a->dE00,
+                                 a->contrast, a->cast_h, a->cast_ratio, a->cast_C,
+                                 a->hue_shift_deg, a->blur, a->centroid_mm, a->dot_sigma_mm};
+            const double vb[] = {b->years, b->fraction_remaining, b->L, b->a, b->b, b->dE00,
+                                 b->contrast, b->cast_h, b->cast_ratio, b->cast_C,
+                                 b->hue_shift_deg, b->blur, b->centroid_mm, b->dot_sigma_mm};
+            assert_memory_equal(va, vb, sizeof va);
+        }
+        assert_true(isnan(lean.natural_dE00) && isnan(lean.natural_fraction_remaining));
+        assert_true(isfinite(full.natural_dE00));
+        smpf_projection_free(&full);
+        smpf_projection_free(&lean);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rewind_equals_start),
+        cmocka_unit_test(test_natural_horizon),
+        cmocka_unit_test(test_projection_for_ensemble),
+    };
+    return cmocka_run_group_tests(tests, model_setup, model_teardown);
+}
