@@ -6,7 +6,6 @@
 #include "context.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,31 +22,11 @@ smpf_xyz_t smpf_color_xyz(const smpf_context_t *ctx, const double reflectance[SM
 
 smpf_xyz_t smpf_color_white(const smpf_context_t *ctx) { return ctx->white; }
 
-/* Cube root of t > 0: a first guess from the bits (the exponent divided by 3, error
- * < 7 %), two steps of Halley's iteration (cubic convergence) and one of Newton's; within
- * 3 ulp of the correctly rounded root, twice as fast as libm's cbrt.  Huge, infinite and
- * NaN arguments go to cbrt. */
-static double cube_root(double t)
-{
-    if (!(t < 1e100))
-        return cbrt(t);
-    uint64_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    bits = bits / 3 + 0x2A9F555555555555ULL; /* 2/3 of the exponent bias */
-    double y;
-    memcpy(&y, &bits, sizeof y);
-    for (int i = 0; i < 2; i++) {
-        const double y3 = y * y * y;
-        y *= (y3 + 2 * t) / (2 * y3 + t);
-    }
-    return y - (y * y * y - t) / (3 * y * y);
-}
-
 /* CIE 1976 L*a*b* (CIE 15:2004 §8.2.1), the same arithmetic as Little CMS's cmsXYZ2Lab
  * with a cube root for its pow(t, 1/3) (tests/test_color.c compares the two). */
 double smpf_lab_f(double t)
 {
-    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cube_root(t);
+    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
 }
 
 smpf_lab_t smpf_lab_from_f(const double f[3])
