@@ -24,16 +24,16 @@ typedef struct {
     double fraction[SMPF_INK_MAX_COMPONENTS];
 } table_key_t;
 
-/* A node's colour and its derivatives: d XYZ / d (volume fraction of component c in
- * slice j), at the node's profile. */
+/* A node's derivatives: d XYZ / d (volume fraction of component c in slice j), at the
+ * node's profile.  Solved only when an estimate needs them. */
 typedef struct {
-    double xyz[3];
-    double jac[FAST_JAC_COMPS][PROJECTION_SUBLAYERS][3];
-} node_value_t;
+    double d[FAST_JAC_COMPS][PROJECTION_SUBLAYERS][3];
+} node_jac_t;
 
 typedef struct {
     int state; /* NODE_OK, or NODE_INVALID: its profile exceeds volume fraction 1 */
-    node_value_t v;
+    double xyz[3];
+    node_jac_t *_Atomic jac; /* NULL until solved; published whole, as the node */
 } node_t;
 
 enum { NODE_OK = 1, NODE_INVALID };
@@ -59,11 +59,14 @@ struct optics_table {
 };
 
 /* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),
- * from the table's cached skin above and dermis below; with dR (not NULL) also
- * dR[c][j][i] = d R_i / d (volume fraction of component c in slice j), c < ncomp <=
- * FAST_JAC_COMPS, by forward differences through the adding of the slices. */
+ * from the table's cached skin above and dermis below. */
 int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
-                       double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err);
+                       smpf_error_t *err);
+/* dR[c][j][i] = d R_i / d (volume fraction of component c in slice j) for the profile in
+ * pj->profile, c < ncomp <= FAST_JAC_COMPS, by forward differences through the adding of
+ * the slices (in the derivatives' quadrature). */
+int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
+                          double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err);
 /* The cached skin above and dermis below of a new table, and its bare skin. */
 int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err);
 

@@ -77,6 +77,7 @@ static void jac_work_free(jac_work_t *w)
     free(w->tmp);
     smpf_ad_op_free(w->above);
     smpf_ad_op_free(w->layer);
+    memset(w, 0, sizeof *w); /* freeing again is harmless */
 }
 
 static int jac_work_new(smpf_ad_t *ad, jac_work_t *w, smpf_error_t *err)
@@ -201,39 +202,63 @@ static size_t absorption_depth(const optics_table_t *t, const smpf_layer_t *laye
     return k;
 }
 
-int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
-                       double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err)
+/* The layers of the stack at wavelength i for the profile in pj->profile, and the first
+ * layer below the absorption cut (those beneath are taken as dermis). */
+static int node_layers(smpf_projector_t *pj, const optics_table_t *t, size_t i,
+                       smpf_layer_t *layers, size_t *end, smpf_error_t *err)
 {
     smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    size_t nl;
+    int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
+    /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
+     * scattering only lengthens it) and coming back is attenuated by exp(-2 tau_cut) at
+     * least: those slices may be anything; they are taken as dermis. */
+    if (st == SMPF_OK)
+        *end = absorption_depth(t, layers, nl - 1, FAST_TAU_CUT);
+    return st;
+}
+
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
+                       smpf_error_t *err)
+{
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
-    jac_work_t w = {0};
-    int st = dR ? jac_work_new(pj->ad_jac, &w, err) : SMPF_OK;
-    if (dR)
-        memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
+    int st = SMPF_OK;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
-        size_t nl;
-        st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
-        /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
-         * scattering only lengthens it) and coming back is attenuated by exp(-2 tau_cut)
-         * at least: those slices may be anything; they are taken as dermis. */
-        const size_t end = absorption_depth(t, layers, nl - 1, FAST_TAU_CUT);
+        size_t end;
+        st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
             st = stack_reflectance(pj->ad, pj->scratch, t, FAST_Q_VALUE, i, layers, end, Rsp,
                                    NULL, &R[i], err);
-        double r_jac;
-        if (st == SMPF_OK && dR)
-            st = stack_reflectance(pj->ad_jac, pj->scratch, t, FAST_Q_JAC, i, layers, end, Rsp,
-                                   &w, &r_jac, err);
-        if (st == SMPF_OK && dR)
-            st = wavelength_derivatives(pj, t, i, layers,
-                                        absorption_depth(t, layers, end, JAC_TAU_CUT), r_jac,
-                                        Rsp, &w, dR, err);
         if (st != SMPF_OK)
             smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
     }
-    if (dR)
-        jac_work_free(&w);
+    return st;
+}
+
+int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
+                          double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err)
+{
+    const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    jac_work_t w;
+    int st = jac_work_new(pj->ad_jac, &w, err);
+    memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        size_t end;
+        double r;
+        st = node_layers(pj, t, i, layers, &end, err);
+        if (st == SMPF_OK)
+            st = stack_reflectance(pj->ad_jac, pj->scratch, t, FAST_Q_JAC, i, layers, end, Rsp,
+                                   &w, &r, err);
+        if (st == SMPF_OK)
+            st = wavelength_derivatives(pj, t, i, layers,
+                                        absorption_depth(t, layers, end, JAC_TAU_CUT), r, Rsp,
+                                        &w, dR, err);
+        if (st != SMPF_OK)
+            smpf_error_prefix(err, "fast optics derivatives, %g nm: ", smpf_wavelength_nm(i));
+    }
+    jac_work_free(&w);
     return st;
 }
 
@@ -309,7 +334,7 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
     if (st != SMPF_OK)
         return st;
     if (t->key.grid_top_mm < t->key.skin_epi_mm)
-        return fast_node_spectrum(pj, t, t->R_skin, NULL, err); /* no pigment: the bare skin */
+        return fast_node_spectrum(pj, t, t->R_skin, err); /* no pigment: the bare skin */
     /* The grid lies in the dermis: without pigment it is dermis on dermis. */
     const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
