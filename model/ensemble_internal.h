@@ -42,4 +42,7 @@ void smpf_ensemble_acc_add_invisible(smpf_ensemble_acc_t *a, uint64_t n);
 /* e += a: exactly what smpf_ensemble_add of a's samples into e would have counted. */
 int smpf_ensemble_acc_fold(smpf_ensemble_t *e, const smpf_ensemble_acc_t *a, smpf_error_t *err);
 
+/* The optical strata in use: space->optical_strata, at most SMPF_ENSEMBLE_MAX_STRATA. */
+uint64_t smpf_ensemble_strata(const smpf_param_space_t *sp);
+
 #endif

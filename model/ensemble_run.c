@@ -31,6 +31,7 @@ typedef struct {
      * to run (the thread that runs the last one frees the table). */
     fast_shared_t *tables;
     atomic_uint_fast64_t *chunks_left;
+    uint64_t chunks; /* chunks of CHUNK samples per stratum */
 } shared_t;
 
 typedef struct {
@@ -77,8 +78,9 @@ static void *work(void *arg)
         w->status = smpf_projector_new(sh->ctx, sh->pigments, sh->tissue, &pj, &w->err);
     if (w->status == SMPF_OK)
         smpf_projector_set_optics(pj, sh->optics);
-    const uint64_t K = sh->space->optical_strata < SMPF_ENSEMBLE_MAX_STRATA
-                           ? sh->space->optical_strata : SMPF_ENSEMBLE_MAX_STRATA;
+    else
+        atomic_store(&sh->failed, 1); /* the other threads stop too */
+    const uint64_t K = smpf_ensemble_strata(sh->space);
     const uint64_t end = sh->first + sh->count;
     if (K == 0) {
         for (uint64_t i = sh->first + (uint64_t)w->id; w->status == SMPF_OK && i < end;
@@ -88,8 +90,7 @@ static void *work(void *arg)
     } else {
         /* Work items: chunks of CHUNK samples of one stratum (stratum k holds the samples
          * i = k mod K), stratum by stratum, taken by whichever thread is free. */
-        const uint64_t per_stratum = (sh->count + K - 1) / K;
-        const uint64_t chunks = (per_stratum + CHUNK - 1) / CHUNK;
+        const uint64_t chunks = sh->chunks;
         for (uint64_t item; w->status == SMPF_OK &&
                             (item = atomic_fetch_add(&sh->next_item, 1)) < K * chunks;) {
             const uint64_t k = item / chunks, c = item % chunks;
@@ -116,20 +117,20 @@ static void *work(void *arg)
  * initialised, to destroy. */
 static int stratum_tables(shared_t *sh, size_t *made, smpf_error_t *err)
 {
-    const uint64_t K = sh->space->optical_strata < SMPF_ENSEMBLE_MAX_STRATA
-                           ? sh->space->optical_strata : SMPF_ENSEMBLE_MAX_STRATA;
+    const uint64_t K = smpf_ensemble_strata(sh->space);
     *made = 0;
     if (K == 0)
         return SMPF_OK;
-    const uint64_t per_stratum = (sh->count + K - 1) / K;
-    const uint64_t chunks = (per_stratum + CHUNK - 1) / CHUNK;
+    const uint64_t chunks = ((sh->count + K - 1) / K + CHUNK - 1) / CHUNK; /* per stratum */
+    sh->chunks = chunks;
     sh->tables = calloc(K, sizeof *sh->tables);
     sh->chunks_left = calloc(K, sizeof *sh->chunks_left);
     if (!sh->tables || !sh->chunks_left)
         return smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");
     for (uint64_t k = 0; k < K; k++) {
-        if (fast_shared_init(&sh->tables[k]) != 0)
-            return smpf_error_set(err, SMPF_ERR_FAILURE, "ensemble: cannot make a lock");
+        int rc = fast_shared_init(&sh->tables[k], err);
+        if (rc != SMPF_OK)
+            return rc;
         atomic_init(&sh->chunks_left[k], chunks);
         (*made)++;
     }
@@ -159,7 +160,7 @@ int smpf_ensemble_run_optics(const smpf_context_t *ctx, const smpf_pigments_t *p
     if ((uint64_t)threads > count)
         threads = count > 0 ? (int)count : 1;
     shared_t sh = {ctx, pigments, tissue, space, in, seed, first, count, threads, optics, 0, 0, 0,
-                   progress, user, NULL, NULL};
+                   progress, user, NULL, NULL, 0};
     worker_t *w = calloc((size_t)threads, sizeof *w);
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     int rc = w && tid ? SMPF_OK : smpf_error_set(err, SMPF_ERR_NOMEM, "ensemble: out of memory");

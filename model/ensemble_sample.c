@@ -143,7 +143,7 @@ static void draw_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t in
                      smpf_dist_draw(sp->layer.thickness_mm, 0, gsl_ran_ugaussian(rng));
 }
 
-static uint64_t strata_of(const smpf_param_space_t *sp)
+uint64_t smpf_ensemble_strata(const smpf_param_space_t *sp)
 {
     return sp->optical_strata < SMPF_ENSEMBLE_MAX_STRATA ? sp->optical_strata
                                                          : SMPF_ENSEMBLE_MAX_STRATA;
@@ -158,7 +158,7 @@ void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64
         return;
     }
     draw_sample(sp, seed, index, rng, out);
-    const uint64_t K = strata_of(sp);
+    const uint64_t K = smpf_ensemble_strata(sp);
     if (K > 0) {
         double dev[STRATUM_DIMS];
         for (int d = 0; d < STRATUM_DIMS; d++)
@@ -186,7 +186,7 @@ void smpf_param_sampler_draw(smpf_param_sampler_t *s, const smpf_param_space_t *
                              uint64_t seed, uint64_t index, smpf_project_params_t *out)
 {
     draw_sample(sp, seed, index, s->rng, out);
-    const uint64_t K = strata_of(sp);
+    const uint64_t K = smpf_ensemble_strata(sp);
     if (K == 0)
         return;
     const uint64_t k = index % K;

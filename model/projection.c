@@ -369,11 +369,14 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
 /* The guard before any output: every number of the result is finite. */
 static int check_finite_result(const smpf_projection_t *out, int with_natural, smpf_error_t *err)
 {
-    const double summary[] = {out->healed.dL, out->healed.cast_hue_deg, out->healed.cast_ratio,
-                              out->natural_fraction_remaining, out->natural_dE00,
+    const double healed[] = {out->healed.dL, out->healed.cast_hue_deg, out->healed.cast_ratio};
+    const double natural[] = {out->natural_fraction_remaining, out->natural_dE00,
                               out->natural_hue_shift_deg, out->natural_contrast};
-    const size_t n = sizeof summary / sizeof summary[0] - (with_natural ? 0 : 4);
-    int rc = smpf_check_finite(summary, n, "projection: healed dot or horizon summary", err);
+    int rc = smpf_check_finite(healed, sizeof healed / sizeof healed[0],
+                               "projection: healed dot", err);
+    if (rc == SMPF_OK && with_natural)
+        rc = smpf_check_finite(natural, sizeof natural / sizeof natural[0],
+                               "projection: horizon summary", err);
     for (size_t i = 0; rc == SMPF_OK && i < out->npoints; i++) {
         const smpf_timeline_point_t *p = &out->points[i];
         const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,

@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+#define FAST_MAX_DIMS 2  /* columns a table takes: a 2-component ink, or one + epidermis */
+#define FAST_STEP 0.5    /* node spacing in ln(column + c0): 0.01 ΔE00 (tests) */
+#define FAST_C0_MM 1e-6  /* offset of the log axis: a column this small is nearly none */
+#define FAST_Q_STEP 0.25 /* node spacing of the UV view's q */
 #define FAST_JAC_COMPS 2 /* components a table node carries derivatives for */
 #define FAST_JAC_QUAD_POINTS 4 /* the derivatives' quadrature (projection_fast_node.c) */
 enum { FAST_Q_VALUE = 0, FAST_Q_JAC = 1, FAST_QUADRATURES = 2 }; /* a table's two solvers */
@@ -69,5 +73,16 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
                           double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err);
 /* The cached skin above and dermis below of a new table, and its bare skin. */
 int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err);
+
+/* The profile of a view's node with parameters col (projection_fast.c); 0 when it
+ * exceeds volume fraction 1. */
+int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
+                      const double *col);
+/* Node k's parameter in dimension dim of a view: the column (mm, on the log axis) or, in
+ * the UV view's second dimension, the exposure q. */
+double fast_node_parameter(int view, size_t dim, long k);
+/* A node's value (with want_jac, its derivatives too), solved when first asked for. */
+int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
+                  const int *idx, int want_jac, const node_t **out, smpf_error_t *err);
 
 #endif

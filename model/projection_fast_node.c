@@ -6,7 +6,8 @@
  * Values use the skin quadrature (SMPF_AD_SKIN_QUAD_POINTS, as the direct path); the
  * derivatives, which only scale a correction of at most FAST_MAX_CORRECTION_DE00, use a
  * 4-point quadrature (FAST_JAC_QUAD_POINTS): an 8 x 8 operator costs 8 times a 4 x 4 one,
- * and the 4-point reflectance is itself within 2e-3 of a 32-point one (bench_optics). */
+ * and the 4-point derivatives are within 10 % of the 8-point ones (tests/test_fast_node.c),
+ * 0.03 ΔE00 at most on a correction of 0.3. */
 #include "projection_fast_internal.h"
 
 #include <math.h>
@@ -126,8 +127,10 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
                 V += sl->fraction[m];
             const double f = sl->fraction[c];
             double h = JAC_REL_STEP * f + JAC_ABS_STEP;
-            if (V + h > 1)
-                h = -h; /* a full slice: the backward difference */
+            if (V + h > 1) /* a full slice: the backward difference, within what it holds */
+                h = -fmin(h, 0.5 * f);
+            if (h == 0)
+                continue; /* full of other components: none of this one to take away */
             sl->fraction[c] = f + h;
             size_t nl;
             st = smpf_tissue_stack(pj->tissue, &skin, pr, i, perturbed, &nl, err);

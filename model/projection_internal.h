@@ -64,7 +64,7 @@ int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err);
 const double *fast_skin_reflectance(const optics_table_t *t);
 /* Shared tables: a slot starts empty; clearing frees its table (no projector may still
  * use it); a projector given a slot uses its table for the setups that match it. */
-int fast_shared_init(fast_shared_t *s);
+int fast_shared_init(fast_shared_t *s, smpf_error_t *err);
 void fast_shared_clear(fast_shared_t *s);
 void projection_share_tables(smpf_projector_t *pj, fast_shared_t *s);
 void fast_table_free(optics_table_t *t);
