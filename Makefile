@@ -25,7 +25,7 @@ LIB_A     := $(BUILD)/libsmpfade.a
 LIB_SO    := $(BUILD)/libsmpfade.so
 BIN       := $(BUILD)/smpfade
 
-.PHONY: all deps tests run check check-asan valgrind bench notebooks fuzz install uninstall clean help
+.PHONY: all deps tests run check check-asan check-tsan valgrind bench notebooks fuzz install uninstall clean help
 
 all: $(LIB_A) $(LIB_SO) $(BIN)
 
@@ -33,6 +33,7 @@ help:
 	@echo "make run         build and run the main job (a default projection)"
 	@echo "make check       build and run every test"
 	@echo "make check-asan  the tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make check-tsan  the threaded tests under ThreadSanitizer"
 	@echo "make valgrind    the tests under valgrind memcheck"
 	@echo "make bench       benchmarks (figures printed, see bench/RESULTS.md)"
 	@echo "make notebooks   execute every notebook from a clean state"
@@ -89,6 +90,16 @@ check-asan:
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
 
+# The tests that run threads (shared fast-optics tables, per-thread samplers and
+# histograms) under ThreadSanitizer; a few minutes, not part of `make check`.
+TSAN_TESTS ?= test_fast_path test_steady
+check-tsan:
+	@scripts/install-deps build
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
+	  EXTRA_LDFLAGS="-fsanitize=thread" all $(TSAN_TESTS:%=build-tsan/tests/%)
+	@SMPF_BIN=build-tsan/smpfade TSAN_OPTIONS="halt_on_error=1" \
+	  tests/run-tests $(TSAN_TESTS:%=build-tsan/tests/%)
+
 valgrind: all $(TEST_BIN)
 	@scripts/install-deps fuzz
 	@SMPF_BIN=$(BIN) SMPF_VALGRIND=1 SMPF_JOBS=$(VALGRIND_JOBS) \
@@ -124,7 +135,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/smpfade
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 # Fuzzing (libFuzzer, clang): each tests/fuzz/fuzz_<name>.c becomes build-fuzz/fuzz_<name>,
 # built against a clang + ASan + UBSan copy of the library, and runs for FUZZ_SECONDS on
