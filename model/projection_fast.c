@@ -63,6 +63,7 @@ void fast_table_free(optics_table_t *t)
             smpf_ad_op_free(t->top[q][i]);
         free(t->bottom[q]);
     }
+    fast_slices_free(t->slices);
     for (size_t i = 0; t->nodes && i < FAST_VIEWS * FAST_NODES * FAST_NODES; i++) {
         node_t *nd = atomic_load(&t->nodes[i]);
         if (nd)
@@ -220,7 +221,7 @@ int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims
         nd->state = NODE_INVALID;
         if (fast_node_profile(pj, t, view, col)) {
             double R[SMPF_NWL];
-            int st = fast_node_spectrum(pj, t, R, err);
+            int st = fast_node_spectrum(pj, t, 1, R, err);
             if (st != SMPF_OK) {
                 free(nd);
                 return st;
@@ -357,7 +358,7 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
 int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err)
 {
     double R[SMPF_NWL];
-    int st = fast_node_spectrum(pj, pj->table, R, err);
+    int st = fast_node_spectrum(pj, pj->table, 0, R, err);
     if (st == SMPF_OK)
         *dot = smpf_color_xyz(pj->ctx, R);
     return st;

@@ -39,6 +39,10 @@ typedef struct {
     node_jac_t *_Atomic jac; /* NULL until solved; published whole, as the node */
 } node_t;
 
+/* A table's pigment-slice operators against the fraction (projection_fast_slices.c). */
+typedef struct slice_ops slice_ops_t;
+#define FAST_SLICE_KINDS 4 /* kinds of slice layer: thickness x tissue (a split slice) */
+
 enum { NODE_OK = 1, NODE_INVALID };
 enum { VIEW_BASE = 0, VIEW_UV = 1, FAST_VIEWS = 2 };
 
@@ -56,15 +60,18 @@ struct optics_table {
     smpf_ad_op_t *top[FAST_QUADRATURES][SMPF_NWL];
     double *bottom[FAST_QUADRATURES];
     double R_skin[SMPF_NWL];
+    slice_ops_t *slices; /* for node values (one-component inks), or NULL */
     /* Nodes by view and indices, NULL until solved.  A node is published once, whole
      * (compare-and-swap), so projectors on several threads may share the table. */
     node_t *_Atomic *nodes;   /* [view][i][j], FAST_VIEWS x FAST_NODES x FAST_NODES */
 };
 
 /* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),
- * from the table's cached skin above and dermis below. */
-int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
-                       smpf_error_t *err);
+ * from the table's cached skin above and dermis below; `tabulated`: the slices' operators
+ * interpolated in the table's slice operators where they cover them (node values), else
+ * every slice solved. */
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int tabulated,
+                       double R[SMPF_NWL], smpf_error_t *err);
 /* dR[c][j][i] = d R_i / d (volume fraction of component c in slice j) for the profile in
  * pj->profile, c < ncomp <= FAST_JAC_COMPS, by forward differences through the adding of
  * the slices (in the derivatives' quadrature). */
@@ -83,5 +90,18 @@ double fast_node_parameter(int view, size_t dim, long k);
 /* A node's value (with want_jac, its derivatives too), solved when first asked for. */
 int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
                   const int *idx, int want_jac, const node_t **out, smpf_error_t *err);
+
+/* 4-point Lagrange weights on nodes s..s+3 at u (in node units). */
+void fast_lagrange4(double u, int s, double w[4]);
+
+/* Slice operators: made at the table's setup from the stack of the empty grid (NULL for
+ * inks of several components); fast_slice_operator gives layer k's R and T at
+ * wavelength i for the fraction in pj->profile, interpolated (*done = 0 when layer k is
+ * not a slice layer it covers: solve it exactly). */
+int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t **out,
+                    smpf_error_t *err);
+void fast_slices_free(slice_ops_t *s);
+int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, size_t k, size_t i,
+                        double *R, double *T, int *done, smpf_error_t *err);
 
 #endif

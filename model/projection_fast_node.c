@@ -163,17 +163,22 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
  * grid's top down to `end` added, from the bottom up, onto the cached dermis below and
  * under the cached skin above.  With w, every partial stack is kept (the derivatives add
  * onto them). */
-static int stack_reflectance(smpf_ad_t *ad, double *scratch, const optics_table_t *t, int q,
-                             size_t i, const smpf_layer_t *layers, size_t end, double Rsp,
-                             jac_work_t *w, double *r, smpf_error_t *err)
+static int stack_reflectance(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t *t,
+                             int q, int tabulated, size_t i, const smpf_layer_t *layers,
+                             size_t end, double Rsp, jac_work_t *w, double *r, smpf_error_t *err)
 {
     const size_t n = smpf_ad_quad_points(ad), nn = n * n;
+    double *scratch = pj->scratch;
     double *Rb = w ? w->below + end * nn : scratch + 3 * nn;
     memcpy(Rb, t->bottom[q] + i * nn, nn * sizeof *Rb);
     int st = SMPF_OK;
     for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
         double *Rl = w ? w->L + 2 * k * nn : scratch + 4 * nn, *Tl = Rl + nn;
-        st = ad_layer(ad, layers + k, Rl, Tl, err);
+        int done = 0;
+        if (tabulated)
+            st = fast_slice_operator(pj, t, k, i, Rl, Tl, &done, err);
+        if (st == SMPF_OK && !done)
+            st = ad_layer(ad, layers + k, Rl, Tl, err);
         if (w) {
             memcpy(w->below + k * nn, Rb, nn * sizeof *Rb);
             Rb = w->below + k * nn;
@@ -221,8 +226,8 @@ static int node_layers(smpf_projector_t *pj, const optics_table_t *t, size_t i,
     return st;
 }
 
-int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[SMPF_NWL],
-                       smpf_error_t *err)
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int tabulated,
+                       double R[SMPF_NWL], smpf_error_t *err)
 {
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
@@ -231,8 +236,8 @@ int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, double R[S
         size_t end;
         st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
-            st = stack_reflectance(pj->ad, pj->scratch, t, FAST_Q_VALUE, i, layers, end, Rsp,
-                                   NULL, &R[i], err);
+            st = stack_reflectance(pj, pj->ad, t, FAST_Q_VALUE, tabulated && t->slices, i,
+                                   layers, end, Rsp, NULL, &R[i], err);
         if (st != SMPF_OK)
             smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
     }
@@ -252,8 +257,8 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
         double r;
         st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
-            st = stack_reflectance(pj->ad_jac, pj->scratch, t, FAST_Q_JAC, i, layers, end, Rsp,
-                                   &w, &r, err);
+            st = stack_reflectance(pj, pj->ad_jac, t, FAST_Q_JAC, 0, i, layers, end, Rsp, &w,
+                                   &r, err);
         if (st == SMPF_OK)
             st = wavelength_derivatives(pj, t, i, layers,
                                         absorption_depth(t, layers, end, JAC_TAU_CUT), r, Rsp,
@@ -334,10 +339,12 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
     int st = stack_ends(pj, pj->ad, t, FAST_Q_VALUE, err);
     if (st == SMPF_OK)
         st = stack_ends(pj, pj->ad_jac, t, FAST_Q_JAC, err);
+    if (st == SMPF_OK) /* the grid is empty here: its slice layers are classified */
+        st = fast_slices_new(pj, t, &t->slices, err);
     if (st != SMPF_OK)
         return st;
     if (t->key.grid_top_mm < t->key.skin_epi_mm)
-        return fast_node_spectrum(pj, t, t->R_skin, err); /* no pigment: the bare skin */
+        return fast_node_spectrum(pj, t, 0, t->R_skin, err); /* no pigment: the bare skin */
     /* The grid lies in the dermis: without pigment it is dermis on dermis. */
     const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);

@@ -17,8 +17,7 @@
  * it moves it by ~0.002. */
 #define FAST_NEGLIGIBLE_DELTA 1e-5
 
-/* 4-point Lagrange weights on nodes s..s+3 at u (in node units). */
-static void lagrange(double u, int s, double w[4])
+void fast_lagrange4(double u, int s, double w[4])
 {
     const double x = u - s;
     w[0] = -(x - 1) * (x - 2) * (x - 3) / 6;
@@ -64,7 +63,7 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
             int s = (int)floor(u) - 1;
             start[d] = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
             width[d] = 4;
-            lagrange(u, start[d], w[d]);
+            fast_lagrange4(u, start[d], w[d]);
         }
         stencil *= (size_t)width[d];
     }

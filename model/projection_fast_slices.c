@@ -1,0 +1,171 @@
+/* The pigment slices' operators of a fast-optics table, tabulated against the slice's
+ * pigment fraction (one-component inks).
+ *
+ * A node solves its 12 slices per wavelength, each by doubling from a thin layer: most of
+ * its cost.  Within one table the slices differ only by their pigment fraction f: they
+ * share the thickness and the tissue the pigment is mixed into (dermis; epidermis above
+ * the dermo-epidermal junction, where a slice is split in two), so there are at most four
+ * kinds of slice layer.  Per kind and wavelength the layer's reflection and transmission
+ * (R, T; a homogeneous layer is symmetric) are smooth in ln(f + f0); they are solved on
+ * nodes of that axis when first needed and interpolated elementwise with 4-point Lagrange
+ * polynomials.  A node then adds interpolated operators instead of doubling each slice;
+ * tests/test_fast_node.c measures the difference against the exact slices. */
+#include "projection_fast_internal.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SLICE_F0 1e-7   /* offset of the log axis: a fraction this small is nearly none */
+#define SLICE_STEP 0.25 /* node spacing in ln(f + f0) */
+#define SLICE_NODES 64  /* the last at f = 0.69; above, slices are solved exactly */
+
+typedef struct {
+    double thickness_mm;
+    int epidermal;
+    size_t layer; /* a layer of this kind in the stack */
+    int slice;    /* its slice of the grid */
+} slice_kind_t;
+
+struct slice_ops {
+    int nkinds;
+    slice_kind_t kind[FAST_SLICE_KINDS];
+    int kind_of_layer[SMPF_TISSUE_MAX_LAYERS]; /* -1: not a slice layer of the grid */
+    int slice_of_layer[SMPF_TISSUE_MAX_LAYERS];
+    size_t nn;
+    double *_Atomic ops[FAST_SLICE_KINDS][SLICE_NODES]; /* SMPF_NWL x (R, T), NULL: unsolved */
+};
+
+static double node_fraction(int m) { return SLICE_F0 * expm1(SLICE_STEP * m); }
+
+void fast_slices_free(slice_ops_t *s)
+{
+    if (!s)
+        return;
+    for (int k = 0; k < FAST_SLICE_KINDS; k++)
+        for (int m = 0; m < SLICE_NODES; m++)
+            free(atomic_load(&s->ops[k][m]));
+    free(s);
+}
+
+int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t **out,
+                    smpf_error_t *err)
+{
+    *out = NULL;
+    if (t->key.ncomp != 1)
+        return SMPF_OK; /* the operators would depend on two fractions */
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    size_t nl;
+    int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, 0, layers, &nl, err);
+    if (st != SMPF_OK)
+        return st;
+    slice_ops_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    s->nn = smpf_ad_quad_points(pj->ad) * smpf_ad_quad_points(pj->ad);
+    double z = 0;
+    for (size_t k = 0; k < nl; k++) {
+        const double top = z, h = layers[k].thickness_mm;
+        z += h;
+        s->kind_of_layer[k] = s->slice_of_layer[k] = -1;
+        if (k < t->ntop || k + 1 == nl) /* above the grid; the semi-infinite dermis */
+            continue;
+        const int j = (int)floor((top + 0.5 * h - t->key.grid_top_mm) / t->key.grid_dz_mm);
+        if (j < 0 || (size_t)j >= t->key.nsub)
+            continue;
+        const int epidermal = top < t->key.skin_epi_mm; /* as the stack chooses the tissue */
+        int kind = -1;
+        for (int c = 0; c < s->nkinds && kind < 0; c++)
+            if (s->kind[c].epidermal == epidermal &&
+                fabs(s->kind[c].thickness_mm - h) <= 1e-12 * h)
+                kind = c;
+        if (kind < 0 && s->nkinds < FAST_SLICE_KINDS) {
+            kind = s->nkinds++;
+            s->kind[kind] = (slice_kind_t){h, epidermal, k, j};
+        }
+        s->kind_of_layer[k] = kind; /* -1 if more kinds than expected: solved exactly */
+        s->slice_of_layer[k] = j;
+    }
+    *out = s;
+    return SMPF_OK;
+}
+
+/* The operators of kind c at node m for every wavelength, solved when first asked for:
+ * the kind's layer with fraction f_m of the ink, taken from the stack the tissue model
+ * builds (the same mixing rule as every solve). */
+static int slice_node(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *s, int c,
+                      int m, const double **out, smpf_error_t *err)
+{
+    double *have = atomic_load_explicit(&s->ops[c][m], memory_order_acquire);
+    if (have) {
+        *out = have;
+        return SMPF_OK;
+    }
+    const size_t nn = s->nn;
+    double *ops = malloc(SMPF_NWL * 2 * nn * sizeof *ops);
+    smpf_pigment_profile_t *pr = malloc(sizeof *pr);
+    if (!ops || !pr) {
+        free(ops);
+        free(pr);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    }
+    *pr = pj->profile; /* the ink's spectra; the grid's slices, emptied */
+    for (size_t j = 0; j < t->key.nsub; j++)
+        memset(pr->slice[j].fraction, 0, sizeof pr->slice[j].fraction);
+    pr->slice[s->kind[c].slice].fraction[0] = node_fraction(m);
+    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    int st = SMPF_OK;
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        size_t nl;
+        st = smpf_tissue_stack(pj->tissue, &skin, pr, i, layers, &nl, err);
+        if (st == SMPF_OK)
+            st = ad_layer(pj->ad, layers + s->kind[c].layer, ops + i * 2 * nn,
+                          ops + i * 2 * nn + nn, err);
+    }
+    free(pr);
+    double *expected = NULL;
+    if (st != SMPF_OK || !atomic_compare_exchange_strong_explicit(
+                             &s->ops[c][m], &expected, ops, memory_order_acq_rel,
+                             memory_order_acquire)) {
+        free(ops); /* failed, or another thread published the same operators first */
+        ops = expected;
+    }
+    *out = ops;
+    return st;
+}
+
+int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, size_t k, size_t i,
+                        double *R, double *T, int *done, smpf_error_t *err)
+{
+    slice_ops_t *s = t->slices;
+    *done = 0;
+    if (!s || s->kind_of_layer[k] < 0)
+        return SMPF_OK;
+    const double f = pj->profile.slice[s->slice_of_layer[k]].fraction[0];
+    const double u = log1p(fmax(0.0, f) / SLICE_F0) / SLICE_STEP;
+    if (!(u <= SLICE_NODES - 3))
+        return SMPF_OK; /* beyond the last stencil: solved exactly */
+    int start = (int)floor(u) - 1;
+    start = start < 0 ? 0 : start > SLICE_NODES - 4 ? SLICE_NODES - 4 : start;
+    double w[4];
+    fast_lagrange4(u, start, w);
+    const size_t nn = s->nn;
+    memset(R, 0, nn * sizeof *R);
+    memset(T, 0, nn * sizeof *T);
+    for (int m = 0; m < 4; m++) {
+        const double *ops;
+        int st = slice_node(pj, t, s, s->kind_of_layer[k], start + m, &ops, err);
+        if (st != SMPF_OK)
+            return st;
+        const double *Rm = ops + i * 2 * nn, *Tm = Rm + nn;
+        for (size_t e = 0; e < nn; e++) {
+            R[e] += w[m] * Rm[e];
+            T[e] += w[m] * Tm[e];
+        }
+    }
+    *done = 1;
+    return SMPF_OK;
+}
