@@ -41,7 +41,8 @@
  *
  * Per wavelength the skin above the deposit grid (with the Fresnel surface) and the
  * semi-infinite dermis below are solved once per setup; a node adds only the pigment
- * slices between them. */
+ * slices between them, whose operators are interpolated against the slice's pigment
+ * fraction (projection_fast_slices.c). */
 #include "projection_fast_internal.h"
 
 #include <gsl/gsl_cdf.h>
