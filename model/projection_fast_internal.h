@@ -96,12 +96,15 @@ void fast_lagrange4(double u, int s, double w[4]);
 
 /* Slice operators: made at the table's setup from the stack of the empty grid (NULL for
  * inks of several components); fast_slice_operator gives layer k's R and T at
- * wavelength i for the fraction in pj->profile, interpolated (*done = 0 when layer k is
- * not a slice layer it covers: solve it exactly). */
+ * wavelength i for fraction f, interpolated (*done = 0 when layer k is
+ * not a slice layer it covers: solve it exactly).  q: the quadrature (values or
+ * derivatives); f: the fraction (the profile's, or the derivatives' perturbed one). */
 int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t **out,
                     smpf_error_t *err);
 void fast_slices_free(slice_ops_t *s);
-int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, size_t k, size_t i,
-                        double *R, double *T, int *done, smpf_error_t *err);
+int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, size_t k,
+                        size_t i, double f, double *R, double *T, int *done, smpf_error_t *err);
+/* The pigment fraction of layer k's slice in a profile (0 for other layers). */
+double fast_slice_fraction(const optics_table_t *t, const smpf_pigment_profile_t *pr, size_t k);
 
 #endif

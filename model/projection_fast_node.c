@@ -131,13 +131,18 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
                 h = -fmin(h, 0.5 * f);
             if (h == 0)
                 continue; /* full of other components: none of this one to take away */
-            sl->fraction[c] = f + h;
-            size_t nl;
-            st = smpf_tissue_stack(pj->tissue, &skin, pr, i, perturbed, &nl, err);
-            sl->fraction[c] = f;
             double *Rl = pj->scratch + 3 * nn, *Tl = pj->scratch + 4 * nn;
-            if (st == SMPF_OK)
-                st = ad_layer(ad, perturbed + k, Rl, Tl, err);
+            int done = 0;
+            if (t->slices)
+                st = fast_slice_operator(pj, t, FAST_Q_JAC, k, i, f + h, Rl, Tl, &done, err);
+            if (st == SMPF_OK && !done) {
+                sl->fraction[c] = f + h;
+                size_t nl;
+                st = smpf_tissue_stack(pj->tissue, &skin, pr, i, perturbed, &nl, err);
+                sl->fraction[c] = f;
+                if (st == SMPF_OK)
+                    st = ad_layer(ad, perturbed + k, Rl, Tl, err);
+            }
             memcpy(w->tmp, w->below + (k + 1) * nn, nn * sizeof(double));
             if (st == SMPF_OK)
                 st = add_layer(ad, pj->scratch, Rl, Tl, Rl, Tl, w->tmp, err);
@@ -176,7 +181,8 @@ static int stack_reflectance(smpf_projector_t *pj, smpf_ad_t *ad, const optics_t
         double *Rl = w ? w->L + 2 * k * nn : scratch + 4 * nn, *Tl = Rl + nn;
         int done = 0;
         if (tabulated)
-            st = fast_slice_operator(pj, t, k, i, Rl, Tl, &done, err);
+            st = fast_slice_operator(pj, t, q, k, i, fast_slice_fraction(t, &pj->profile, k),
+                                     Rl, Tl, &done, err);
         if (st == SMPF_OK && !done)
             st = ad_layer(ad, layers + k, Rl, Tl, err);
         if (w) {
@@ -257,8 +263,8 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
         double r;
         st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
-            st = stack_reflectance(pj, pj->ad_jac, t, FAST_Q_JAC, 0, i, layers, end, Rsp, &w,
-                                   &r, err);
+            st = stack_reflectance(pj, pj->ad_jac, t, FAST_Q_JAC, t->slices != NULL, i, layers,
+                                   end, Rsp, &w, &r, err);
         if (st == SMPF_OK)
             st = wavelength_derivatives(pj, t, i, layers,
                                         absorption_depth(t, layers, end, JAC_TAU_CUT), r, Rsp,

@@ -33,8 +33,8 @@ struct slice_ops {
     slice_kind_t kind[FAST_SLICE_KINDS];
     int kind_of_layer[SMPF_TISSUE_MAX_LAYERS]; /* -1: not a slice layer of the grid */
     int slice_of_layer[SMPF_TISSUE_MAX_LAYERS];
-    size_t nn;
-    double *_Atomic ops[FAST_SLICE_KINDS][SLICE_NODES]; /* SMPF_NWL x (R, T), NULL: unsolved */
+    /* Per quadrature (values, derivatives): SMPF_NWL x (R, T), n x n each; NULL: unsolved */
+    double *_Atomic ops[FAST_QUADRATURES][FAST_SLICE_KINDS][SLICE_NODES];
 };
 
 static double node_fraction(int m) { return SLICE_F0 * expm1(SLICE_STEP * m); }
@@ -43,9 +43,10 @@ void fast_slices_free(slice_ops_t *s)
 {
     if (!s)
         return;
-    for (int k = 0; k < FAST_SLICE_KINDS; k++)
-        for (int m = 0; m < SLICE_NODES; m++)
-            free(atomic_load(&s->ops[k][m]));
+    for (int q = 0; q < FAST_QUADRATURES; q++)
+        for (int k = 0; k < FAST_SLICE_KINDS; k++)
+            for (int m = 0; m < SLICE_NODES; m++)
+                free(atomic_load(&s->ops[q][k][m]));
     free(s);
 }
 
@@ -64,7 +65,6 @@ int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *
     slice_ops_t *s = calloc(1, sizeof *s);
     if (!s)
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
-    s->nn = smpf_ad_quad_points(pj->ad) * smpf_ad_quad_points(pj->ad);
     double z = 0;
     for (size_t k = 0; k < nl; k++) {
         const double top = z, h = layers[k].thickness_mm;
@@ -92,18 +92,18 @@ int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *
     return SMPF_OK;
 }
 
-/* The operators of kind c at node m for every wavelength, solved when first asked for:
- * the kind's layer with fraction f_m of the ink, taken from the stack the tissue model
- * builds (the same mixing rule as every solve). */
-static int slice_node(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *s, int c,
-                      int m, const double **out, smpf_error_t *err)
+/* The operators of kind c at node m in quadrature q (workspace ad) for every wavelength,
+ * solved when first asked for: the kind's layer with fraction f_m of the ink, taken from
+ * the stack the tissue model builds (the same mixing rule as every solve). */
+static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t *t,
+                      slice_ops_t *s, int q, int c, int m, const double **out, smpf_error_t *err)
 {
-    double *have = atomic_load_explicit(&s->ops[c][m], memory_order_acquire);
+    double *have = atomic_load_explicit(&s->ops[q][c][m], memory_order_acquire);
     if (have) {
         *out = have;
         return SMPF_OK;
     }
-    const size_t nn = s->nn;
+    const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
     double *ops = malloc(SMPF_NWL * 2 * nn * sizeof *ops);
     smpf_pigment_profile_t *pr = malloc(sizeof *pr);
     if (!ops || !pr) {
@@ -122,13 +122,13 @@ static int slice_node(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t
         size_t nl;
         st = smpf_tissue_stack(pj->tissue, &skin, pr, i, layers, &nl, err);
         if (st == SMPF_OK)
-            st = ad_layer(pj->ad, layers + s->kind[c].layer, ops + i * 2 * nn,
+            st = ad_layer(ad, layers + s->kind[c].layer, ops + i * 2 * nn,
                           ops + i * 2 * nn + nn, err);
     }
     free(pr);
     double *expected = NULL;
     if (st != SMPF_OK || !atomic_compare_exchange_strong_explicit(
-                             &s->ops[c][m], &expected, ops, memory_order_acq_rel,
+                             &s->ops[q][c][m], &expected, ops, memory_order_acq_rel,
                              memory_order_acquire)) {
         free(ops); /* failed, or another thread published the same operators first */
         ops = expected;
@@ -137,14 +137,13 @@ static int slice_node(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t
     return st;
 }
 
-int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, size_t k, size_t i,
-                        double *R, double *T, int *done, smpf_error_t *err)
+int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, size_t k,
+                        size_t i, double f, double *R, double *T, int *done, smpf_error_t *err)
 {
     slice_ops_t *s = t->slices;
     *done = 0;
     if (!s || s->kind_of_layer[k] < 0)
         return SMPF_OK;
-    const double f = pj->profile.slice[s->slice_of_layer[k]].fraction[0];
     const double u = log1p(fmax(0.0, f) / SLICE_F0) / SLICE_STEP;
     if (!(u <= SLICE_NODES - 3))
         return SMPF_OK; /* beyond the last stencil: solved exactly */
@@ -152,12 +151,13 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, size_t k,
     start = start < 0 ? 0 : start > SLICE_NODES - 4 ? SLICE_NODES - 4 : start;
     double w[4];
     fast_lagrange4(u, start, w);
-    const size_t nn = s->nn;
+    smpf_ad_t *ad = q == FAST_Q_VALUE ? pj->ad : pj->ad_jac;
+    const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
     memset(R, 0, nn * sizeof *R);
     memset(T, 0, nn * sizeof *T);
     for (int m = 0; m < 4; m++) {
         const double *ops;
-        int st = slice_node(pj, t, s, s->kind_of_layer[k], start + m, &ops, err);
+        int st = slice_node(pj, ad, t, s, q, s->kind_of_layer[k], start + m, &ops, err);
         if (st != SMPF_OK)
             return st;
         const double *Rm = ops + i * 2 * nn, *Tm = Rm + nn;
@@ -168,4 +168,10 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, size_t k,
     }
     *done = 1;
     return SMPF_OK;
+}
+
+double fast_slice_fraction(const optics_table_t *t, const smpf_pigment_profile_t *pr, size_t k)
+{
+    const slice_ops_t *s = t->slices;
+    return s && s->slice_of_layer[k] >= 0 ? pr->slice[s->slice_of_layer[k]].fraction[0] : 0.0;
 }
