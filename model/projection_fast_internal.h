@@ -66,6 +66,12 @@ struct optics_table {
     node_t *_Atomic *nodes;   /* [view][i][j], FAST_VIEWS x FAST_NODES x FAST_NODES */
 };
 
+/* The skin of a table's setup (its key), as the tissue model takes it. */
+static inline smpf_skin_t fast_table_skin(const optics_table_t *t)
+{
+    return (smpf_skin_t){0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+}
+
 /* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),
  * from the table's cached skin above and dermis below; `tabulated`: the slices' operators
  * interpolated in the table's slice operators where they cover them (node values), else

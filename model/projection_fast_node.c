@@ -110,7 +110,7 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
     smpf_ad_t *ad = pj->ad_jac;
     const size_t n = smpf_ad_quad_points(ad), nn = n * n;
     smpf_pigment_profile_t *pr = &pj->profile;
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t perturbed[SMPF_TISSUE_MAX_LAYERS];
     const smpf_ad_op_t *top = t->top[FAST_Q_JAC][i];
     memcpy(w->above->R12, top->R12, nn * sizeof(double));
@@ -221,7 +221,7 @@ static size_t absorption_depth(const optics_table_t *t, const smpf_layer_t *laye
 static int node_layers(smpf_projector_t *pj, const optics_table_t *t, size_t i,
                        smpf_layer_t *layers, size_t *end, smpf_error_t *err)
 {
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const smpf_skin_t skin = fast_table_skin(t);
     size_t nl;
     int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
     /* Light reaching the slices below an absorption optical depth tau_cut (on any path,
@@ -298,7 +298,7 @@ static int stack_ends(smpf_projector_t *pj, smpf_ad_t *ad, optics_table_t *t, in
     if (st != SMPF_OK) /* air above, as smpf_ad_solve */
         return st;
     empty_profile(pj, t);
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     smpf_ad_op_t *layer = NULL;
     t->bottom[q] = malloc(SMPF_NWL * nn * sizeof *t->bottom[q]);

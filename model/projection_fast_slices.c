@@ -56,7 +56,7 @@ int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *
     *out = NULL;
     if (t->key.ncomp != 1)
         return SMPF_OK; /* the operators would depend on two fractions */
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     size_t nl;
     int st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, 0, layers, &nl, err);
@@ -115,7 +115,7 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
     for (size_t j = 0; j < t->key.nsub; j++)
         memset(pr->slice[j].fraction, 0, sizeof pr->slice[j].fraction);
     pr->slice[s->kind[c].slice].fraction[0] = node_fraction(m);
-    smpf_skin_t skin = {0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
+    const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     int st = SMPF_OK;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
