@@ -169,8 +169,14 @@ int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
 
 double fast_node_parameter(int view, size_t dim, long k)
 {
-    return view == VIEW_UV && dim == 1 ? FAST_Q_STEP * (double)k
+    return view == VIEW_UV && dim == 1 ? FAST_Q0 * expm1(FAST_Q_STEP * (double)k)
                                        : FAST_C0_MM * expm1(FAST_STEP * (double)k);
+}
+
+double fast_node_axis(int view, size_t dim, double value)
+{
+    return view == VIEW_UV && dim == 1 ? log1p(fmax(0.0, value) / FAST_Q0) / FAST_Q_STEP
+                                       : log1p(fmax(0.0, value) / FAST_C0_MM) / FAST_STEP;
 }
 
 static void node_params(int view, size_t dims, const int *idx, double *col)
@@ -359,7 +365,7 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
 int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err)
 {
     double R[SMPF_NWL];
-    int st = fast_node_spectrum(pj, pj->table, 0, R, err);
+    int st = fast_node_spectrum(pj, pj->table, 1, R, err);
     if (st == SMPF_OK)
         *dot = smpf_color_xyz(pj->ctx, R);
     return st;

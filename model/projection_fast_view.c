@@ -135,7 +135,7 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
         total += amount[j];
         m_obs += amount[j] * t->uv[j];
     }
-    double lo = 0, hi = FAST_Q_STEP * (FAST_NODES - 1), q = 0;
+    double lo = 0, hi = fast_node_parameter(VIEW_UV, 1, FAST_NODES - 1), q = 0;
     if (!(total > 0) || shape_mean_uv(t, lo, &var) <= m_obs / total)
         return 0;
     m_obs /= total;
@@ -156,12 +156,6 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
             break;
     }
     return q;
-}
-
-/* A column's place on the log axis, in node units (the inverse of fast_node_parameter). */
-static double column_axis(double column_mm)
-{
-    return log1p(fmax(0.0, column_mm) / FAST_C0_MM) / FAST_STEP;
 }
 
 /* The anchor's profile parameters: a snapped dimension takes its node's value. */
@@ -219,39 +213,42 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             if (t->has_epi)
                 col[ncomp] += e;
         }
-    /* The UV view's parameters (one component): the dermal column and its exposure. */
-    double uvp[2] = {0, 0};
-    for (size_t j = 0; ncomp == 1 && j < nsub; j++)
-        uvp[0] += derm[j];
-    if (ncomp == 1)
-        uvp[1] = uv_exposure(t, derm);
     /* Anchors from the cheapest: the base view with the epidermal column at its nearest
      * node, then interpolated; the UV view with q at its nearest node, then interpolated.
      * The first whose correction is small is taken; else the smallest correction within
-     * FAST_MAX_CORRECTION_DE00; else the caller solves. */
+     * FAST_MAX_CORRECTION_DE00; else the caller solves.  The UV view's parameters (one
+     * component: the dermal column and its exposure) only when the base view has not
+     * served. */
     anchor_t anchors[4];
     const double *values[4];
+    double uvp[2] = {0, 0};
     size_t n = 0;
     anchors[n] = (anchor_t){VIEW_BASE, t->dims, t->has_epi ? 1u << ncomp : 0, {0, 0}};
     for (size_t d = 0; d < t->dims; d++)
-        anchors[n].u[d] = column_axis(col[d]);
+        anchors[n].u[d] = fast_node_axis(VIEW_BASE, d, col[d]);
     values[n++] = col;
     if (t->has_epi) {
         anchors[n] = anchors[n - 1];
         anchors[n].snap = 0;
         values[n++] = col;
     }
-    if (ncomp == 1) {
-        anchors[n] = (anchor_t){VIEW_UV, 2, 2u, {column_axis(uvp[0]), uvp[1] / FAST_Q_STEP}};
-        values[n++] = uvp;
-        anchors[n] = anchors[n - 1];
-        anchors[n].snap = 0;
-        values[n++] = uvp;
-    }
+    const size_t nbase = n;
+    if (ncomp == 1)
+        n += 2;
     estimate_t best = {0}, e;
     double best_de = INFINITY;
     int st = SMPF_OK;
     for (size_t i = 0; i < n && st == SMPF_OK && !(best_de <= FAST_QUICK_DE00); i++) {
+        if (i == nbase) {
+            for (size_t j = 0; j < nsub; j++)
+                uvp[0] += derm[j];
+            uvp[1] = uv_exposure(t, derm);
+            anchors[i] = (anchor_t){VIEW_UV, 2, 2u, {fast_node_axis(VIEW_UV, 0, uvp[0]),
+                                                    fast_node_axis(VIEW_UV, 1, uvp[1])}};
+            anchors[i + 1] = anchors[i];
+            anchors[i + 1].snap = 0;
+            values[i] = values[i + 1] = uvp;
+        }
         double de;
         st = view_estimate(pj, t, &anchors[i], values[i], a, &e, &de, err);
         if (de < best_de) {

@@ -58,8 +58,8 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
 int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
                  smpf_xyz_t *dot, int *done, smpf_error_t *err);
 /* The XYZ of the dot with the profile in pj->profile (on the table's grid), solved with the
- * table's cached skin above and dermis below: the fallback when interpolation does not
- * apply. */
+ * table's cached skin above and dermis below and its tabulated slice operators (as a
+ * node): the fallback when interpolation does not apply. */
 int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err);
 const double *fast_skin_reflectance(const optics_table_t *t);
 /* Shared tables: a slot starts empty; clearing frees its table (no projector may still
