@@ -40,6 +40,16 @@ smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
     return smpf_lab_from_f(f);
 }
 
+/* CIEDE2000 (Sharma, Wu and Dalal 2005) divides ΔL', ΔC', ΔH' by S_L, S_C, S_H >= 1;
+ * a' = (1 + G) a* with G <= 0.5 for both colours, and ΔC'² + ΔH'² = Δa'² + Δb*² (ΔH' is
+ * the chord 2 sqrt(C1' C2') sin(Δh'/2)); the rotation term R_T x y, |R_T| <= 2 sin 60°,
+ * adds at most |R_T| (x² + y²) / 2.  Hence ΔE00² <= ΔL*² + (1 + √3/2)(2.25 Δa*² + Δb*²). */
+double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y)
+{
+    const double dL = y.L - x.L, da = y.a - x.a, db = y.b - x.b;
+    return sqrt(dL * dL + (1.0 + 0.5 * sqrt(3.0)) * (2.25 * da * da + db * db));
+}
+
 #define RAD_PER_DEG (M_PI / 180.0)
 
 /* Hue angle in degrees, [0, 360], 0 for a neutral (as Little CMS's atan2deg). */

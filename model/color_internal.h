@@ -12,4 +12,20 @@ double smpf_lab_f(double t);
 /* L*a*b* from f(X/Xn), f(Y/Yn), f(Z/Zn). */
 smpf_lab_t smpf_lab_from_f(const double f[3]);
 
+/* An upper bound of CIEDE2000(x, y) from the CIELAB differences alone (no hue angles):
+ * sqrt(ΔL*² + (1 + √3/2)((1.5 Δa*)² + Δb*²)). */
+double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y);
+
+/* The skin's side of a cast (model/cast.c), for many dots against one skin. */
+typedef struct {
+    smpf_xyz_t xyz;
+    smpf_lab_t lab;
+    double f[3]; /* f(X/Xn), f(Y/Yn), f(Z/Zn) */
+} smpf_cast_skin_t;
+void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t *out);
+/* smpf_cast_xyz against a prepared skin, without the dot-skin ΔE00 (out->de00 is NaN):
+ * a projection's months need the cast and ΔL*, not that difference. */
+void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const smpf_cast_skin_t *skin,
+                       smpf_cast_t *out);
+
 #endif

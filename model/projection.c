@@ -192,6 +192,7 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
         rc = projection_dot(pj, r->par, healed, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
+    healed->de00 = smpf_color_de00(healed->dot, healed->skin); /* reported; months skip it */
     /* Contrast is measured against the healed ΔL*: it needs a dot that differs at all. */
     if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL)) {
         out->invisible = 1;

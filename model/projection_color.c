@@ -67,7 +67,7 @@ static int select_optics(smpf_projector_t *pj, const smpf_project_params_t *par,
         memcpy(pj->R_skin, fast_skin_reflectance(pj->table), sizeof pj->R_skin);
     else
         rc = projection_skin(pj, par, err);
-    pj->skin_xyz = smpf_color_xyz(pj->ctx, pj->R_skin);
+    smpf_cast_skin(pj->ctx, smpf_color_xyz(pj->ctx, pj->R_skin), &pj->skin);
     return rc;
 }
 
@@ -93,7 +93,7 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
         if (rc != SMPF_OK)
             return rc;
     }
-    smpf_cast_xyz(pj->ctx, dot, pj->skin_xyz, cast);
+    smpf_cast_against(pj->ctx, dot, &pj->skin, cast); /* without the dot-skin ΔE00 */
     return SMPF_OK;
 }
 

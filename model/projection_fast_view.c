@@ -84,18 +84,26 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
         for (int k = 0; k < 3; k++)
             e->xyz[k] += weight * nd->xyz[k];
         const node_jac_t *jac = want_jac ? atomic_load_explicit(&nd->jac, memory_order_acquire) : NULL;
+        double cx = 0, cy = 0, cz = 0; /* in registers: e might alias jac for the compiler */
         for (size_t c = 0; jac && c < t->key.ncomp; c++)
-            for (size_t j = 0; j < t->key.nsub; j++)
-                if (delta[c][j] != 0)
-                    for (int k = 0; k < 3; k++)
-                        e->correction[k] += weight * jac->d[c][j][k] * delta[c][j];
+            for (size_t j = 0; j < t->key.nsub; j++) {
+                const double *d = jac->d[c][j];
+                cx += d[0] * delta[c][j];
+                cy += d[1] * delta[c][j];
+                cz += d[2] * delta[c][j];
+            }
+        e->correction[0] += weight * cx;
+        e->correction[1] += weight * cy;
+        e->correction[2] += weight * cz;
     }
     e->ok = 1;
     return SMPF_OK;
 }
 
 /* The size of a view's correction in ΔE00: how far the profile is, optically, from the
- * view's shape.  0 when it changes no tristimulus value by more than FAST_NEGLIGIBLE_REL. */
+ * view's shape.  0 when it changes no tristimulus value by more than FAST_NEGLIGIBLE_REL;
+ * an upper bound of ΔE00 when that is within FAST_QUICK_DE00 (the anchor is taken either
+ * way). */
 static double correction_de00(const smpf_projector_t *pj, const estimate_t *e)
 {
     int small = 1;
@@ -107,7 +115,9 @@ static double correction_de00(const smpf_projector_t *pj, const estimate_t *e)
     const smpf_xyz_t a = {e->xyz[0], e->xyz[1], e->xyz[2]};
     const smpf_xyz_t b = {e->xyz[0] + e->correction[0], e->xyz[1] + e->correction[1],
                           e->xyz[2] + e->correction[2]};
-    return smpf_color_de00(smpf_color_lab(a, w), smpf_color_lab(b, w));
+    const smpf_lab_t la = smpf_color_lab(a, w), lb = smpf_color_lab(b, w);
+    const double bound = smpf_color_de00_bound(la, lb); /* cheaper; decides the same */
+    return bound <= FAST_QUICK_DE00 ? bound : smpf_color_de00(la, lb);
 }
 
 /* The UV exposure q whose shape exp(-q uv_j) S_j has the profile's mean UV dose rate.

@@ -2,6 +2,7 @@
 #ifndef SMPF_PROJECTION_INTERNAL_H
 #define SMPF_PROJECTION_INTERNAL_H
 
+#include "color_internal.h"
 #include "smpfade.h"
 
 #include <pthread.h>
@@ -27,7 +28,7 @@ struct smpf_projector {
     smpf_ad_t *ad;
     smpf_pigment_profile_t profile;
     double R_skin[SMPF_NWL], R_dot[SMPF_NWL];
-    smpf_xyz_t skin_xyz;
+    smpf_cast_skin_t skin; /* the bare skin's colour, for every cast */
     size_t optics_evaluations;
     smpf_optics_mode_t mode;
     optics_table_t *table; /* the current projection's table (fast mode), or NULL */
@@ -43,7 +44,8 @@ struct smpf_projector {
 int projection_set_ink(smpf_projector_t *pj, const smpf_kin_ink_t *ink, smpf_error_t *err);
 /* The bare skin's reflectance, once per projection (direct mode). */
 int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err);
-/* The dot's colour against the skin from the simulation's current state. */
+/* The dot's colour against the skin from the simulation's current state (without the
+ * dot-skin ΔE00: cast->de00 is NaN). */
 int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
                    smpf_kin_summary_t *summary, smpf_error_t *err);
 /* The volume-fraction profile of the simulation's current state (direct path). */

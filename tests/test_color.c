@@ -1,6 +1,7 @@
 /* The colour pipeline against published truth: CIEDE2000 test pairs (Sharma, Wu & Dalal
  * 2005), the CIE definition of L*, the white point, and an independent re-computation of
  * the CIE test colour samples from the raw colord tables with a separate parser. */
+#include "color_internal.h"
 #include "smpfade.h"
 #include "test_util.h"
 
@@ -91,6 +92,42 @@ static void test_lab_de00_match_lcms(void **state)
     }
     if (worst_lab > 1e-11 || worst_de > 1e-11)
         fail_msg("largest difference from Little CMS: Lab %g, ΔE00 %g", worst_lab, worst_de);
+}
+
+/* The bound the fast optics' guard uses before computing ΔE00 (smpf_color_de00_bound)
+ * never falls below Little CMS's CIEDE2000: random pairs, close pairs (the guard's use),
+ * neutrals (G = 0.5, the largest a' stretch) and blues near 275° (the largest rotation
+ * term); and it is the ΔL* itself when only L* differs. */
+static void test_de00_bound(void **state)
+{
+    (void)state;
+    uint64_t x = 4242;
+    double tightest = INFINITY;
+    for (int i = 0; i < 200000; i++) {
+        double u[7];
+        for (int k = 0; k < 7; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        smpf_lab_t p = {100 * u[0], 160 * u[1] - 80, 160 * u[2] - 80};
+        if (i % 4 == 1) /* near-neutral */
+            p.a *= 0.02, p.b *= 0.02;
+        if (i % 4 == 2) { /* blue, hue ~275° */
+            const double c = 5 + 40 * u[1];
+            p.a = c * cos(275 * M_PI / 180), p.b = c * sin(275 * M_PI / 180);
+        }
+        const double size = i % 2 ? 0.3 : 30; /* close pairs and any pairs */
+        const smpf_lab_t q = {p.L + size * (u[3] - 0.5), p.a + size * (u[4] - 0.5),
+                              p.b + size * (u[5] - 0.5)};
+        const cmsCIELab lp = {p.L, p.a, p.b}, lq = {q.L, q.a, q.b};
+        const double de = cmsCIE2000DeltaE(&lp, &lq, 1, 1, 1), bound = smpf_color_de00_bound(p, q);
+        if (!(de <= bound * (1 + 1e-12) + 1e-12))
+            fail_msg("pair %d: ΔE00 %.6g above the bound %.6g", i, de, bound);
+        tightest = fmin(tightest, bound / fmax(de, 1e-300));
+    }
+    print_message("ΔE00 bound: at least %.3f x ΔE00 over 200 000 pairs\n", tightest);
+    const smpf_lab_t a = {40, 3, -2}, b = {40.07, 3, -2};
+    assert_true(fabs(smpf_color_de00_bound(a, b) - 0.07) < 1e-12);
 }
 
 /* The cast (the dot's CIELAB with the skin as white), which smpf_cast_xyz builds from the
@@ -270,6 +307,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_de00_sharma_pairs),
         cmocka_unit_test(test_lab_de00_match_lcms),
+        cmocka_unit_test(test_de00_bound),
         cmocka_unit_test(test_cast_is_lab_against_skin),
         cmocka_unit_test(test_perfect_reflector_is_white),
         cmocka_unit_test(test_flat_18_percent_grey),
