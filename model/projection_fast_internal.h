@@ -110,16 +110,26 @@ int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims
 void fast_lagrange4(double u, int s, double w[4]);
 
 /* Slice operators: made at the table's setup from the stack of the empty grid (NULL for
- * inks of several components); fast_slice_operator gives layer k's R and T at
- * wavelength i for fraction f, interpolated (*done = 0 when layer k is
- * not a slice layer it covers: solve it exactly).  q: the quadrature (values or
- * derivatives); f: the fraction (the profile's, or the derivatives' perturbed one). */
+ * inks of several components).  A layer's operators are interpolated at the fraction of
+ * its slice: fast_slice_stencil places fraction f of layer k among the nodes (once per
+ * node solve: the fraction does not depend on the wavelength), fast_slice_operator gives
+ * the layer's R and T at wavelength i from that stencil (*done = 0 when layer k is not a
+ * slice layer the table covers, or f is beyond the last node: solve it exactly).  q: the
+ * quadrature (values or derivatives). */
+typedef struct {
+    int start;   /* first of the four nodes; -1: not covered */
+    double w[4]; /* their Lagrange weights */
+} slice_stencil_t;
 int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t **out,
                     smpf_error_t *err);
 void fast_slices_free(slice_ops_t *s);
+void fast_slice_stencil(const optics_table_t *t, size_t k, double f, slice_stencil_t *out);
 int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, size_t k,
-                        size_t i, double f, double *R, double *T, int *done, smpf_error_t *err);
-/* The pigment fraction of layer k's slice in a profile (0 for other layers). */
+                        size_t i, const slice_stencil_t *at, double *R, double *T, int *done,
+                        smpf_error_t *err);
+/* The slice of the grid layer k holds (-1 for other layers, or without slice operators),
+ * and its pigment fraction in a profile (0 for other layers). */
+int fast_slice_of_layer(const optics_table_t *t, size_t k);
 double fast_slice_fraction(const optics_table_t *t, const smpf_pigment_profile_t *pr, size_t k);
 
 #endif

@@ -99,13 +99,24 @@ static int jac_work_new(smpf_ad_t *ad, jac_work_t *w, smpf_error_t *err)
     return st;
 }
 
+/* The forward-difference step for component c of a slice; a full slice takes the backward
+ * difference, within what it holds; 0 when it is full of other components. */
+static double jac_step(const smpf_pigment_slice_t *sl, size_t ncomp, size_t c)
+{
+    double V = 0;
+    for (size_t m = 0; m < ncomp; m++)
+        V += sl->fraction[m];
+    const double f = sl->fraction[c], h = JAC_REL_STEP * f + JAC_ABS_STEP;
+    return V + h > 1 ? -fmin(h, 0.5 * f) : h;
+}
+
 /* d R / d fraction for every slice above layer `end` and every component, at wavelength i:
  * each slice in turn solved with a little more of the component, added onto what lies
  * below it and under what lies above it (the stack above grows slice by slice). */
 static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t, size_t i,
                                   const smpf_layer_t *layers, size_t end, double r, double Rsp,
-                                  jac_work_t *w, double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL],
-                                  smpf_error_t *err)
+                                  const slice_stencil_t *perturbed_at, jac_work_t *w,
+                                  double (*dR)[PROJECTION_SUBLAYERS][SMPF_NWL], smpf_error_t *err)
 {
     smpf_ad_t *ad = pj->ad_jac;
     const size_t n = smpf_ad_quad_points(ad), nn = n * n;
@@ -122,19 +133,14 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
         const int j = layer_slice(t, layers, k);
         for (size_t c = 0; j >= 0 && c < t->key.ncomp && st == SMPF_OK; c++) {
             smpf_pigment_slice_t *sl = &pr->slice[j];
-            double V = 0;
-            for (size_t m = 0; m < t->key.ncomp; m++)
-                V += sl->fraction[m];
-            const double f = sl->fraction[c];
-            double h = JAC_REL_STEP * f + JAC_ABS_STEP;
-            if (V + h > 1) /* a full slice: the backward difference, within what it holds */
-                h = -fmin(h, 0.5 * f);
+            const double f = sl->fraction[c], h = jac_step(sl, t->key.ncomp, c);
             if (h == 0)
                 continue; /* full of other components: none of this one to take away */
             double *Rl = pj->scratch + 3 * nn, *Tl = pj->scratch + 4 * nn;
             int done = 0;
-            if (t->slices)
-                st = fast_slice_operator(pj, t, FAST_Q_JAC, k, i, f + h, Rl, Tl, &done, err);
+            if (t->slices) /* one component: c = 0 */
+                st = fast_slice_operator(pj, t, FAST_Q_JAC, k, i, &perturbed_at[k], Rl, Tl,
+                                         &done, err);
             if (st == SMPF_OK && !done) {
                 sl->fraction[c] = f + h;
                 size_t nl;
@@ -166,10 +172,10 @@ static int wavelength_derivatives(smpf_projector_t *pj, const optics_table_t *t,
 
 /* Reflectance at wavelength i of the stack `layers` in quadrature q: the layers from the
  * grid's top down to `end` added, from the bottom up, onto the cached dermis below and
- * under the cached skin above.  With w, every partial stack is kept (the derivatives add
- * onto them). */
+ * under the cached skin above; with `at`, the slice layers' operators interpolated at these
+ * stencils.  With w, every partial stack is kept (the derivatives add onto them). */
 static int stack_reflectance(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t *t,
-                             int q, int tabulated, size_t i, const smpf_layer_t *layers,
+                             int q, const slice_stencil_t *at, size_t i, const smpf_layer_t *layers,
                              size_t end, double Rsp, jac_work_t *w, double *r, smpf_error_t *err)
 {
     const size_t n = smpf_ad_quad_points(ad), nn = n * n;
@@ -180,9 +186,8 @@ static int stack_reflectance(smpf_projector_t *pj, smpf_ad_t *ad, const optics_t
     for (size_t k = end; st == SMPF_OK && k-- > t->ntop;) {
         double *Rl = w ? w->L + 2 * k * nn : scratch + 4 * nn, *Tl = Rl + nn;
         int done = 0;
-        if (tabulated)
-            st = fast_slice_operator(pj, t, q, k, i, fast_slice_fraction(t, &pj->profile, k),
-                                     Rl, Tl, &done, err);
+        if (at)
+            st = fast_slice_operator(pj, t, q, k, i, &at[k], Rl, Tl, &done, err);
         if (st == SMPF_OK && !done)
             st = ad_layer(ad, layers + k, Rl, Tl, err);
         if (w) {
@@ -232,18 +237,31 @@ static int node_layers(smpf_projector_t *pj, const optics_table_t *t, size_t i,
     return st;
 }
 
+/* The profile's slice stencils per layer (NULL without slice operators). */
+static const slice_stencil_t *profile_stencils(const smpf_projector_t *pj, const optics_table_t *t,
+                                               slice_stencil_t at[SMPF_TISSUE_MAX_LAYERS])
+{
+    if (!t->slices)
+        return NULL;
+    for (size_t k = 0; k < SMPF_TISSUE_MAX_LAYERS; k++)
+        fast_slice_stencil(t, k, fast_slice_fraction(t, &pj->profile, k), &at[k]);
+    return at;
+}
+
 int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int tabulated,
                        double R[SMPF_NWL], smpf_error_t *err)
 {
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    slice_stencil_t stencils[SMPF_TISSUE_MAX_LAYERS];
+    const slice_stencil_t *at = tabulated ? profile_stencils(pj, t, stencils) : NULL;
     int st = SMPF_OK;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
         size_t end;
         st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
-            st = stack_reflectance(pj, pj->ad, t, FAST_Q_VALUE, tabulated && t->slices, i,
-                                   layers, end, Rsp, NULL, &R[i], err);
+            st = stack_reflectance(pj, pj->ad, t, FAST_Q_VALUE, at, i, layers, end, Rsp, NULL,
+                                   &R[i], err);
         if (st != SMPF_OK)
             smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
     }
@@ -255,6 +273,14 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
 {
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
+    slice_stencil_t stencils[SMPF_TISSUE_MAX_LAYERS], perturbed[SMPF_TISSUE_MAX_LAYERS];
+    const slice_stencil_t *at = profile_stencils(pj, t, stencils);
+    for (size_t k = 0; at && k < SMPF_TISSUE_MAX_LAYERS; k++) { /* one component */
+        const int j = fast_slice_of_layer(t, k);
+        const double f = j < 0 ? 0.0 : pj->profile.slice[j].fraction[0];
+        fast_slice_stencil(t, k, j < 0 ? f : f + jac_step(&pj->profile.slice[j], 1, 0),
+                           &perturbed[k]);
+    }
     jac_work_t w;
     int st = jac_work_new(pj->ad_jac, &w, err);
     memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
@@ -263,12 +289,12 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
         double r;
         st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
-            st = stack_reflectance(pj, pj->ad_jac, t, FAST_Q_JAC, t->slices != NULL, i, layers,
-                                   end, Rsp, &w, &r, err);
+            st = stack_reflectance(pj, pj->ad_jac, t, FAST_Q_JAC, at, i, layers, end, Rsp, &w,
+                                   &r, err);
         if (st == SMPF_OK)
             st = wavelength_derivatives(pj, t, i, layers,
                                         absorption_depth(t, layers, end, JAC_TAU_CUT), r, Rsp,
-                                        &w, dR, err);
+                                        perturbed, &w, dR, err);
         if (st != SMPF_OK)
             smpf_error_prefix(err, "fast optics derivatives, %g nm: ", smpf_wavelength_nm(i));
     }

@@ -65,11 +65,12 @@ int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *
     slice_ops_t *s = calloc(1, sizeof *s);
     if (!s)
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
+    for (size_t k = 0; k < SMPF_TISSUE_MAX_LAYERS; k++)
+        s->kind_of_layer[k] = s->slice_of_layer[k] = -1;
     double z = 0;
     for (size_t k = 0; k < nl; k++) {
         const double top = z, h = layers[k].thickness_mm;
         z += h;
-        s->kind_of_layer[k] = s->slice_of_layer[k] = -1;
         if (k < t->ntop || k + 1 == nl) /* above the grid; the semi-infinite dermis */
             continue;
         const int j = (int)floor((top + 0.5 * h - t->key.grid_top_mm) / t->key.grid_dz_mm);
@@ -137,41 +138,53 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
     return st;
 }
 
+void fast_slice_stencil(const optics_table_t *t, size_t k, double f, slice_stencil_t *out)
+{
+    const slice_ops_t *s = t->slices;
+    const double u = log1p(fmax(0.0, f) / SLICE_F0) / SLICE_STEP;
+    out->start = -1;
+    if (!s || s->kind_of_layer[k] < 0 || !(u <= SLICE_NODES - 3))
+        return; /* not a slice layer, or beyond the last stencil: solved exactly */
+    const int start = (int)floor(u) - 1;
+    out->start = start < 0 ? 0 : start > SLICE_NODES - 4 ? SLICE_NODES - 4 : start;
+    fast_lagrange4(u, out->start, out->w);
+}
+
 int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, size_t k,
-                        size_t i, double f, double *R, double *T, int *done, smpf_error_t *err)
+                        size_t i, const slice_stencil_t *at, double *R, double *T, int *done,
+                        smpf_error_t *err)
 {
     slice_ops_t *s = t->slices;
     *done = 0;
-    if (!s || s->kind_of_layer[k] < 0)
+    if (at->start < 0)
         return SMPF_OK;
-    const double u = log1p(fmax(0.0, f) / SLICE_F0) / SLICE_STEP;
-    if (!(u <= SLICE_NODES - 3))
-        return SMPF_OK; /* beyond the last stencil: solved exactly */
-    int start = (int)floor(u) - 1;
-    start = start < 0 ? 0 : start > SLICE_NODES - 4 ? SLICE_NODES - 4 : start;
-    double w[4];
-    fast_lagrange4(u, start, w);
     smpf_ad_t *ad = q == FAST_Q_VALUE ? pj->ad : pj->ad_jac;
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
-    memset(R, 0, nn * sizeof *R);
-    memset(T, 0, nn * sizeof *T);
+    const double *node[4];
     for (int m = 0; m < 4; m++) {
         const double *ops;
-        int st = slice_node(pj, ad, t, s, q, s->kind_of_layer[k], start + m, &ops, err);
+        int st = slice_node(pj, ad, t, s, q, s->kind_of_layer[k], at->start + m, &ops, err);
         if (st != SMPF_OK)
             return st;
-        const double *Rm = ops + i * 2 * nn, *Tm = Rm + nn;
-        for (size_t e = 0; e < nn; e++) {
-            R[e] += w[m] * Rm[e];
-            T[e] += w[m] * Tm[e];
-        }
+        node[m] = ops + i * 2 * nn; /* R, then T */
+    }
+    const double *w = at->w;
+    for (size_t e = 0; e < nn; e++) {
+        R[e] = w[0] * node[0][e] + w[1] * node[1][e] + w[2] * node[2][e] + w[3] * node[3][e];
+        T[e] = w[0] * node[0][nn + e] + w[1] * node[1][nn + e] + w[2] * node[2][nn + e] +
+               w[3] * node[3][nn + e];
     }
     *done = 1;
     return SMPF_OK;
 }
 
+int fast_slice_of_layer(const optics_table_t *t, size_t k)
+{
+    return t->slices ? t->slices->slice_of_layer[k] : -1;
+}
+
 double fast_slice_fraction(const optics_table_t *t, const smpf_pigment_profile_t *pr, size_t k)
 {
-    const slice_ops_t *s = t->slices;
-    return s && s->slice_of_layer[k] >= 0 ? pr->slice[s->slice_of_layer[k]].fraction[0] : 0.0;
+    const int j = fast_slice_of_layer(t, k);
+    return j >= 0 ? pr->slice[j].fraction[0] : 0.0;
 }
