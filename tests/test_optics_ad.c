@@ -5,7 +5,9 @@
 #include "ad_internal.h"
 #include "test_util.h"
 
+#include <gsl/gsl_linalg.h>
 #include <math.h>
+#include <string.h>
 
 static smpf_ad_t *workspace(size_t q)
 {
@@ -196,10 +198,60 @@ static void test_bad_input(void **state)
     smpf_ad_free(ws);
 }
 
+/* The matrix kernels (whichever this machine runs: 2- or 4-double registers) against
+ * their definitions: the product equal, to the last bit, to the sum over k taken in order
+ * (the kernels promise the same arithmetic on every machine); the solve against GSL's LU
+ * (another algorithm: to round-off). */
+static void test_matrix_kernels(void **state)
+{
+    (void)state;
+    const size_t sizes[] = {4, 8, 6};
+    uint64_t x = 99;
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        const size_t n = sizes[s], nn = n * n;
+        smpf_ad_t *ws = workspace(n);
+        double a[64], b[64], out[64], lu[64], rhs[64];
+        for (size_t e = 0; e < nn; e++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            a[e] = (double)(x >> 11) / 9007199254740992.0 - 0.5 + (e % (n + 1) == 0 ? n : 0);
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            b[e] = (double)(x >> 11) / 9007199254740992.0 - 0.5;
+        }
+        ad_mul(n, a, b, out);
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) {
+                double sum = 0;
+                for (size_t k = 0; k < n; k++)
+                    sum += a[i * n + k] * b[k * n + j];
+                assert_true(out[i * n + j] == sum);
+            }
+        memcpy(lu, a, nn * sizeof *a);
+        memcpy(rhs, b, nn * sizeof *b);
+        smpf_error_t err = {0};
+        assert_int_equal(ad_solve(ws, lu, rhs, &err), SMPF_OK); /* rhs = a^-1 b */
+        gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+        gsl_permutation *p = gsl_permutation_alloc(n);
+        gsl_vector *col = gsl_vector_alloc(n);
+        int sign;
+        assert_int_equal(gsl_linalg_LU_decomp(&A.matrix, p, &sign), GSL_SUCCESS);
+        for (size_t j = 0; j < n; j++) {
+            for (size_t i = 0; i < n; i++)
+                gsl_vector_set(col, i, b[i * n + j]);
+            assert_int_equal(gsl_linalg_LU_svx(&A.matrix, p, col), GSL_SUCCESS);
+            for (size_t i = 0; i < n; i++)
+                assert_float_equal(rhs[i * n + j], gsl_vector_get(col, i), 1e-13);
+        }
+        gsl_vector_free(col);
+        gsl_permutation_free(p);
+        smpf_ad_free(ws);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_van_de_hulst_slab),
+        cmocka_unit_test(test_matrix_kernels),
         cmocka_unit_test(test_quadrature_exact),
         cmocka_unit_test(test_energy_conservation),
         cmocka_unit_test(test_fresnel_nonscattering_slab),
