@@ -111,6 +111,7 @@ typedef struct {
     int status;
     int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
     int touched_up;     /* the main pass has laid a touch-up */
+    double bracket_days[2], bracket_g[2]; /* the root finder's bracket and its criterion */
     smpf_error_t *err;
 } run_t;
 
@@ -131,6 +132,10 @@ static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t
 static double criterion_at(double t_days, void *vr)
 {
     run_t *r = vr;
+    /* The bracket's ends were evaluated by the scan: the root finder starts with them. */
+    for (int end = 0; end < 2; end++)
+        if (t_days == r->bracket_days[end])
+            return r->bracket_g[end];
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
@@ -142,12 +147,18 @@ static double criterion_at(double t_days, void *vr)
     return g[r->criterion];
 }
 
-/* Brent's method on criterion `id` between t0 (g > 0, the snapshot's time) and t1 (g <= 0). */
-static int crossing_time(run_t *r, int id, double t0, double t1, double *t_cross)
+/* Brent's method on criterion `id` between t0 (g0 > 0, the snapshot's time) and t1
+ * (g1 <= 0). */
+static int crossing_time(run_t *r, int id, double t0, double g0, double t1, double g1,
+                         double *t_cross)
 {
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
+    r->bracket_days[0] = t0;
+    r->bracket_days[1] = t1;
+    r->bracket_g[0] = g0;
+    r->bracket_g[1] = g1;
     r->criterion = id;
     r->status = SMPF_OK;
     gsl_function f = {criterion_at, r};
@@ -339,7 +350,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             double tc = INFINITY;
             if (!active[id] || !(g_prev[id] > 0 && g[id] <= 0))
                 continue;
-            if ((rc = crossing_time(r, id, t_prev, t, &tc)) == SMPF_OK && tc < t_first) {
+            if ((rc = crossing_time(r, id, t_prev, g_prev[id], t, g[id], &tc)) == SMPF_OK &&
+                tc < t_first) {
                 t_first = tc;
                 first = id;
             }
@@ -415,7 +427,8 @@ static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
         return smpf_error_set(err, SMPF_ERR_USAGE, "projection: the horizon (%g years) ends "
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
-    run_t r = {pj, par, &in->criteria, &out->healed, 0, SMPF_OK, display, 0, err};
+    run_t r = {.pj = pj, .par = par, .criteria = &in->criteria, .healed = &out->healed,
+               .status = SMPF_OK, .display = display, .err = err};
     pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
     if (rc == SMPF_OK)

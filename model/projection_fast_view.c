@@ -208,7 +208,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     *done = 0;
     if (!t || t->dims > FAST_MAX_DIMS)
         return SMPF_OK;
-    const double scale = summary->peak_dilution * column_mm, dz = t->key.grid_dz_mm;
+    const double scale = summary->peak_dilution * column_mm, per_dz = 1.0 / t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
     double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS] = {0};
@@ -217,7 +217,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
         for (size_t j = 0; j < nsub; j++) {
             const double e = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E) * scale;
             const double all = smpf_kin_sim_in_skin(pj->sim, j, c) * scale;
-            a[c][j] = all / dz;
+            a[c][j] = all * per_dz; /* a multiplication: this runs for every month */
             derm[j] += all - e;
             col[c] += t->has_epi ? all - e : all;
             if (t->has_epi)
