@@ -200,8 +200,7 @@ int smpf_ad_op_add(smpf_ad_t *ws, const smpf_ad_op_t *a, const smpf_ad_op_t *b,
            *t12 = ws->scratch[4], *r21 = ws->scratch[5], *t21 = ws->scratch[6];
     /* light from above */
     ad_mul(n, a->R21, b->R12, X);
-    for (size_t i = 0; i < nn; i++)
-        X[i] = (i % (n + 1) == 0) - X[i];
+    ad_identity_minus(n, X);
     memcpy(Y, a->T12, nn * sizeof *Y);
     int st = ad_solve(ws, X, Y, err); /* C Ta12 */
     if (st != SMPF_OK)
@@ -213,8 +212,7 @@ int smpf_ad_op_add(smpf_ad_t *ws, const smpf_ad_op_t *a, const smpf_ad_op_t *b,
         r12[i] += a->R12[i];
     /* light from below */
     ad_mul(n, b->R12, a->R21, X);
-    for (size_t i = 0; i < nn; i++)
-        X[i] = (i % (n + 1) == 0) - X[i];
+    ad_identity_minus(n, X);
     memcpy(Y, b->T21, nn * sizeof *Y);
     st = ad_solve(ws, X, Y, err); /* D Tb21 */
     if (st != SMPF_OK)
@@ -253,8 +251,7 @@ static int add_on_top(smpf_ad_t *ws, const smpf_ad_op_t *a, smpf_ad_op_t *below,
     size_t n = ws->n, nn = n * n;
     double *X = ws->scratch[0], *Y = ws->scratch[1], *Z = ws->scratch[2], *W = ws->scratch[3];
     ad_mul(n, a->R21, below->R12, X);
-    for (size_t i = 0; i < nn; i++)
-        X[i] = (i % (n + 1) == 0) - X[i];
+    ad_identity_minus(n, X);
     memcpy(Y, a->T12, nn * sizeof *Y);
     int st = ad_solve(ws, X, Y, err); /* (I - Ra21 Rb)^-1 Ta12 */
     if (st != SMPF_OK)

@@ -39,6 +39,7 @@ void ad_mul(size_t n, const double *a, const double *b, double *out); /* out = a
 /* b = a^-1 b (a is destroyed). */
 int ad_solve(smpf_ad_t *ws, double *a, double *b, smpf_error_t *err);
 void ad_identity(size_t n, double *a);
+void ad_identity_minus(size_t n, double *a); /* a = I - a */
 
 /* Reflection (R) and transmission (T) of one homogeneous layer (symmetric up/down). */
 int ad_layer(smpf_ad_t *ws, const smpf_layer_t *layer, double *R, double *T, smpf_error_t *err);

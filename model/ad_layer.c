@@ -19,6 +19,13 @@ void ad_identity(size_t n, double *a)
         a[i * n + i] = 1.0;
 }
 
+void ad_identity_minus(size_t n, double *a)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++)
+            a[i * n + j] = (i == j ? 1.0 : 0.0) - a[i * n + j];
+}
+
 /* The matrices are small (4..64) and multiplied tens of thousands of times per spectrum:
  * these loops beat GSL's reference CBLAS and LU (call overhead, no vectorisation) by a
  * factor of ~3 here (bench/bench_optics.c). */
@@ -308,11 +315,13 @@ static int thin_layer(smpf_ad_t *ws, double tau, double omega, double *R, double
         return st;
     ad_mul(n, G, Y, P);               /* P = G aB */
     ad_mul(n, P, P, Y);               /* Y = P^2 */
-    for (size_t i = 0; i < nn; i++) {
-        int diag = i % (n + 1) == 0;
-        Q[i] = 2 * G[i] - diag + Y[i]; /* G (I - aA) = 2G - I; plus P^2 */
-        X[i] = diag - Y[i];            /* I - P^2 */
-    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            const size_t e = i * n + j;
+            const double diag = i == j ? 1.0 : 0.0;
+            Q[e] = 2 * G[e] - diag + Y[e]; /* G (I - aA) = 2G - I; plus P^2 */
+            X[e] = diag - Y[e];            /* I - P^2 */
+        }
     st = ad_solve(ws, X, Q, err);
     if (st != SMPF_OK)
         return st;
@@ -332,8 +341,7 @@ static int double_layer(smpf_ad_t *ws, double *R, double *T, smpf_error_t *err)
     size_t n = ws->n, nn = n * n;
     double *X = ws->scratch[0], *Y = ws->scratch[1], *W = ws->scratch[2], *Z = ws->scratch[3];
     ad_mul(n, R, R, X);
-    for (size_t i = 0; i < nn; i++)
-        X[i] = (i % (n + 1) == 0) - X[i];
+    ad_identity_minus(n, X);
     memcpy(Y, T, nn * sizeof *Y);
     int st = ad_solve(ws, X, Y, err); /* Y = (I - RR)^-1 T */
     if (st != SMPF_OK)

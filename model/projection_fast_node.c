@@ -30,8 +30,7 @@ static int add_layer(smpf_ad_t *ws, double *scratch, const double *Ra, const dou
     const size_t n = smpf_ad_quad_points(ws), nn = n * n;
     double *X = scratch, *Y = scratch + nn, *Z = scratch + 2 * nn;
     ad_mul(n, Ra21, Rb, X);
-    for (size_t i = 0; i < nn; i++)
-        X[i] = (i % (n + 1) == 0) - X[i];
+    ad_identity_minus(n, X);
     memcpy(Y, Ta, nn * sizeof *Y);
     int st = ad_solve(ws, X, Y, err);
     if (st != SMPF_OK)
