@@ -167,22 +167,25 @@ int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
     return 1;
 }
 
-double fast_node_parameter(int view, size_t dim, long k)
+fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim)
 {
-    return view == VIEW_UV && dim == 1 ? FAST_Q0 * expm1(FAST_Q_STEP * (double)k)
-                                       : FAST_C0_MM * expm1(FAST_STEP * (double)k);
+    if (view == VIEW_UV)
+        return dim == 1 ? FAST_EXPOSURE_AXIS : FAST_COLUMN_AXIS;
+    return t->has_epi && dim == t->key.ncomp ? FAST_EPIDERMAL_AXIS : FAST_COLUMN_AXIS;
 }
 
-double fast_node_axis(int view, size_t dim, double value)
+double fast_axis_value(fast_axis_t a, long k) { return a.scale * expm1(a.step * (double)k); }
+
+double fast_axis_place(fast_axis_t a, double value)
 {
-    return view == VIEW_UV && dim == 1 ? log1p(fmax(0.0, value) / FAST_Q0) / FAST_Q_STEP
-                                       : log1p(fmax(0.0, value) / FAST_C0_MM) / FAST_STEP;
+    return log1p(fmax(0.0, value) / a.scale) / a.step;
 }
 
-static void node_params(int view, size_t dims, const int *idx, double *col)
+static void node_params(const optics_table_t *t, int view, size_t dims, const int *idx,
+                        double *col)
 {
     for (size_t d = 0; d < dims; d++)
-        col[d] = fast_node_parameter(view, d, idx[d]);
+        col[d] = fast_axis_value(fast_node_axis(t, view, d), idx[d]);
 }
 
 /* The node's derivatives, solved when first asked for and published whole. */
@@ -192,7 +195,7 @@ static int node_jac(smpf_projector_t *pj, const optics_table_t *t, int view, siz
     if (atomic_load_explicit(&nd->jac, memory_order_acquire))
         return SMPF_OK;
     double col[FAST_MAX_DIMS], dR[FAST_JAC_COMPS][PROJECTION_SUBLAYERS][SMPF_NWL];
-    node_params(view, dims, idx, col);
+    node_params(t, view, dims, idx, col);
     fast_node_profile(pj, t, view, col); /* a valid node's profile: valid */
     node_jac_t *jac = calloc(1, sizeof *jac);
     if (!jac)
@@ -221,7 +224,7 @@ int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims
     node_t *nd = atomic_load_explicit(slot, memory_order_acquire);
     if (!nd) {
         double col[FAST_MAX_DIMS];
-        node_params(view, dims, idx, col);
+        node_params(t, view, dims, idx, col);
         if (!(nd = calloc(1, sizeof *nd)))
             return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
         atomic_init(&nd->jac, NULL);

@@ -9,16 +9,23 @@
 #include "ad_internal.h"
 
 #define FAST_MAX_DIMS 2  /* columns a table takes: a 2-component ink, or one + epidermis */
-#define FAST_STEP 0.5    /* node spacing in ln(column + c0): <= 0.03 ΔE00 measured */
-#define FAST_C0_MM 1e-6  /* offset of the log axis: a column this small is nearly none */
-/* The UV view's exposure axis: node k at q = FAST_Q0 (exp(FAST_Q_STEP k) - 1), nearly
- * linear (spacing 0.45) where UV starts to thin the top sublayer, logarithmic beyond: the
- * thinned front lies where q uv(z) ~ 1, and uv falls ~3x per sublayer, so the colour
- * changes on a scale of ln q there.  Interpolating along this axis misses the exact
- * profile's colour by 0.004 ΔE00 at most up to q = 200 (0.22-0.45 mm deposits, measured;
- * tests/test_fast_node.c); a linear axis of step 0.25 needed 64 nodes to reach q = 16. */
-#define FAST_Q0 3.0
-#define FAST_Q_STEP 0.15
+/* A table's axes: node k at the parameter value scale (exp(step k) - 1), linear below
+ * `scale`, logarithmic above.  4-point Lagrange interpolation along each, against the
+ * exact profiles' colour (measured when chosen; tests/test_fast_node.c):
+ * - a dermal column (mm): a carbon column of 10^-5 mm already has an absorption optical
+ *   depth of ~0.1-1, so the log axis starts low; 0.03 ΔE00 at most (0.22-1 mm deposits,
+ *   skin types 1-5; the same with an offset of 10^-6 mm, 4 nodes more below 10^-4 mm);
+ * - the epidermal column (mm): 0.015 ΔE00 at most (0.22-0.3 mm, skin types 1-6);
+ * - the UV view's exposure q: nearly linear (spacing 0.45) where UV starts to thin the
+ *   top sublayer, logarithmic beyond: the thinned front lies where q uv(z) ~ 1, and uv
+ *   falls ~3x per sublayer, so the colour changes on a scale of ln q there; 0.004 ΔE00 at
+ *   most up to q = 200 (a linear axis of step 0.25 needed 64 nodes to reach q = 16). */
+typedef struct {
+    double scale, step;
+} fast_axis_t;
+#define FAST_COLUMN_AXIS ((fast_axis_t){1e-5, 0.5})
+#define FAST_EPIDERMAL_AXIS ((fast_axis_t){3e-5, 0.5})
+#define FAST_EXPOSURE_AXIS ((fast_axis_t){3.0, 0.15})
 #define FAST_JAC_COMPS 2 /* components a table node carries derivatives for */
 #define FAST_JAC_QUAD_POINTS 4 /* the derivatives' quadrature (projection_fast_node.c) */
 enum { FAST_Q_VALUE = 0, FAST_Q_JAC = 1, FAST_QUADRATURES = 2 }; /* a table's two solvers */
@@ -97,11 +104,13 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
  * exceeds volume fraction 1. */
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                       const double *col);
-/* Node k's parameter in dimension dim of a view: the column (mm, on the log axis) or, in
- * the UV view's second dimension, the exposure q. */
-double fast_node_parameter(int view, size_t dim, long k);
-/* The inverse: a parameter's place on its axis, in node units. */
-double fast_node_axis(int view, size_t dim, double value);
+/* The axis of dimension dim of a view: a column (mm; the base view's last dimension is
+ * the epidermal column when the table has one) or, in the UV view's second dimension, the
+ * exposure q. */
+fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim);
+/* Node k's parameter on an axis, and the inverse: a parameter's place, in node units. */
+double fast_axis_value(fast_axis_t a, long k);
+double fast_axis_place(fast_axis_t a, double value);
 /* A node's value (with want_jac, its derivatives too), solved when first asked for. */
 int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
                   const int *idx, int want_jac, const node_t **out, smpf_error_t *err);

@@ -145,7 +145,7 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
         total += amount[j];
         m_obs += amount[j] * t->uv[j];
     }
-    double lo = 0, hi = fast_node_parameter(VIEW_UV, 1, FAST_NODES - 1), q = 0;
+    double lo = 0, hi = fast_axis_value(FAST_EXPOSURE_AXIS, FAST_NODES - 1), q = 0;
     if (!(total > 0) || shape_mean_uv(t, lo, &var) <= m_obs / total)
         return 0;
     m_obs /= total;
@@ -169,10 +169,12 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
 }
 
 /* The anchor's profile parameters: a snapped dimension takes its node's value. */
-static void anchor_columns(const anchor_t *an, const double *value, double *col)
+static void anchor_columns(const optics_table_t *t, const anchor_t *an, const double *value,
+                           double *col)
 {
     for (size_t d = 0; d < an->dims; d++)
-        col[d] = an->snap >> d & 1 ? fast_node_parameter(an->view, d, lround(an->u[d])) : value[d];
+        col[d] = an->snap >> d & 1 ? fast_axis_value(fast_node_axis(t, an->view, d), lround(an->u[d]))
+                                  : value[d];
 }
 
 /* A view's estimate for the profile a (volume fractions) and the size of its correction;
@@ -184,7 +186,7 @@ static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t
     double col[FAST_MAX_DIMS], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], off = 0, total = 0;
     *de = INFINITY;
     e->ok = 0;
-    anchor_columns(an, value, col);
+    anchor_columns(t, an, value, col);
     if (!fast_node_profile(pj, t, an->view, col))
         return SMPF_OK;
     for (size_t c = 0; c < t->key.ncomp; c++)
@@ -235,7 +237,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     size_t n = 0;
     anchors[n] = (anchor_t){VIEW_BASE, t->dims, t->has_epi ? 1u << ncomp : 0, {0, 0}};
     for (size_t d = 0; d < t->dims; d++)
-        anchors[n].u[d] = fast_node_axis(VIEW_BASE, d, col[d]);
+        anchors[n].u[d] = fast_axis_place(fast_node_axis(t, VIEW_BASE, d), col[d]);
     values[n++] = col;
     if (t->has_epi) {
         anchors[n] = anchors[n - 1];
@@ -253,8 +255,8 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             for (size_t j = 0; j < nsub; j++)
                 uvp[0] += derm[j];
             uvp[1] = uv_exposure(t, derm);
-            anchors[i] = (anchor_t){VIEW_UV, 2, 2u, {fast_node_axis(VIEW_UV, 0, uvp[0]),
-                                                    fast_node_axis(VIEW_UV, 1, uvp[1])}};
+            anchors[i] = (anchor_t){VIEW_UV, 2, 2u, {fast_axis_place(FAST_COLUMN_AXIS, uvp[0]),
+                                                    fast_axis_place(FAST_EXPOSURE_AXIS, uvp[1])}};
             anchors[i + 1] = anchors[i];
             anchors[i + 1].snap = 0;
             values[i] = values[i + 1] = uvp;
