@@ -14,8 +14,8 @@ void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t
     out->lab = smpf_lab_from_f(out->f);
 }
 
-void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const smpf_cast_skin_t *skin,
-                       smpf_cast_t *out)
+void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                       const smpf_cast_skin_t *skin, smpf_cast_t *out)
 {
     const smpf_xyz_t white = smpf_color_white(ctx);
     const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin->xyz.X, skin->xyz.Y, skin->xyz.Z},
@@ -23,7 +23,7 @@ void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const smpf_cas
     double fd[3], fc[3];
     for (int i = 0; i < 3; i++) {
         const double td = d[i] / w[i], ts = s[i] / w[i], tc = d[i] / s[i];
-        fd[i] = smpf_lab_f(td);
+        fd[i] = dot_f ? dot_f[i] : smpf_lab_f(td);
         /* The cast's f(dot / skin): on the cube-root branch for all three it is
          * f(dot / white) / f(skin / white), one cube root fewer (equal up to round-off). */
         const int roots = td > SMPF_LAB_F_LIMIT && ts > SMPF_LAB_F_LIMIT && tc > SMPF_LAB_F_LIMIT;
@@ -46,7 +46,7 @@ void smpf_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin, s
 {
     smpf_cast_skin_t s;
     smpf_cast_skin(ctx, skin, &s);
-    smpf_cast_against(ctx, dot, &s, out);
+    smpf_cast_against(ctx, dot, NULL, &s, out);
     out->de00 = smpf_color_de00(out->dot, out->skin);
 }
 

@@ -24,8 +24,9 @@ typedef struct {
 } smpf_cast_skin_t;
 void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t *out);
 /* smpf_cast_xyz against a prepared skin, without the dot-skin ΔE00 (out->de00 is NaN):
- * a projection's months need the cast and ΔL*, not that difference. */
-void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const smpf_cast_skin_t *skin,
-                       smpf_cast_t *out);
+ * a projection's months need the cast and ΔL*, not that difference.  dot_f: the dot's
+ * f(X/Xn), f(Y/Yn), f(Z/Zn) when the caller has them, else NULL. */
+void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                       const smpf_cast_skin_t *skin, smpf_cast_t *out);
 
 #endif

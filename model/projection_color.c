@@ -78,7 +78,7 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
     int rc = pj->table_ready ? SMPF_OK : select_optics(pj, par, err);
     if (rc != SMPF_OK)
         return rc;
-    smpf_xyz_t dot;
+    fast_dot_t dot = {{0, 0, 0}, {0, 0, 0}, 0};
     int done = 0;
     if (pj->table && (rc = fast_dot_xyz(pj, summary, par->column_mm, &dot, &done, err)) != SMPF_OK)
         return rc;
@@ -86,14 +86,15 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
         projection_fill_profile(pj, par, summary);
         pj->optics_evaluations++;
         if (pj->table) /* the same solve, with the table's skin above and dermis below */
-            rc = fast_profile_xyz(pj, &dot, err);
+            rc = fast_profile_xyz(pj, &dot.xyz, err);
         else if ((rc = smpf_tissue_reflectance(pj->ad, pj->tissue, &par->skin, &pj->profile,
                                                pj->R_dot, NULL, err)) == SMPF_OK)
-            dot = smpf_color_xyz(pj->ctx, pj->R_dot);
+            dot.xyz = smpf_color_xyz(pj->ctx, pj->R_dot);
         if (rc != SMPF_OK)
             return rc;
     }
-    smpf_cast_against(pj->ctx, dot, &pj->skin, cast); /* without the dot-skin ΔE00 */
+    /* without the dot-skin ΔE00; with the dot's f(X/Xn)... when the fast guard has them */
+    smpf_cast_against(pj->ctx, dot.xyz, dot.have_f ? dot.f : NULL, &pj->skin, cast);
     return SMPF_OK;
 }
 

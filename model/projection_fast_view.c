@@ -32,6 +32,8 @@ void fast_lagrange4(double u, int s, double w[4])
 typedef struct {
     int ok; /* 0: the stencil leaves the grid or reaches an invalid node */
     double xyz[3], correction[3];
+    double f[3]; /* CIELAB's f of xyz + correction, when have_f */
+    int have_f;
 } estimate_t;
 
 /* An anchor in a view: u[d] in node units; a dimension in `snap` (bit d) takes its nearest
@@ -104,7 +106,7 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
  * view's shape.  0 when it changes no tristimulus value by more than FAST_NEGLIGIBLE_REL;
  * an upper bound of ΔE00 when that is within FAST_QUICK_DE00 (the anchor is taken either
  * way). */
-static double correction_de00(const smpf_projector_t *pj, const estimate_t *e)
+static double correction_de00(const smpf_projector_t *pj, estimate_t *e)
 {
     int small = 1;
     for (int k = 0; k < 3; k++)
@@ -115,7 +117,11 @@ static double correction_de00(const smpf_projector_t *pj, const estimate_t *e)
     const smpf_xyz_t a = {e->xyz[0], e->xyz[1], e->xyz[2]};
     const smpf_xyz_t b = {e->xyz[0] + e->correction[0], e->xyz[1] + e->correction[1],
                           e->xyz[2] + e->correction[2]};
-    const smpf_lab_t la = smpf_color_lab(a, w), lb = smpf_color_lab(b, w);
+    e->f[0] = smpf_lab_f(b.X / w.X); /* kept: the cast needs them too */
+    e->f[1] = smpf_lab_f(b.Y / w.Y);
+    e->f[2] = smpf_lab_f(b.Z / w.Z);
+    e->have_f = 1;
+    const smpf_lab_t la = smpf_color_lab(a, w), lb = smpf_lab_from_f(e->f);
     const double bound = smpf_color_de00_bound(la, lb); /* cheaper; decides the same */
     return bound <= FAST_QUICK_DE00 ? bound : smpf_color_de00(la, lb);
 }
@@ -204,7 +210,7 @@ static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t
 }
 
 int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
-                 smpf_xyz_t *dot, int *done, smpf_error_t *err)
+                 fast_dot_t *dot, int *done, smpf_error_t *err)
 {
     optics_table_t *t = pj->table;
     *done = 0;
@@ -270,8 +276,10 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     }
     if (st != SMPF_OK || !(best_de <= FAST_MAX_CORRECTION_DE00))
         return st;
-    *dot = (smpf_xyz_t){best.xyz[0] + best.correction[0], best.xyz[1] + best.correction[1],
-                        best.xyz[2] + best.correction[2]};
+    dot->xyz = (smpf_xyz_t){best.xyz[0] + best.correction[0], best.xyz[1] + best.correction[1],
+                            best.xyz[2] + best.correction[2]};
+    dot->have_f = best.have_f;
+    memcpy(dot->f, best.f, sizeof dot->f);
     *done = 1;
     return SMPF_OK;
 }

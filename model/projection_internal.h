@@ -57,8 +57,13 @@ void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *
  * setup (skin, deposit geometry, ink).  Returns SMPF_OK with *done = 0 when the state
  * lies outside what the table covers (the caller then evaluates directly). */
 int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err);
+typedef struct {
+    smpf_xyz_t xyz;
+    double f[3]; /* CIELAB's f(X/Xn), f(Y/Yn), f(Z/Zn), when have_f: the guard computed them */
+    int have_f;
+} fast_dot_t;
 int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
-                 smpf_xyz_t *dot, int *done, smpf_error_t *err);
+                 fast_dot_t *dot, int *done, smpf_error_t *err);
 /* The XYZ of the dot with the profile in pj->profile (on the table's grid), solved with the
  * table's cached skin above and dermis below and its tabulated slice operators (as a
  * node): the fallback when interpolation does not apply. */
