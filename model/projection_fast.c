@@ -136,33 +136,51 @@ static void deposit_shapes(optics_table_t *t)
     }
 }
 
-/* The profile of a node.  View VIEW_BASE: columns col[d] (mm), dermal per component and
- * epidermal.  View VIEW_UV (one component): the dermal deposit's column col[0] thinned by
- * UV, col[1] = q: sublayer j keeps exp(-q uv_j) of the dermal shape (renormalised). */
+/* The volume fractions of a view's profile with parameters col.  View VIEW_BASE: columns
+ * col[d] (mm), dermal per component and epidermal.  View VIEW_UV (one component): the
+ * dermal deposit's column col[0] thinned by UV, col[1] = q: sublayer j keeps
+ * exp(-q uv_j) of the dermal shape (renormalised).  0 when a slice exceeds volume
+ * fraction 1. */
+int fast_view_fractions(const optics_table_t *t, int view, const double *col,
+                        double (*f)[PROJECTION_SUBLAYERS])
+{
+    const table_key_t *k = &t->key;
+    double kept[PROJECTION_SUBLAYERS], z = 0;
+    for (size_t j = 0; view == VIEW_UV && j < k->nsub; j++) {
+        kept[j] = t->shape_derm[j] * exp(-col[1] * t->uv[j]);
+        z += kept[j] * k->grid_dz_mm;
+    }
+    for (size_t j = 0; j < k->nsub; j++) {
+        double V = 0;
+        for (size_t c = 0; c < k->ncomp; c++) {
+            if (view == VIEW_UV)
+                f[c][j] = col[0] * kept[j] / z;
+            else
+                f[c][j] = col[c] * t->shape_derm[j] +
+                          (t->has_epi ? col[k->ncomp] * k->fraction[c] * t->shape_epi[j] : 0);
+            V += f[c][j];
+        }
+        if (!(V <= 1.0))
+            return 0;
+    }
+    return 1;
+}
+
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
-                        const double *col)
+                      const double *col)
 {
     smpf_pigment_profile_t *pr = &pj->profile;
     const table_key_t *k = &t->key;
-    double z = 0;
-    for (size_t j = 0; view == VIEW_UV && j < k->nsub; j++)
-        z += t->shape_derm[j] * exp(-col[1] * t->uv[j]) * k->grid_dz_mm;
+    double f[FAST_JAC_COMPS][PROJECTION_SUBLAYERS];
+    if (!fast_view_fractions(t, view, col, f))
+        return 0;
     pr->nslices = k->nsub; /* one optical slice per kinetic sublayer, as the direct path */
     for (size_t j = 0; j < k->nsub; j++) {
         smpf_pigment_slice_t *sl = &pr->slice[j];
         sl->top_mm = k->grid_top_mm + (double)j * k->grid_dz_mm;
         sl->thickness_mm = k->grid_dz_mm;
-        double V = 0;
-        for (size_t c = 0; c < k->ncomp; c++) {
-            if (view == VIEW_UV)
-                sl->fraction[c] = col[0] * t->shape_derm[j] * exp(-col[1] * t->uv[j]) / z;
-            else
-                sl->fraction[c] = col[c] * t->shape_derm[j] +
-                                  (t->has_epi ? col[k->ncomp] * k->fraction[c] * t->shape_epi[j] : 0);
-            V += sl->fraction[c];
-        }
-        if (!(V <= 1.0))
-            return 0;
+        for (size_t c = 0; c < k->ncomp; c++)
+            sl->fraction[c] = f[c][j];
     }
     return 1;
 }

@@ -100,8 +100,11 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
 /* The cached skin above and dermis below of a new table, and its bare skin. */
 int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err);
 
-/* The profile of a view's node with parameters col (projection_fast.c); 0 when it
- * exceeds volume fraction 1. */
+/* The volume fractions f[c][j] of a view's profile with parameters col (components
+ * c < ncomp <= FAST_JAC_COMPS), and that profile in pj->profile (projection_fast.c); 0
+ * when it exceeds volume fraction 1. */
+int fast_view_fractions(const optics_table_t *t, int view, const double *col,
+                        double (*f)[PROJECTION_SUBLAYERS]);
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                       const double *col);
 /* The axis of dimension dim of a view: a column (mm; the base view's last dimension is

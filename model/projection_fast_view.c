@@ -193,11 +193,11 @@ static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t
     *de = INFINITY;
     e->ok = 0;
     anchor_columns(t, an, value, col);
-    if (!fast_node_profile(pj, t, an->view, col))
+    if (!fast_view_fractions(t, an->view, col, delta)) /* the anchor's profile, for now */
         return SMPF_OK;
     for (size_t c = 0; c < t->key.ncomp; c++)
         for (size_t j = 0; j < t->key.nsub; j++) {
-            delta[c][j] = a[c][j] - pj->profile.slice[j].fraction[c];
+            delta[c][j] = a[c][j] - delta[c][j];
             off += fabs(delta[c][j]);
             total += a[c][j];
         }
