@@ -153,7 +153,9 @@ double smpf_color_hue_deg(smpf_lab_t lab)
 
 double smpf_color_hue_diff_deg(double a_deg, double b_deg)
 {
-    double d = fmod(b_deg - a_deg, 360.0);
+    double d = b_deg - a_deg; /* hues in [0, 360]: no fmod (which returns d itself) */
+    if (!(fabs(d) < 360.0))
+        d = fmod(d, 360.0);
     if (d <= -180.0)
         d += 360.0;
     else if (d > 180.0)
