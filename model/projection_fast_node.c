@@ -20,11 +20,6 @@
  * reaching deeper slices and coming back is attenuated by exp(-8) = 3e-4 at least, so
  * their pigment's effect on the colour is that much smaller than at the top. */
 #define JAC_TAU_CUT 4.0
-/* Derivatives are solved at every 4th wavelength (20 nm) and interpolated linearly in
- * between: their difference from 8-point central differences grows by 0.2 % of the
- * largest at most (tests/test_fast_node.c: 9.2 -> 9.3 %), for a quarter of the work. */
-#define JAC_WAVELENGTH_STRIDE 4
-_Static_assert((SMPF_NWL - 1) % JAC_WAVELENGTH_STRIDE == 0, "the last wavelength is solved");
 
 /* Rb = a (layer R, T seen from above and below) on top of Rb, for light from above only:
  * R = Ra + Ta21 Rb (I - Ra21 Rb)^-1 Ta12 (Prahl et al. 1993, the adding equations).
@@ -288,7 +283,7 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
     jac_work_t w;
     int st = jac_work_new(pj->ad_jac, &w, err);
     memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += JAC_WAVELENGTH_STRIDE) {
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += FAST_JAC_STRIDE) {
         size_t end;
         double r;
         st = node_layers(pj, t, i, layers, &end, err);
@@ -306,10 +301,10 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
     /* The wavelengths between: linear interpolation of the derivative spectra. */
     for (size_t c = 0; c < t->key.ncomp; c++)
         for (size_t j = 0; j < t->key.nsub; j++)
-            for (size_t i = 0; i + JAC_WAVELENGTH_STRIDE < SMPF_NWL; i += JAC_WAVELENGTH_STRIDE)
-                for (size_t m = 1; m < JAC_WAVELENGTH_STRIDE; m++)
-                    dR[c][j][i + m] = dR[c][j][i] + (dR[c][j][i + JAC_WAVELENGTH_STRIDE] - dR[c][j][i]) *
-                                                        (double)m / JAC_WAVELENGTH_STRIDE;
+            for (size_t i = 0; i + FAST_JAC_STRIDE < SMPF_NWL; i += FAST_JAC_STRIDE)
+                for (size_t m = 1; m < FAST_JAC_STRIDE; m++)
+                    dR[c][j][i + m] = dR[c][j][i] + (dR[c][j][i + FAST_JAC_STRIDE] - dR[c][j][i]) *
+                                                        (double)m / FAST_JAC_STRIDE;
     return st;
 }
 

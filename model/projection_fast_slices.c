@@ -105,7 +105,7 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
         return SMPF_OK;
     }
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
-    double *ops = malloc(SMPF_NWL * 2 * nn * sizeof *ops);
+    double *ops = calloc(SMPF_NWL * 2 * nn, sizeof *ops);
     smpf_pigment_profile_t *pr = malloc(sizeof *pr);
     if (!ops || !pr) {
         free(ops);
@@ -119,7 +119,9 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
     const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     int st = SMPF_OK;
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+    /* the derivatives' operators only at the wavelengths they are solved at */
+    const size_t stride = q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1;
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += stride) {
         size_t nl;
         st = smpf_tissue_stack(pj->tissue, &skin, pr, i, layers, &nl, err);
         if (st == SMPF_OK)
