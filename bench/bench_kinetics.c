@@ -1,5 +1,6 @@
 /* Kinetics throughput: clients x 240 months with the summary read every month, as the
- * ensemble will run it (10 sublayers, a two-component ink, sampled latitudes). */
+ * ensemble will run it (10 sublayers, a two-component ink, sampled latitudes); then the
+ * projection's root finding: from a snapshot at a month's start to a time inside it. */
 #include "smpfade.h"
 
 #include <stdio.h>
@@ -7,6 +8,8 @@
 
 #define NCLIENTS 2000
 #define NMONTHS 240
+#define NINSIDE 8 /* evaluations inside each month, as a root search makes */
+#define NREPEAT 100
 
 static double now_s(void)
 {
@@ -22,10 +25,11 @@ int main(void)
     smpf_pigments_t *cat;
     smpf_kin_ink_t ink;
     smpf_kin_sim_t *sim;
+    smpf_kin_snapshot_t *snap;
     if (smpf_kin_params_load("datasets/kinetics_params.csv", &p, &err) ||
         smpf_pigments_load("datasets", &cat, &err) ||
         smpf_kin_ink_from_catalogue(cat, "tattoo_black_pb15", &ink, &err) ||
-        smpf_kin_sim_new(10, &sim, &err)) {
+        smpf_kin_sim_new(10, &sim, &err) || smpf_kin_snapshot_new(sim, &snap, &err)) {
         fprintf(stderr, "bench_kinetics: %s\n", err.message);
         return 1;
     }
@@ -54,11 +58,43 @@ int main(void)
         t_start += t1 - t0;
         t_run += now_s() - t1;
     }
+    /* Inside the months of the last client: restore, advance to a fraction of the month,
+     * summary. */
+    const double t2 = now_s();
+    for (int r = 0; r < NREPEAT; r++) {
+        if (smpf_kin_sim_start(sim, &p, &ink, &c, &s, &err)) {
+            fprintf(stderr, "bench_kinetics: %s\n", err.message);
+            return 1;
+        }
+        for (int m = 0; m < NMONTHS; m++) {
+            const double t0_days = m * SMPF_DAYS_PER_MONTH;
+            smpf_kin_sim_save(sim, snap);
+            for (int i = 1; i <= NINSIDE; i++) {
+                smpf_kin_summary_t su;
+                smpf_kin_sim_restore(sim, snap);
+                if (smpf_kin_sim_advance(sim, t0_days + SMPF_DAYS_PER_MONTH * i / (NINSIDE + 1.0),
+                                         &err)) {
+                    fprintf(stderr, "bench_kinetics: %s\n", err.message);
+                    return 1;
+                }
+                smpf_kin_sim_summary(sim, &su);
+                checksum += su.fraction_remaining;
+            }
+            smpf_kin_sim_restore(sim, snap);
+            if (smpf_kin_sim_advance(sim, t0_days + SMPF_DAYS_PER_MONTH, &err)) {
+                fprintf(stderr, "bench_kinetics: %s\n", err.message);
+                return 1;
+            }
+        }
+    }
+    const double t_inside = (now_s() - t2) / ((double)NREPEAT * NMONTHS * (NINSIDE + 1));
     printf("clients %d x %d months, 10 sublayers, 2 components (checksum %.6f)\n", NCLIENTS,
            NMONTHS, checksum);
     printf("start (sun + eigen-decompositions): %.1f us/client\n", 1e6 * t_start / NCLIENTS);
     printf("advance + summary, 240 months:      %.1f us/client\n", 1e6 * t_run / NCLIENTS);
     printf("100000 clients, one thread:         %.1f s\n", 1e5 * (t_start + t_run) / NCLIENTS);
+    printf("restore + advance inside a month + summary: %.0f ns (and a month in 9)\n", 1e9 * t_inside);
+    smpf_kin_snapshot_free(snap);
     smpf_kin_sim_free(sim);
     smpf_pigments_free(cat);
     return 0;

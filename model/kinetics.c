@@ -12,6 +12,7 @@
 #define FWHM_PER_SIGMA 2.3548200450309493 /* 2 sqrt(2 ln 2) */
 #define DEPOSIT_HALF_WINDOW_SIGMAS 3.0    /* the depth grid spans +-3 sigma of every deposit */
 #define MIN_STEP_DAYS 1e-9                /* events closer than this are one event */
+#define MAX_SUBLAYERS 1000
 
 struct smpf_kin_sim {
     size_t nsub, ncomp;
@@ -27,6 +28,9 @@ struct smpf_kin_sim {
     double *k_uv_per_day;  /* [c][sublayer][month] */
     smpf_kin_propagator_t *month_step; /* [c][healing][month][sublayer], dt = one month */
     unsigned char month_ready[SMPF_KIN_MAX_COMPONENTS][2][12]; /* month_step computed */
+    /* The block's own exponentials over one month, the same for every month */
+    smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
+    unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
     double *x;             /* [sublayer][c][SMPF_KC_COUNT], c < ncomp */
     double t_days;
     size_t next_session;
@@ -36,9 +40,9 @@ struct smpf_kin_sim {
 
 int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
 {
-    if (nsublayers < 1 || nsublayers > 1000)
-        return smpf_error_set(err, SMPF_ERR_USAGE, "kinetics: %zu sublayers (1-1000 allowed)",
-                              nsublayers);
+    if (nsublayers < 1 || nsublayers > MAX_SUBLAYERS)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "kinetics: %zu sublayers (1-%d allowed)",
+                              nsublayers, MAX_SUBLAYERS);
     smpf_kin_sim_t *s = calloc(1, sizeof *s);
     if (!s)
         return smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
@@ -97,12 +101,15 @@ static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int 
     if (!s->month_ready[c][healing][month]) {
         const smpf_kin_block_t *b = &s->block[c][healing];
         const double k_bio = s->ink.component[c].k_bio_per_day;
-        smpf_kin_block_expm1_t em;
-        smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, &em);
+        smpf_kin_block_expm1_t *em = &s->month_em[c][healing];
+        if (!s->month_em_ready[c][healing]) {
+            smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, em);
+            s->month_em_ready[c][healing] = 1;
+        }
         for (size_t j = 0; j < s->nsub; j++) {
             const double k_uv = uv_rate(s, c, j)[month];
             smpf_kin_factors_t f;
-            smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+            smpf_kin_factors_shifted(b, em, k_uv + k_bio, &f);
             smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &p[j]);
         }
         s->month_ready[c][healing][month] = 1;
@@ -189,6 +196,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     s->schedule = *schedule;
     s->ncomp = ink->ncomponents;
     memset(s->month_ready, 0, sizeof s->month_ready); /* rates change: propagators too */
+    memset(s->month_em_ready, 0, sizeof s->month_em_ready);
     const double *v = p->value;
     s->k_epi_per_day = 1.0 / v[SMPF_KP_TAU_TURNOVER_DAYS];
     set_grid(s);
@@ -197,6 +205,12 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     if ((rc = smpf_sun_scalp_dose_monthly(s->sun, client, p, schedule->start_day_of_year, dose,
                                           err)) != SMPF_OK)
         return rc;
+    /* The UV reaching each sublayer, the same for every component. */
+    double trans[MAX_SUBLAYERS];
+    for (size_t j = 0; j < s->nsub; j++) {
+        const double top = s->top_mm + (double)j * s->dz_mm;
+        trans[j] = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
+    }
     for (size_t c = 0; c < s->ncomp; c++) {
         const smpf_kin_component_t *k = &ink->component[c];
         const double k_lymph = smpf_kin_lymph_rate_per_day(p, k->particle_size_nm);
@@ -208,12 +222,9 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
             if (rc != SMPF_OK)
                 return rc;
         }
-        for (size_t j = 0; j < s->nsub; j++) {
-            const double top = s->top_mm + (double)j * s->dz_mm;
-            const double trans = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
+        for (size_t j = 0; j < s->nsub; j++)
             for (int m = 0; m < 12; m++)
-                uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans;
-        }
+                uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans[j];
     }
     s->start_nsessions = schedule->nsessions;
     smpf_kin_sim_rewind(s);
@@ -268,29 +279,38 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
     s->age_origin_days = (before * s->age_origin_days + amount * se->t_days) / (before + amount);
 }
 
+/* Whole model months elapsed at t_days >= 0: floor by truncation, without a libm call
+ * (the same value below 2^52 months, far beyond any simulated time; floor above). */
+static double months_elapsed(double t_days)
+{
+    const double m = t_days / SMPF_DAYS_PER_MONTH;
+    return m < 0x1p52 ? (double)(long long)m : floor(m);
+}
+
 /* Model months start at the first session (the sun's monthly means are computed on the
  * same grid), so whole months from t = 0 reuse precomputed factors. */
 static int month_of(double t_days)
 {
-    return (int)((long long)floor(t_days / SMPF_DAYS_PER_MONTH) % 12); /* t_days >= 0 */
+    return (int)((long long)months_elapsed(t_days) % 12);
 }
 
 /* The next time after t where a rate changes: a model month boundary, a session, or the
  * end of a healing window. */
 static double next_event(const smpf_kin_sim_t *s, double t, double t_end)
 {
-    double next = (floor(t / SMPF_DAYS_PER_MONTH) + 1.0) * SMPF_DAYS_PER_MONTH;
+    double next = (months_elapsed(t) + 1.0) * SMPF_DAYS_PER_MONTH;
     if (next - t < MIN_STEP_DAYS)
         next += SMPF_DAYS_PER_MONTH;
+    /* Plain comparisons for fmin: all times are finite (checked at the start). */
     const double heal = s->p.value[SMPF_KP_HEALING_DAYS];
     for (size_t i = 0; i < s->schedule.nsessions; i++) {
         const double ts = s->schedule.session[i].t_days;
-        if (ts > t + MIN_STEP_DAYS)
-            next = fmin(next, ts);
-        if (ts + heal > t + MIN_STEP_DAYS)
-            next = fmin(next, ts + heal);
+        if (ts > t + MIN_STEP_DAYS && ts < next)
+            next = ts;
+        if (ts + heal > t + MIN_STEP_DAYS && ts + heal < next)
+            next = ts + heal;
     }
-    return fmin(next, t_end);
+    return t_end < next ? t_end : next;
 }
 
 /* Is a healing window open during the interval that starts at t? */
