@@ -16,6 +16,7 @@
 
 struct smpf_kin_sim {
     size_t nsub, ncomp;
+    int skip_sinks;        /* smpf_kin_sim_track_sinks(s, 0): E, F, M, X only */
     gsl_eigen_symmv_workspace *eig;
     smpf_sun_t *sun;
     smpf_kin_params_t p;
@@ -349,8 +350,12 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         for (size_t c = 0; c < s->ncomp; c++) {
             if (whole_month) {
                 const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
-                for (size_t j = 0; j < s->nsub; j++)
-                    smpf_kin_propagate(&p[j], state(s, j, c));
+                if (s->skip_sinks)
+                    for (size_t j = 0; j < s->nsub; j++)
+                        smpf_kin_propagate_skin(&p[j], state(s, j, c));
+                else
+                    for (size_t j = 0; j < s->nsub; j++)
+                        smpf_kin_propagate(&p[j], state(s, j, c));
                 continue;
             }
             /* A part of a month: the per-interval solve, its block's exponentials shared. */
@@ -360,6 +365,10 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
             smpf_kin_block_expm1(b, s->k_epi_per_day, dt, &em);
             for (size_t j = 0; j < s->nsub; j++) {
                 const double k_uv = uv_rate(s, c, j)[month];
+                if (s->skip_sinks) {
+                    smpf_kin_apply_skin_shifted(b, &em, k_uv + k_bio, state(s, j, c));
+                    continue;
+                }
                 smpf_kin_factors_t f;
                 smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
                 smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, state(s, j, c));
@@ -410,6 +419,20 @@ double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
     return x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
 }
 
+void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track) { s->skip_sinks = !track; }
+
+void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
+                               double *in_skin)
+{
+    for (size_t j = 0; j < s->nsub; j++)
+        for (size_t c = 0; c < s->ncomp; c++) {
+            const double *x = state(s, j, c);
+            in_skin[c * stride + j] = x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
+            if (epi)
+                epi[c * stride + j] = x[SMPF_KC_E];
+        }
+}
+
 double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *s, size_t sub, size_t c, int month)
 {
     return sub < s->nsub && c < s->ncomp && month >= 0 && month < 12 ? uv_rate(s, c, sub)[month]
@@ -431,7 +454,7 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
             f += x[SMPF_KC_F];
             m += x[SMPF_KC_M];
             x_ += x[SMPF_KC_X];
-            sh += x[SMPF_KC_S];
+            sh += x[SMPF_KC_S]; /* 0 when the sinks are not tracked */
             l += x[SMPF_KC_L];
             d += x[SMPF_KC_D];
             b += x[SMPF_KC_B];
