@@ -93,7 +93,8 @@ static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
 }
 
 /* The sublayers' propagators for a whole model month, computed at their first use (the
- * healing rates only serve the months with a healing window). */
+ * healing rates only serve the months with a healing window); without the sinks' parts
+ * when they are not tracked. */
 static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int healing,
                                                int month)
 {
@@ -109,6 +110,10 @@ static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int 
         }
         for (size_t j = 0; j < s->nsub; j++) {
             const double k_uv = uv_rate(s, c, j)[month];
+            if (s->skip_sinks) {
+                smpf_kin_propagator_skin(b, em, k_uv + k_bio, &p[j]);
+                continue;
+            }
             smpf_kin_factors_t f;
             smpf_kin_factors_shifted(b, em, k_uv + k_bio, &f);
             smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &p[j]);
@@ -262,16 +267,19 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
         return;
     const double sigma = 0.5 * se->deposit_width_mm, z = se->needle_depth_mm;
     const double dej = s->p.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
+    /* A sublayer's upper edge is the lower edge of the one below: one CDF per edge. */
+    double pa = gsl_cdf_gaussian_P(-INFINITY, sigma);
     for (size_t j = 0; j < s->nsub; j++) {
         const double a = j == 0 ? -INFINITY : s->top_mm + (double)j * s->dz_mm;
         const double b = j + 1 == s->nsub ? INFINITY : s->top_mm + (double)(j + 1) * s->dz_mm;
-        const double pa = gsl_cdf_gaussian_P(a - z, sigma), pb = gsl_cdf_gaussian_P(b - z, sigma);
+        const double pb = gsl_cdf_gaussian_P(b - z, sigma);
         const double pe = a < dej ? gsl_cdf_gaussian_P(fmin(b, dej) - z, sigma) - pa : 0.0;
         for (size_t c = 0; c < s->ncomp; c++) {
             const double share = amount * s->ink.component[c].fraction;
             state(s, j, c)[SMPF_KC_E] += share * pe;
             state(s, j, c)[SMPF_KC_F] += share * (pb - pa - pe);
         }
+        pa = pb;
     }
     s->deposited += amount;
     /* The dot's age for lateral spread: the mean laying time of the pigment in skin,
@@ -347,15 +355,17 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         const int healing = healing_at(s, s->t_days);
         /* A whole model month (up to round-off in dt) uses the precomputed factors. */
         const int whole_month = fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS;
+        const size_t step = s->ncomp * SMPF_KC_COUNT; /* from a sublayer's state to the next */
         for (size_t c = 0; c < s->ncomp; c++) {
+            double *x = state(s, 0, c);
             if (whole_month) {
                 const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
                 if (s->skip_sinks)
-                    for (size_t j = 0; j < s->nsub; j++)
-                        smpf_kin_propagate_skin(&p[j], state(s, j, c));
+                    for (size_t j = 0; j < s->nsub; j++, x += step)
+                        smpf_kin_propagate_skin(&p[j], x);
                 else
-                    for (size_t j = 0; j < s->nsub; j++)
-                        smpf_kin_propagate(&p[j], state(s, j, c));
+                    for (size_t j = 0; j < s->nsub; j++, x += step)
+                        smpf_kin_propagate(&p[j], x);
                 continue;
             }
             /* A part of a month: the per-interval solve, its block's exponentials shared. */
@@ -363,15 +373,15 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
             const double k_bio = s->ink.component[c].k_bio_per_day;
             smpf_kin_block_expm1_t em;
             smpf_kin_block_expm1(b, s->k_epi_per_day, dt, &em);
-            for (size_t j = 0; j < s->nsub; j++) {
+            for (size_t j = 0; j < s->nsub; j++, x += step) {
                 const double k_uv = uv_rate(s, c, j)[month];
                 if (s->skip_sinks) {
-                    smpf_kin_apply_skin_shifted(b, &em, k_uv + k_bio, state(s, j, c));
+                    smpf_kin_apply_skin_shifted(b, &em, k_uv + k_bio, x);
                     continue;
                 }
                 smpf_kin_factors_t f;
                 smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
-                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, state(s, j, c));
+                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, x);
             }
         }
         s->t_days = t1;
@@ -419,18 +429,28 @@ double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
     return x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
 }
 
-void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track) { s->skip_sinks = !track; }
+void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track)
+{
+    if (s->skip_sinks != !track) /* the month propagators hold one kind or the other */
+        memset(s->month_ready, 0, sizeof s->month_ready);
+    s->skip_sinks = !track;
+}
 
 void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
                                double *in_skin)
 {
-    for (size_t j = 0; j < s->nsub; j++)
-        for (size_t c = 0; c < s->ncomp; c++) {
-            const double *x = state(s, j, c);
-            in_skin[c * stride + j] = x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
-            if (epi)
-                epi[c * stride + j] = x[SMPF_KC_E];
-        }
+    const size_t step = s->ncomp * SMPF_KC_COUNT; /* from a sublayer to the next */
+    for (size_t c = 0; c < s->ncomp; c++) {
+        const double *x = state(s, 0, c);
+        double *all = in_skin + c * stride;
+        for (size_t j = 0; j < s->nsub; j++, x += step)
+            all[j] = x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
+        if (!epi)
+            continue;
+        x = state(s, 0, c);
+        for (size_t j = 0; j < s->nsub; j++, x += step)
+            epi[c * stride + j] = x[SMPF_KC_E];
+    }
 }
 
 double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *s, size_t sub, size_t c, int month)

@@ -128,6 +128,11 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
 /* The same from the interval's factors (smpf_kin_factors or smpf_kin_factors_shifted). */
 void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                             double k_uv, double k_bio, smpf_kin_propagator_t *out);
+/* The propagator's skin part alone (e_keep, dermal: what smpf_kin_factors_shifted +
+ * smpf_kin_propagator_of give, to the last bit) for smpf_kin_propagate_skin; the sink
+ * coefficients are 0. */
+void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              double kappa, smpf_kin_propagator_t *out);
 static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[SMPF_KC_COUNT])
 {
     const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
