@@ -390,9 +390,11 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
     s->t_days = t_days;
     apply_due_sessions(s);
     /* One finite-check of everything in use, in four independent sums (in registers; the
-     * amounts are a multiple of SMPF_KC_COUNT = 8). */
+     * amounts are a multiple of SMPF_KC_COUNT = 8).  Untracked sinks are not touched here,
+     * so only the pigment in skin (the first four of every eight) can have changed. */
+    const size_t stride = s->skip_sinks ? SMPF_KC_COUNT : 4;
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    for (size_t i = 0, n = state_size(s); i < n; i += 4) {
+    for (size_t i = 0, n = state_size(s); i < n; i += stride) {
         s0 += s->x[i];
         s1 += s->x[i + 1];
         s2 += s->x[i + 2];
