@@ -476,7 +476,7 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
             f += x[SMPF_KC_F];
             m += x[SMPF_KC_M];
             x_ += x[SMPF_KC_X];
-            sh += x[SMPF_KC_S]; /* 0 when the sinks are not tracked */
+            sh += x[SMPF_KC_S]; /* untracked sinks: what they held (0 since a start) */
             l += x[SMPF_KC_L];
             d += x[SMPF_KC_D];
             b += x[SMPF_KC_B];
