@@ -12,9 +12,11 @@
 #define FWHM_PER_SIGMA 2.3548200450309493 /* 2 sqrt(2 ln 2) */
 #define DEPOSIT_HALF_WINDOW_SIGMAS 3.0    /* the depth grid spans +-3 sigma of every deposit */
 #define MIN_STEP_DAYS 1e-9                /* events closer than this are one event */
+#define MAX_SUBLAYERS 1000
 
 struct smpf_kin_sim {
     size_t nsub, ncomp;
+    int skip_sinks;        /* smpf_kin_sim_track_sinks(s, 0): E, F, M, X only */
     gsl_eigen_symmv_workspace *eig;
     smpf_sun_t *sun;
     smpf_kin_params_t p;
@@ -27,6 +29,9 @@ struct smpf_kin_sim {
     double *k_uv_per_day;  /* [c][sublayer][month] */
     smpf_kin_propagator_t *month_step; /* [c][healing][month][sublayer], dt = one month */
     unsigned char month_ready[SMPF_KIN_MAX_COMPONENTS][2][12]; /* month_step computed */
+    /* The block's own exponentials over one month, the same for every month */
+    smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
+    unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
     double *x;             /* [sublayer][c][SMPF_KC_COUNT], c < ncomp */
     double t_days;
     size_t next_session;
@@ -36,9 +41,9 @@ struct smpf_kin_sim {
 
 int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
 {
-    if (nsublayers < 1 || nsublayers > 1000)
-        return smpf_error_set(err, SMPF_ERR_USAGE, "kinetics: %zu sublayers (1-1000 allowed)",
-                              nsublayers);
+    if (nsublayers < 1 || nsublayers > MAX_SUBLAYERS)
+        return smpf_error_set(err, SMPF_ERR_USAGE, "kinetics: %zu sublayers (1-%d allowed)",
+                              nsublayers, MAX_SUBLAYERS);
     smpf_kin_sim_t *s = calloc(1, sizeof *s);
     if (!s)
         return smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
@@ -88,7 +93,8 @@ static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
 }
 
 /* The sublayers' propagators for a whole model month, computed at their first use (the
- * healing rates only serve the months with a healing window). */
+ * healing rates only serve the months with a healing window); without the sinks' parts
+ * when they are not tracked. */
 static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int healing,
                                                int month)
 {
@@ -97,12 +103,19 @@ static const smpf_kin_propagator_t *month_step(smpf_kin_sim_t *s, size_t c, int 
     if (!s->month_ready[c][healing][month]) {
         const smpf_kin_block_t *b = &s->block[c][healing];
         const double k_bio = s->ink.component[c].k_bio_per_day;
-        smpf_kin_block_expm1_t em;
-        smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, &em);
+        smpf_kin_block_expm1_t *em = &s->month_em[c][healing];
+        if (!s->month_em_ready[c][healing]) {
+            smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, em);
+            s->month_em_ready[c][healing] = 1;
+        }
         for (size_t j = 0; j < s->nsub; j++) {
             const double k_uv = uv_rate(s, c, j)[month];
+            if (s->skip_sinks) {
+                smpf_kin_propagator_skin(b, em, k_uv + k_bio, &p[j]);
+                continue;
+            }
             smpf_kin_factors_t f;
-            smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+            smpf_kin_factors_shifted(b, em, k_uv + k_bio, &f);
             smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &p[j]);
         }
         s->month_ready[c][healing][month] = 1;
@@ -189,6 +202,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     s->schedule = *schedule;
     s->ncomp = ink->ncomponents;
     memset(s->month_ready, 0, sizeof s->month_ready); /* rates change: propagators too */
+    memset(s->month_em_ready, 0, sizeof s->month_em_ready);
     const double *v = p->value;
     s->k_epi_per_day = 1.0 / v[SMPF_KP_TAU_TURNOVER_DAYS];
     set_grid(s);
@@ -197,6 +211,12 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
     if ((rc = smpf_sun_scalp_dose_monthly(s->sun, client, p, schedule->start_day_of_year, dose,
                                           err)) != SMPF_OK)
         return rc;
+    /* The UV reaching each sublayer, the same for every component. */
+    double trans[MAX_SUBLAYERS];
+    for (size_t j = 0; j < s->nsub; j++) {
+        const double top = s->top_mm + (double)j * s->dz_mm;
+        trans[j] = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
+    }
     for (size_t c = 0; c < s->ncomp; c++) {
         const smpf_kin_component_t *k = &ink->component[c];
         const double k_lymph = smpf_kin_lymph_rate_per_day(p, k->particle_size_nm);
@@ -208,12 +228,9 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
             if (rc != SMPF_OK)
                 return rc;
         }
-        for (size_t j = 0; j < s->nsub; j++) {
-            const double top = s->top_mm + (double)j * s->dz_mm;
-            const double trans = smpf_sun_depth_transmission(p, top, top + s->dz_mm);
+        for (size_t j = 0; j < s->nsub; j++)
             for (int m = 0; m < 12; m++)
-                uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans;
-        }
+                uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans[j];
     }
     s->start_nsessions = schedule->nsessions;
     smpf_kin_sim_rewind(s);
@@ -250,16 +267,19 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
         return;
     const double sigma = 0.5 * se->deposit_width_mm, z = se->needle_depth_mm;
     const double dej = s->p.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
+    /* A sublayer's upper edge is the lower edge of the one below: one CDF per edge. */
+    double pa = gsl_cdf_gaussian_P(-INFINITY, sigma);
     for (size_t j = 0; j < s->nsub; j++) {
         const double a = j == 0 ? -INFINITY : s->top_mm + (double)j * s->dz_mm;
         const double b = j + 1 == s->nsub ? INFINITY : s->top_mm + (double)(j + 1) * s->dz_mm;
-        const double pa = gsl_cdf_gaussian_P(a - z, sigma), pb = gsl_cdf_gaussian_P(b - z, sigma);
+        const double pb = gsl_cdf_gaussian_P(b - z, sigma);
         const double pe = a < dej ? gsl_cdf_gaussian_P(fmin(b, dej) - z, sigma) - pa : 0.0;
         for (size_t c = 0; c < s->ncomp; c++) {
             const double share = amount * s->ink.component[c].fraction;
             state(s, j, c)[SMPF_KC_E] += share * pe;
             state(s, j, c)[SMPF_KC_F] += share * (pb - pa - pe);
         }
+        pa = pb;
     }
     s->deposited += amount;
     /* The dot's age for lateral spread: the mean laying time of the pigment in skin,
@@ -268,29 +288,38 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
     s->age_origin_days = (before * s->age_origin_days + amount * se->t_days) / (before + amount);
 }
 
+/* Whole model months elapsed at t_days >= 0: floor by truncation, without a libm call
+ * (the same value below 2^52 months, far beyond any simulated time; floor above). */
+static double months_elapsed(double t_days)
+{
+    const double m = t_days / SMPF_DAYS_PER_MONTH;
+    return m < 0x1p52 ? (double)(long long)m : floor(m);
+}
+
 /* Model months start at the first session (the sun's monthly means are computed on the
  * same grid), so whole months from t = 0 reuse precomputed factors. */
 static int month_of(double t_days)
 {
-    return (int)((long long)floor(t_days / SMPF_DAYS_PER_MONTH) % 12); /* t_days >= 0 */
+    return (int)((long long)months_elapsed(t_days) % 12);
 }
 
 /* The next time after t where a rate changes: a model month boundary, a session, or the
  * end of a healing window. */
 static double next_event(const smpf_kin_sim_t *s, double t, double t_end)
 {
-    double next = (floor(t / SMPF_DAYS_PER_MONTH) + 1.0) * SMPF_DAYS_PER_MONTH;
+    double next = (months_elapsed(t) + 1.0) * SMPF_DAYS_PER_MONTH;
     if (next - t < MIN_STEP_DAYS)
         next += SMPF_DAYS_PER_MONTH;
+    /* Plain comparisons for fmin: all times are finite (checked at the start). */
     const double heal = s->p.value[SMPF_KP_HEALING_DAYS];
     for (size_t i = 0; i < s->schedule.nsessions; i++) {
         const double ts = s->schedule.session[i].t_days;
-        if (ts > t + MIN_STEP_DAYS)
-            next = fmin(next, ts);
-        if (ts + heal > t + MIN_STEP_DAYS)
-            next = fmin(next, ts + heal);
+        if (ts > t + MIN_STEP_DAYS && ts < next)
+            next = ts;
+        if (ts + heal > t + MIN_STEP_DAYS && ts + heal < next)
+            next = ts + heal;
     }
-    return fmin(next, t_end);
+    return t_end < next ? t_end : next;
 }
 
 /* Is a healing window open during the interval that starts at t? */
@@ -326,11 +355,17 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         const int healing = healing_at(s, s->t_days);
         /* A whole model month (up to round-off in dt) uses the precomputed factors. */
         const int whole_month = fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS;
+        const size_t step = s->ncomp * SMPF_KC_COUNT; /* from a sublayer's state to the next */
         for (size_t c = 0; c < s->ncomp; c++) {
+            double *x = state(s, 0, c);
             if (whole_month) {
                 const smpf_kin_propagator_t *p = month_step(s, c, healing, month);
-                for (size_t j = 0; j < s->nsub; j++)
-                    smpf_kin_propagate(&p[j], state(s, j, c));
+                if (s->skip_sinks)
+                    for (size_t j = 0; j < s->nsub; j++, x += step)
+                        smpf_kin_propagate_skin(&p[j], x);
+                else
+                    for (size_t j = 0; j < s->nsub; j++, x += step)
+                        smpf_kin_propagate(&p[j], x);
                 continue;
             }
             /* A part of a month: the per-interval solve, its block's exponentials shared. */
@@ -338,11 +373,15 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
             const double k_bio = s->ink.component[c].k_bio_per_day;
             smpf_kin_block_expm1_t em;
             smpf_kin_block_expm1(b, s->k_epi_per_day, dt, &em);
-            for (size_t j = 0; j < s->nsub; j++) {
+            for (size_t j = 0; j < s->nsub; j++, x += step) {
                 const double k_uv = uv_rate(s, c, j)[month];
+                if (s->skip_sinks) {
+                    smpf_kin_apply_skin_shifted(b, &em, k_uv + k_bio, x);
+                    continue;
+                }
                 smpf_kin_factors_t f;
                 smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
-                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, state(s, j, c));
+                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, x);
             }
         }
         s->t_days = t1;
@@ -351,9 +390,11 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
     s->t_days = t_days;
     apply_due_sessions(s);
     /* One finite-check of everything in use, in four independent sums (in registers; the
-     * amounts are a multiple of SMPF_KC_COUNT = 8). */
+     * amounts are a multiple of SMPF_KC_COUNT = 8).  Untracked sinks are not touched here,
+     * so only the pigment in skin (the first four of every eight) can have changed. */
+    const size_t stride = s->skip_sinks ? SMPF_KC_COUNT : 4;
     double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    for (size_t i = 0, n = state_size(s); i < n; i += 4) {
+    for (size_t i = 0, n = state_size(s); i < n; i += stride) {
         s0 += s->x[i];
         s1 += s->x[i + 1];
         s2 += s->x[i + 2];
@@ -390,6 +431,30 @@ double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
     return x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
 }
 
+void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track)
+{
+    if (s->skip_sinks != !track) /* the month propagators hold one kind or the other */
+        memset(s->month_ready, 0, sizeof s->month_ready);
+    s->skip_sinks = !track;
+}
+
+void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
+                               double *in_skin)
+{
+    const size_t step = s->ncomp * SMPF_KC_COUNT; /* from a sublayer to the next */
+    for (size_t c = 0; c < s->ncomp; c++) {
+        const double *x = state(s, 0, c);
+        double *all = in_skin + c * stride;
+        for (size_t j = 0; j < s->nsub; j++, x += step)
+            all[j] = x[SMPF_KC_E] + x[SMPF_KC_F] + x[SMPF_KC_M] + x[SMPF_KC_X];
+        if (!epi)
+            continue;
+        x = state(s, 0, c);
+        for (size_t j = 0; j < s->nsub; j++, x += step)
+            epi[c * stride + j] = x[SMPF_KC_E];
+    }
+}
+
 double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *s, size_t sub, size_t c, int month)
 {
     return sub < s->nsub && c < s->ncomp && month >= 0 && month < 12 ? uv_rate(s, c, sub)[month]
@@ -411,7 +476,7 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
             f += x[SMPF_KC_F];
             m += x[SMPF_KC_M];
             x_ += x[SMPF_KC_X];
-            sh += x[SMPF_KC_S];
+            sh += x[SMPF_KC_S]; /* untracked sinks: what they held (0 since a start) */
             l += x[SMPF_KC_L];
             d += x[SMPF_KC_D];
             b += x[SMPF_KC_B];

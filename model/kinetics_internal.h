@@ -4,6 +4,8 @@
 
 #include "smpfade.h"
 
+#include <math.h>
+
 #include <gsl/gsl_eigen.h>
 
 /* The dermal block (F, M, X) with rates constant over an interval:
@@ -48,10 +50,65 @@ typedef struct {
 } smpf_kin_block_expm1_t;
 void smpf_kin_block_expm1(const smpf_kin_block_t *b, double k_epi, double dt_days,
                           smpf_kin_block_expm1_t *out);
-void smpf_kin_factors_shifted(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
-                              double kappa, smpf_kin_factors_t *out);
-void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
-                    double k_uv, double k_bio, double x[SMPF_KC_COUNT]);
+
+/* (exp(mu t) - 1) / mu, accurate for small |mu t| and exact (t) at mu = 0. */
+static inline double smpf_kin_phi(double expm1_mu_t, double mu, double t)
+{
+    return mu != 0.0 ? expm1_mu_t / mu : t;
+}
+
+/* Inline: a simulation calls it for every sublayer of every interval shorter than a
+ * month (the projection's root finding). */
+static inline void smpf_kin_factors_shifted(const smpf_kin_block_t *b,
+                                            const smpf_kin_block_expm1_t *e, double kappa,
+                                            smpf_kin_factors_t *out)
+{
+    const double t = e->dt_days, em_k = expm1(-kappa * t);
+    const double mu_e = -(e->k_epi + kappa);
+    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
+    out->e_keep = 1.0 + em_e;
+    out->e_integral = smpf_kin_phi(em_e, mu_e, t);
+    for (int i = 0; i < 3; i++) {
+        const double mu = b->lambda[i] - kappa;
+        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
+        out->keep[i] = 1.0 + em;
+        out->integral[i] = smpf_kin_phi(em, mu, t);
+    }
+}
+
+/* Advances x across the interval of the factors f (inline, as above). */
+static inline void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f,
+                                  double k_epi, double k_uv, double k_bio,
+                                  double x[SMPF_KC_COUNT])
+{
+    /* Epidermis: a single first-order loss. */
+    const double e_int = x[SMPF_KC_E] * f->e_integral;
+    x[SMPF_KC_E] *= f->e_keep;
+
+    /* Dermal block in eigen-coordinates. */
+    const double *y = &x[SMPF_KC_F];
+    double grow[3], integ[3];
+    for (int i = 0; i < 3; i++) {
+        const double z = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
+        grow[i] = z * f->keep[i];
+        integ[i] = z * f->integral[i];
+    }
+    double y_new[3], y_int[3];
+    for (int i = 0; i < 3; i++) {
+        y_new[i] = b->left[i][0] * grow[0] + b->left[i][1] * grow[1] + b->left[i][2] * grow[2];
+        y_int[i] = b->left[i][0] * integ[0] + b->left[i][1] * integ[1] + b->left[i][2] * integ[2];
+    }
+    x[SMPF_KC_F] = y_new[0];
+    x[SMPF_KC_M] = y_new[1];
+    x[SMPF_KC_X] = y_new[2];
+
+    /* Sinks: the exact integrals of their inflows over the interval. */
+    const double skin_int = e_int + y_int[0] + y_int[1] + y_int[2];
+    x[SMPF_KC_S] += k_epi * e_int;
+    x[SMPF_KC_L] += b->k_lymph * y_int[0];
+    x[SMPF_KC_D] += k_uv * skin_int;
+    x[SMPF_KC_B] += k_bio * skin_int;
+}
 
 /* The same propagator as one linear map, for intervals used again and again (whole model
  * months): x' = P x written out per compartment.  (F, M, X) only feed each other and the
@@ -71,6 +128,11 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
 /* The same from the interval's factors (smpf_kin_factors or smpf_kin_factors_shifted). */
 void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                             double k_uv, double k_bio, smpf_kin_propagator_t *out);
+/* The propagator's skin part alone (e_keep, dermal: what smpf_kin_factors_shifted +
+ * smpf_kin_propagator_of give, to the last bit) for smpf_kin_propagate_skin; the sink
+ * coefficients are 0. */
+void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              double kappa, smpf_kin_propagator_t *out);
 static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[SMPF_KC_COUNT])
 {
     const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
@@ -85,6 +147,49 @@ static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[S
     x[SMPF_KC_B] += p->k_bio * skin_int;
 }
 
+/* The pigment in skin alone (E, F, M, X) across the propagator's interval: the same
+ * products as smpf_kin_propagate, so the same amounts to the last bit; the sinks are left
+ * as they are. */
+static inline void smpf_kin_propagate_skin(const smpf_kin_propagator_t *p,
+                                           double x[SMPF_KC_COUNT])
+{
+    const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
+    x[SMPF_KC_E] = p->e_keep * e;
+    x[SMPF_KC_F] = p->dermal[0][0] * f + p->dermal[0][1] * m + p->dermal[0][2] * xr;
+    x[SMPF_KC_M] = p->dermal[1][0] * f + p->dermal[1][1] * m + p->dermal[1][2] * xr;
+    x[SMPF_KC_X] = p->dermal[2][0] * f + p->dermal[2][1] * m + p->dermal[2][2] * xr;
+}
+
+/* The pigment in skin alone across an interval, from the block's exponentials e and the
+ * common loss kappa: what smpf_kin_factors_shifted + smpf_kin_apply give E, F, M and X,
+ * the same operations in the same order, without the time integrals only the sinks take
+ * (four divisions and a matrix product fewer). */
+static inline void smpf_kin_apply_skin_shifted(const smpf_kin_block_t *b,
+                                               const smpf_kin_block_expm1_t *e, double kappa,
+                                               double x[SMPF_KC_COUNT])
+{
+    const double em_k = expm1(-kappa * e->dt_days);
+    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
+    double keep[3];
+    for (int i = 0; i < 3; i++) {
+        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
+        keep[i] = 1.0 + em;
+    }
+    x[SMPF_KC_E] *= 1.0 + em_e;
+    const double *y = &x[SMPF_KC_F];
+    double grow[3];
+    for (int i = 0; i < 3; i++) {
+        const double z = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
+        grow[i] = z * keep[i];
+    }
+    double y_new[3];
+    for (int i = 0; i < 3; i++)
+        y_new[i] = b->left[i][0] * grow[0] + b->left[i][1] * grow[1] + b->left[i][2] * grow[2];
+    x[SMPF_KC_F] = y_new[0];
+    x[SMPF_KC_M] = y_new[1];
+    x[SMPF_KC_X] = y_new[2];
+}
+
 /* Advances x (SMPF_KC_COUNT amounts: E F M X S L D B) by dt_days: E loses k_epi to S;
  * every compartment in skin loses k_uv to D and k_bio to B; the dermal block as above with
  * its drainage to L.  Sinks receive the exact time integrals of their inflows. */
@@ -95,5 +200,20 @@ void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, d
  * dropped), keeping the rates, sun and propagators it computed: the same state as a new
  * smpf_kin_sim_start with the same arguments. */
 void smpf_kin_sim_rewind(smpf_kin_sim_t *s);
+
+/* Whether the sinks (S, L, D, B: shed, drained, photodegraded, biodegraded pigment) are
+ * kept up (track != 0, the default of smpf_kin_sim_new).  Nothing in skin depends on
+ * them, so a simulation that only feeds the optics may leave them out: the amounts in
+ * skin and every summary figure but the sinks' totals stay the same to the last bit; the
+ * sinks keep what they hold (0 after a start or rewind).  The setting holds across start,
+ * rewind and restore. */
+void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track);
+
+/* The pigment in skin of every sublayer j < nsublayers and component c < ncomponents in
+ * one pass, for the optics (one call instead of two per value):
+ * in_skin[c * stride + j] = smpf_kin_sim_in_skin(s, j, c) and, when epi is not NULL,
+ * epi[c * stride + j] = smpf_kin_sim_amount(s, j, c, SMPF_KC_E); stride >= nsublayers. */
+void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
+                               double *in_skin);
 
 #endif

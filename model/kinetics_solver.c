@@ -40,12 +40,6 @@ int smpf_kin_block_init(smpf_kin_block_t *b, double k_cap, double k_rel, double 
     return SMPF_OK;
 }
 
-/* (exp(mu t) - 1) / mu, accurate for small |mu t| and exact (t) at mu = 0. */
-static double phi(double expm1_mu_t, double mu, double t)
-{
-    return mu != 0.0 ? expm1_mu_t / mu : t;
-}
-
 void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
                       double dt_days, smpf_kin_factors_t *out)
 {
@@ -53,12 +47,12 @@ void smpf_kin_factors(const smpf_kin_block_t *b, double k_epi, double k_uv, doub
     const double mu_e = -(k_epi + kappa);
     const double em_e = expm1(mu_e * dt_days);
     out->e_keep = 1.0 + em_e;
-    out->e_integral = phi(em_e, mu_e, dt_days);
+    out->e_integral = smpf_kin_phi(em_e, mu_e, dt_days);
     for (int i = 0; i < 3; i++) {
         const double mu = b->lambda[i] - kappa; /* every mode shifted by -kappa */
         const double em = expm1(mu * dt_days);
         out->keep[i] = 1.0 + em;
-        out->integral[i] = phi(em, mu, dt_days);
+        out->integral[i] = smpf_kin_phi(em, mu, dt_days);
     }
 }
 
@@ -70,54 +64,6 @@ void smpf_kin_block_expm1(const smpf_kin_block_t *b, double k_epi, double dt_day
     out->em_epi = expm1(-k_epi * dt_days);
     for (int i = 0; i < 3; i++)
         out->em_mode[i] = expm1(b->lambda[i] * dt_days);
-}
-
-void smpf_kin_factors_shifted(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
-                              double kappa, smpf_kin_factors_t *out)
-{
-    const double t = e->dt_days, em_k = expm1(-kappa * t);
-    const double mu_e = -(e->k_epi + kappa);
-    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
-    out->e_keep = 1.0 + em_e;
-    out->e_integral = phi(em_e, mu_e, t);
-    for (int i = 0; i < 3; i++) {
-        const double mu = b->lambda[i] - kappa;
-        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
-        out->keep[i] = 1.0 + em;
-        out->integral[i] = phi(em, mu, t);
-    }
-}
-
-void smpf_kin_apply(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
-                    double k_uv, double k_bio, double x[SMPF_KC_COUNT])
-{
-    /* Epidermis: a single first-order loss. */
-    const double e_int = x[SMPF_KC_E] * f->e_integral;
-    x[SMPF_KC_E] *= f->e_keep;
-
-    /* Dermal block in eigen-coordinates. */
-    const double *y = &x[SMPF_KC_F];
-    double grow[3], integ[3];
-    for (int i = 0; i < 3; i++) {
-        const double z = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
-        grow[i] = z * f->keep[i];
-        integ[i] = z * f->integral[i];
-    }
-    double y_new[3], y_int[3];
-    for (int i = 0; i < 3; i++) {
-        y_new[i] = b->left[i][0] * grow[0] + b->left[i][1] * grow[1] + b->left[i][2] * grow[2];
-        y_int[i] = b->left[i][0] * integ[0] + b->left[i][1] * integ[1] + b->left[i][2] * integ[2];
-    }
-    x[SMPF_KC_F] = y_new[0];
-    x[SMPF_KC_M] = y_new[1];
-    x[SMPF_KC_X] = y_new[2];
-
-    /* Sinks: the exact integrals of their inflows over the interval. */
-    const double skin_int = e_int + y_int[0] + y_int[1] + y_int[2];
-    x[SMPF_KC_S] += k_epi * e_int;
-    x[SMPF_KC_L] += b->k_lymph * y_int[0];
-    x[SMPF_KC_D] += k_uv * skin_int;
-    x[SMPF_KC_B] += k_bio * skin_int;
 }
 
 void smpf_kin_block_step(const smpf_kin_block_t *b, double k_epi, double k_uv, double k_bio,
@@ -134,6 +80,26 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
     smpf_kin_factors_t f;
     smpf_kin_factors(b, k_epi, k_uv, k_bio, dt_days, &f);
     smpf_kin_propagator_of(b, &f, k_epi, k_uv, k_bio, out);
+}
+
+void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              double kappa, smpf_kin_propagator_t *out)
+{
+    const double em_k = expm1(-kappa * e->dt_days);
+    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
+    double keep[3];
+    for (int i = 0; i < 3; i++) {
+        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
+        keep[i] = 1.0 + em;
+    }
+    *out = (smpf_kin_propagator_t){.e_keep = 1.0 + em_e};
+    for (int r = 0; r < 3; r++)
+        for (int j = 0; j < 3; j++) {
+            double d = 0;
+            for (int i = 0; i < 3; i++)
+                d += b->left[r][i] * keep[i] * b->right[i][j];
+            out->dermal[r][j] = d;
+        }
 }
 
 void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *fp, double k_epi,

@@ -54,6 +54,113 @@ static void test_rewind_equals_start(void **state)
     smpf_kin_sim_free(b);
 }
 
+/* The simulation the optics read, without its sinks, against the full one: the same
+ * amounts in skin to the last bit through sessions, whole months (the month
+ * propagators), parts of months (the exact per-interval solve), restores and a touch-up;
+ * the sinks stay 0.  Tracked again, it is the full simulation. */
+static void test_skin_only_equals_full(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    smpf_kin_ink_t ink;
+    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", &ink, &err),
+                     SMPF_OK);
+    smpf_client_t client;
+    smpf_client_default(&client);
+    smpf_kin_schedule_t sched;
+    smpf_kin_schedule_default(&kin, 100, &sched);
+    smpf_kin_sim_t *full, *skin;
+    smpf_kin_snapshot_t *snap;
+    assert_int_equal(smpf_kin_sim_new(12, &full, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_new(12, &skin, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_snapshot_new(skin, &snap, &err), SMPF_OK);
+    smpf_kin_sim_track_sinks(skin, 0);
+    assert_int_equal(smpf_kin_sim_start(full, &kin, &ink, &client, &sched, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_start(skin, &kin, &ink, &client, &sched, &err), SMPF_OK);
+    smpf_kin_session_t touch = sched.session[sched.nsessions - 1];
+    touch.t_days = 47 * SMPF_DAYS_PER_MONTH + 3.7;
+    for (int month = 1; month <= 120; month++) {
+        const double t0 = (month - 1) * SMPF_DAYS_PER_MONTH, t1 = month * SMPF_DAYS_PER_MONTH;
+        /* a root search's look inside the month, from a snapshot, on the skin-only run */
+        smpf_kin_sim_save(skin, snap);
+        assert_int_equal(smpf_kin_sim_advance(skin, t0 + 0.37 * (t1 - t0), &err), SMPF_OK);
+        smpf_kin_sim_restore(skin, snap);
+        if (touch.t_days > t0 && touch.t_days < t1) { /* a touch-up inside the month */
+            assert_int_equal(smpf_kin_sim_advance(full, touch.t_days, &err), SMPF_OK);
+            assert_int_equal(smpf_kin_sim_advance(skin, touch.t_days, &err), SMPF_OK);
+            assert_int_equal(smpf_kin_sim_add_session(full, &touch, &err), SMPF_OK);
+            assert_int_equal(smpf_kin_sim_add_session(skin, &touch, &err), SMPF_OK);
+        }
+        /* most months whole (the month propagators), every fifth in two parts */
+        const double stops[2] = {month % 5 ? t1 : t0 + 0.61 * (t1 - t0), t1};
+        for (int i = 0; i < 2; i++) {
+            assert_int_equal(smpf_kin_sim_advance(full, stops[i], &err), SMPF_OK);
+            assert_int_equal(smpf_kin_sim_advance(skin, stops[i], &err), SMPF_OK);
+        }
+        for (size_t j = 0; j < 12; j++)
+            for (size_t c = 0; c < ink.ncomponents; c++) {
+                for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+                    assert_true(smpf_kin_sim_amount(full, j, c, (smpf_kin_compartment)k) ==
+                                smpf_kin_sim_amount(skin, j, c, (smpf_kin_compartment)k));
+                for (int k = SMPF_KC_IN_SKIN; k < SMPF_KC_COUNT; k++)
+                    assert_true(smpf_kin_sim_amount(skin, j, c, (smpf_kin_compartment)k) == 0.0);
+            }
+        smpf_kin_summary_t a, b;
+        smpf_kin_sim_summary(full, &a);
+        smpf_kin_sim_summary(skin, &b);
+        assert_true(a.in_skin == b.in_skin && a.fraction_remaining == b.fraction_remaining &&
+                    a.centroid_depth_mm == b.centroid_depth_mm &&
+                    a.dot_sigma_mm == b.dot_sigma_mm && a.blur_ratio == b.blur_ratio &&
+                    a.peak_dilution == b.peak_dilution && a.deposited == b.deposited);
+        assert_true(a.compartment[SMPF_KC_L] > 0 && b.compartment[SMPF_KC_L] == 0.0);
+    }
+    /* Tracked again (its month propagators recomputed) and rewound: the full run, sinks
+     * and all. */
+    smpf_kin_sim_track_sinks(skin, 1);
+    smpf_kin_sim_rewind(full);
+    smpf_kin_sim_rewind(skin);
+    assert_int_equal(smpf_kin_sim_advance(full, 700.5, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_advance(skin, 700.5, &err), SMPF_OK);
+    for (size_t j = 0; j < 12; j++)
+        for (size_t c = 0; c < ink.ncomponents; c++)
+            for (int k = 0; k < SMPF_KC_COUNT; k++)
+                assert_true(smpf_kin_sim_amount(full, j, c, (smpf_kin_compartment)k) ==
+                            smpf_kin_sim_amount(skin, j, c, (smpf_kin_compartment)k));
+    smpf_kin_snapshot_free(snap);
+    smpf_kin_sim_free(full);
+    smpf_kin_sim_free(skin);
+}
+
+/* The optics' bulk read against the accessors, value by value. */
+static void test_skin_amounts(void **state)
+{
+    (void)state;
+    smpf_error_t err = {0};
+    smpf_kin_ink_t ink;
+    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", &ink, &err),
+                     SMPF_OK);
+    smpf_client_t client;
+    smpf_client_default(&client);
+    smpf_kin_schedule_t sched;
+    smpf_kin_schedule_default(&kin, 100, &sched);
+    smpf_kin_sim_t *sim;
+    assert_int_equal(smpf_kin_sim_new(7, &sim, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_start(sim, &kin, &ink, &client, &sched, &err), SMPF_OK);
+    assert_int_equal(smpf_kin_sim_advance(sim, 250.5, &err), SMPF_OK);
+    enum { STRIDE = 9 };
+    double epi[2 * STRIDE], all[2 * STRIDE], all_only[2 * STRIDE];
+    smpf_kin_sim_skin_amounts(sim, STRIDE, epi, all);
+    smpf_kin_sim_skin_amounts(sim, STRIDE, NULL, all_only);
+    for (size_t c = 0; c < 2; c++)
+        for (size_t j = 0; j < 7; j++) {
+            assert_true(epi[c * STRIDE + j] == smpf_kin_sim_amount(sim, j, c, SMPF_KC_E));
+            assert_true(all[c * STRIDE + j] == smpf_kin_sim_in_skin(sim, j, c));
+            assert_true(all_only[c * STRIDE + j] == all[c * STRIDE + j]);
+            assert_true(all[c * STRIDE + j] > 0);
+        }
+    smpf_kin_sim_free(sim);
+}
+
 /* The horizon's fraction remaining from a simulation run there alone, with the
  * projection's schedule. */
 static double fraction_at_horizon(const smpf_project_inputs_t *in,
@@ -155,6 +262,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rewind_equals_start),
+        cmocka_unit_test(test_skin_only_equals_full),
+        cmocka_unit_test(test_skin_amounts),
         cmocka_unit_test(test_natural_horizon),
         cmocka_unit_test(test_projection_for_ensemble),
     };
