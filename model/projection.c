@@ -26,6 +26,8 @@ int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigment
     pj->pigments = pigments;
     pj->tissue = tissue;
     int rc = smpf_kin_sim_new(PROJECTION_SUBLAYERS, &pj->sim, err);
+    if (rc == SMPF_OK) /* nothing a projection reports reads the cleared pigment's sinks */
+        smpf_kin_sim_track_sinks(pj->sim, 0);
     if (rc == SMPF_OK)
         rc = smpf_kin_snapshot_new(pj->sim, &pj->snap, err);
     if (rc == SMPF_OK)

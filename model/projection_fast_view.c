@@ -2,6 +2,7 @@
  * profile against the views' shapes, anchors tried from the cheapest, the interpolated
  * value plus the first-order correction through the nodes' derivatives, and the
  * correction's size as the guard. */
+#include "kinetics_internal.h"
 #include "projection_fast_internal.h"
 
 #include <math.h>
@@ -221,10 +222,13 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
     double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS] = {0};
     double col[FAST_MAX_DIMS] = {0};
+    double epi_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
+    double skin_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
+    smpf_kin_sim_skin_amounts(pj->sim, PROJECTION_SUBLAYERS, &epi_amount[0][0], &skin_amount[0][0]);
     for (size_t c = 0; c < ncomp; c++)
         for (size_t j = 0; j < nsub; j++) {
-            const double e = smpf_kin_sim_amount(pj->sim, j, c, SMPF_KC_E) * scale;
-            const double all = smpf_kin_sim_in_skin(pj->sim, j, c) * scale;
+            const double e = epi_amount[c][j] * scale;
+            const double all = skin_amount[c][j] * scale;
             a[c][j] = all * per_dz; /* a multiplication: this runs for every month */
             derm[j] += all - e;
             col[c] += t->has_epi ? all - e : all;
