@@ -70,6 +70,10 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
         }
         stencil *= (size_t)width[d];
     }
+    /* The stencil's derivatives, weighted and summed first: one dot product with delta
+     * afterwards instead of one per node. */
+    double jw[FAST_JAC_COMPS * PROJECTION_SUBLAYERS * 3] = {0};
+    const size_t njac = t->key.ncomp * PROJECTION_SUBLAYERS * 3;
     for (size_t m = 0; m < stencil; m++) {
         int idx[FAST_MAX_DIMS] = {0, 0};
         double weight = 1;
@@ -87,18 +91,21 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
         for (int k = 0; k < 3; k++)
             e->xyz[k] += weight * nd->xyz[k];
         const node_jac_t *jac = want_jac ? atomic_load_explicit(&nd->jac, memory_order_acquire) : NULL;
-        double cx = 0, cy = 0, cz = 0; /* in registers: e might alias jac for the compiler */
-        for (size_t c = 0; jac && c < t->key.ncomp; c++)
-            for (size_t j = 0; j < t->key.nsub; j++) {
-                const double *d = jac->d[c][j];
-                cx += d[0] * delta[c][j];
-                cy += d[1] * delta[c][j];
-                cz += d[2] * delta[c][j];
-            }
-        e->correction[0] += weight * cx;
-        e->correction[1] += weight * cy;
-        e->correction[2] += weight * cz;
+        const double *d = jac ? &jac->d[0][0][0] : NULL;
+        for (size_t i = 0; d && i < njac; i++)
+            jw[i] += weight * d[i];
     }
+    double cx = 0, cy = 0, cz = 0;
+    for (size_t c = 0; want_jac && c < t->key.ncomp; c++)
+        for (size_t j = 0; j < t->key.nsub; j++) {
+            const double *d = jw + (c * PROJECTION_SUBLAYERS + j) * 3;
+            cx += d[0] * delta[c][j];
+            cy += d[1] * delta[c][j];
+            cz += d[2] * delta[c][j];
+        }
+    e->correction[0] = cx;
+    e->correction[1] = cy;
+    e->correction[2] = cz;
     e->ok = 1;
     return SMPF_OK;
 }
@@ -220,21 +227,22 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     const double scale = summary->peak_dilution * column_mm, per_dz = 1.0 / t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
-    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS] = {0};
+    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS];
     double col[FAST_MAX_DIMS] = {0};
     double epi_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
     double skin_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
     smpf_kin_sim_skin_amounts(pj->sim, PROJECTION_SUBLAYERS, &epi_amount[0][0], &skin_amount[0][0]);
-    for (size_t c = 0; c < ncomp; c++)
+    for (size_t c = 0; c < ncomp; c++) {
+        double all = 0, epi = 0; /* sums in registers: this runs for every month */
         for (size_t j = 0; j < nsub; j++) {
-            const double e = epi_amount[c][j] * scale;
-            const double all = skin_amount[c][j] * scale;
-            a[c][j] = all * per_dz; /* a multiplication: this runs for every month */
-            derm[j] += all - e;
-            col[c] += t->has_epi ? all - e : all;
-            if (t->has_epi)
-                col[ncomp] += e;
+            a[c][j] = skin_amount[c][j] * scale * per_dz;
+            all += skin_amount[c][j];
+            epi += epi_amount[c][j];
         }
+        col[c] = (t->has_epi ? all - epi : all) * scale;
+        if (t->has_epi)
+            col[ncomp] += epi * scale;
+    }
     /* Anchors from the cheapest: the base view with the epidermal column at its nearest
      * node, then interpolated; the UV view with q at its nearest node, then interpolated.
      * The first whose correction is small is taken; else the smallest correction within
@@ -261,9 +269,11 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     double best_de = INFINITY;
     int st = SMPF_OK;
     for (size_t i = 0; i < n && st == SMPF_OK && !(best_de <= FAST_QUICK_DE00); i++) {
-        if (i == nbase) {
-            for (size_t j = 0; j < nsub; j++)
+        if (i == nbase) { /* one component */
+            for (size_t j = 0; j < nsub; j++) {
+                derm[j] = (skin_amount[0][j] - epi_amount[0][j]) * scale;
                 uvp[0] += derm[j];
+            }
             uvp[1] = uv_exposure(t, derm);
             anchors[i] = (anchor_t){VIEW_UV, 2, 2u, {fast_axis_place(FAST_COLUMN_AXIS, uvp[0]),
                                                     fast_axis_place(FAST_EXPOSURE_AXIS, uvp[1])}};
