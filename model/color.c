@@ -28,6 +28,18 @@ double smpf_lab_f(double t)
     return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
 }
 
+/* On the cube-root branch f(t) = f(t_ref) (1 + x)^(1/3), x = t / t_ref - 1, by the series
+ * 1 + x/3 - x^2/9 + 5x^3/81 - 10x^4/243 + 22x^5/729 (next term 154x^6/6561: < 5e-10
+ * relative for |x| <= 0.05); otherwise computed. */
+double smpf_lab_f_near(double t, double t_ref, double f_ref)
+{
+    const double x = t / t_ref - 1.0;
+    if (!(t > SMPF_LAB_F_LIMIT && t_ref > SMPF_LAB_F_LIMIT && fabs(x) <= 0.05))
+        return smpf_lab_f(t);
+    return f_ref *
+           (1 + x * (1.0 / 3 + x * (-1.0 / 9 + x * (5.0 / 81 + x * (-10.0 / 243 + x * 22.0 / 729)))));
+}
+
 smpf_lab_t smpf_lab_from_f(const double f[3])
 {
     return (smpf_lab_t){116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};

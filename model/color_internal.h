@@ -9,6 +9,9 @@
 
 /* f(t): the cube root above SMPF_LAB_F_LIMIT, the linear segment below. */
 double smpf_lab_f(double t);
+/* f(t) from f_ref = f(t_ref) when t is within 5 % of t_ref (a series, no cube root;
+ * relative error < 5e-10), else f(t) itself. */
+double smpf_lab_f_near(double t, double t_ref, double f_ref);
 /* L*a*b* from f(X/Xn), f(Y/Yn), f(Z/Zn). */
 smpf_lab_t smpf_lab_from_f(const double f[3]);
 

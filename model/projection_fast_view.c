@@ -129,7 +129,10 @@ static double correction_de00(const smpf_projector_t *pj, estimate_t *e)
     e->f[1] = smpf_lab_f(b.Y / w.Y);
     e->f[2] = smpf_lab_f(b.Z / w.Z);
     e->have_f = 1;
-    const smpf_lab_t la = smpf_color_lab(a, w), lb = smpf_lab_from_f(e->f);
+    const double fa[3] = {smpf_lab_f_near(a.X / w.X, b.X / w.X, e->f[0]),
+                          smpf_lab_f_near(a.Y / w.Y, b.Y / w.Y, e->f[1]),
+                          smpf_lab_f_near(a.Z / w.Z, b.Z / w.Z, e->f[2])};
+    const smpf_lab_t la = smpf_lab_from_f(fa), lb = smpf_lab_from_f(e->f);
     const double bound = smpf_color_de00_bound(la, lb); /* cheaper; decides the same */
     return bound <= FAST_QUICK_DE00 ? bound : smpf_color_de00(la, lb);
 }

@@ -130,6 +130,31 @@ static void test_de00_bound(void **state)
     assert_true(fabs(smpf_color_de00_bound(a, b) - 0.07) < 1e-12);
 }
 
+/* f(t) from a nearby f(t_ref) by the series (the fast optics' guard) against the cube
+ * root: within 5e-10 relative for t within 5 % of t_ref; f(t) itself otherwise and below
+ * the cube-root branch. */
+static void test_lab_f_near(void **state)
+{
+    (void)state;
+    uint64_t x = 31337;
+    double worst = 0;
+    for (int i = 0; i < 100000; i++) {
+        double u[2];
+        for (int k = 0; k < 2; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            u[k] = (double)(x >> 11) / 9007199254740992.0;
+        }
+        const double t_ref = 0.005 + 1.2 * u[0], t = t_ref * (1 + 0.12 * (u[1] - 0.5));
+        const double near = smpf_lab_f_near(t, t_ref, smpf_lab_f(t_ref)), exact = smpf_lab_f(t);
+        if (fabs(t / t_ref - 1) > 0.05 || t <= SMPF_LAB_F_LIMIT || t_ref <= SMPF_LAB_F_LIMIT)
+            assert_true(near == exact);
+        else
+            worst = fmax(worst, fabs(near / exact - 1));
+    }
+    print_message("f near a reference: worst relative error %.2e\n", worst);
+    assert_true(worst < 5e-10);
+}
+
 /* The cast (the dot's CIELAB with the skin as white), which smpf_cast_xyz builds from the
  * dot's and the skin's cube roots, against its definition smpf_color_lab(dot, skin);
  * dark dots and light skins included, so that both branches of f are met. */
@@ -308,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_de00_sharma_pairs),
         cmocka_unit_test(test_lab_de00_match_lcms),
         cmocka_unit_test(test_de00_bound),
+        cmocka_unit_test(test_lab_f_near),
         cmocka_unit_test(test_cast_is_lab_against_skin),
         cmocka_unit_test(test_perfect_reflector_is_white),
         cmocka_unit_test(test_flat_18_percent_grey),
