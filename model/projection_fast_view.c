@@ -51,54 +51,49 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
                        smpf_error_t *err)
 {
     memset(e, 0, sizeof *e);
-    int start[FAST_MAX_DIMS], width[FAST_MAX_DIMS];
-    double w[FAST_MAX_DIMS][4];
-    size_t stencil = 1;
+    int start[FAST_MAX_DIMS] = {0, 0}, width[FAST_MAX_DIMS] = {1, 1};
+    double w[FAST_MAX_DIMS][4] = {{1}, {1}};
     for (size_t d = 0; d < an->dims; d++) {
         const double u = an->u[d];
         if (!(u <= FAST_NODES - 1))
             return SMPF_OK;
         if (an->snap >> d & 1) {
             start[d] = (int)lround(u);
-            width[d] = 1;
-            w[d][0] = 1;
         } else {
             int s = (int)floor(u) - 1;
             start[d] = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
             width[d] = 4;
             fast_lagrange4(u, start[d], w[d]);
         }
-        stencil *= (size_t)width[d];
     }
     /* The stencil's derivatives, weighted and summed first: one dot product with delta
      * afterwards instead of one per node. */
-    double jw[FAST_JAC_COMPS * PROJECTION_SUBLAYERS * 3] = {0};
-    const size_t njac = t->key.ncomp * PROJECTION_SUBLAYERS * 3;
-    for (size_t m = 0; m < stencil; m++) {
-        int idx[FAST_MAX_DIMS] = {0, 0};
-        double weight = 1;
-        for (size_t d = 0, rest = m; d < an->dims; rest /= (size_t)width[d], d++) {
-            const size_t o = rest % (size_t)width[d];
-            idx[d] = start[d] + (int)o;
-            weight *= w[d][o];
+    enum { NJAC = PROJECTION_SUBLAYERS * 3 }; /* per component */
+    double jw[FAST_JAC_COMPS][NJAC] = {{0}};
+    for (int o1 = 0; o1 < width[1]; o1++)
+        for (int o0 = 0; o0 < width[0]; o0++) {
+            const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
+            const double weight = w[0][o0] * w[1][o1];
+            const node_t *nd = NULL;
+            int st = fast_node_get(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
+            if (st != SMPF_OK)
+                return st;
+            if (nd->state != NODE_OK)
+                return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
+            for (int k = 0; k < 3; k++)
+                e->xyz[k] += weight * nd->xyz[k];
+            const node_jac_t *jac =
+                want_jac ? atomic_load_explicit(&nd->jac, memory_order_acquire) : NULL;
+            for (size_t c = 0; jac && c < t->key.ncomp; c++) {
+                const double *d = &jac->d[c][0][0];
+                for (size_t i = 0; i < NJAC; i++) /* a fixed count: vectorised */
+                    jw[c][i] += weight * d[i];
+            }
         }
-        const node_t *nd = NULL;
-        int st = fast_node_get(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
-        if (st != SMPF_OK)
-            return st;
-        if (nd->state != NODE_OK)
-            return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
-        for (int k = 0; k < 3; k++)
-            e->xyz[k] += weight * nd->xyz[k];
-        const node_jac_t *jac = want_jac ? atomic_load_explicit(&nd->jac, memory_order_acquire) : NULL;
-        const double *d = jac ? &jac->d[0][0][0] : NULL;
-        for (size_t i = 0; d && i < njac; i++)
-            jw[i] += weight * d[i];
-    }
     double cx = 0, cy = 0, cz = 0;
     for (size_t c = 0; want_jac && c < t->key.ncomp; c++)
         for (size_t j = 0; j < t->key.nsub; j++) {
-            const double *d = jw + (c * PROJECTION_SUBLAYERS + j) * 3;
+            const double *d = jw[c] + j * 3;
             cx += d[0] * delta[c][j];
             cy += d[1] * delta[c][j];
             cz += d[2] * delta[c][j];
