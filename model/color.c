@@ -155,7 +155,9 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
                          sin(meanh_p * RAD_PER_DEG), scale * sin(delta_h * RAD_PER_DEG / 2));
 }
 
-double smpf_color_chroma(smpf_lab_t lab) { return hypot(lab.a, lab.b); }
+/* sqrt(a*² + b*²), as Little CMS's cmsLab2LCh; CIELAB's a* and b* are far from where
+ * hypot's care against overflow matters, and it runs every month of every sample. */
+double smpf_color_chroma(smpf_lab_t lab) { return sqrt(lab.a * lab.a + lab.b * lab.b); }
 
 double smpf_color_hue_deg(smpf_lab_t lab)
 {
