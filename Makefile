@@ -6,7 +6,7 @@ PKG_LIB := gsl lcms2
 PKG_CLI := jansson cairo plplot
 CSTD    := -std=c11 -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Wpedantic -Werror
-OPT     ?= -O2 -g
+OPT     ?= -O3 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
              $(shell pkg-config --cflags $(PKG_LIB) $(PKG_CLI) cmocka) -Imodel
 LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm -pthread

@@ -172,7 +172,7 @@ static void test_eval_matches_direct_simulation(void **state)
         smpf_kin_ink_t ink = s.ink;
         smpf_kin_schedule_t sc = s.schedule;
         assert_int_equal(smpf_kin_params_set(&kp, "needle_depth_mm", 0.3, &err), SMPF_OK);
-        for (size_t c = 0; c < ink.ncomponents; c++)
+        for (size_t c = 0; c < ink.ncomponents && c < SMPF_KIN_MAX_COMPONENTS; c++)
             if (strcmp(ink.component[c].name, "phthalocyanine_blue") == 0)
                 ink.component[c].uv_beta_cm2_per_J = 3.0;
         for (size_t i = 0; i < sc.nsessions; i++)
