@@ -4,7 +4,9 @@ PREFIX  ?= /usr/local
 BUILD   ?= build
 PKG_LIB := gsl lcms2
 PKG_CLI := jansson cairo plplot
-CSTD    := -std=c11 -D_DEFAULT_SOURCE
+# -ffp-contract=off: no fused multiply-adds, which compilers may otherwise form where the
+# machine has them, so every machine computes the same bits (shards merged across a cluster)
+CSTD    := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O3 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \

@@ -38,6 +38,10 @@ int ad_quadrature(size_t n, double mu_crit, double *mu, double *w, smpf_error_t 
 void ad_mul(size_t n, const double *a, const double *b, double *out); /* out = a b */
 /* b = a^-1 b (a is destroyed). */
 int ad_solve(smpf_ad_t *ws, double *a, double *b, smpf_error_t *err);
+/* The same two in 2-double registers on any machine (ad_mul and ad_solve take 4-double
+ * ones on AVX2 machines, with the same results to the last bit: tests/test_optics_ad.c). */
+void ad_mul_portable(size_t n, const double *a, const double *b, double *out);
+int ad_solve_portable(smpf_ad_t *ws, double *a, double *b, smpf_error_t *err);
 void ad_identity(size_t n, double *a);
 void ad_identity_minus(size_t n, double *a); /* a = I - a */
 

@@ -122,25 +122,14 @@ static void ad_mul4(const double *restrict a, const double *restrict b, double *
     AD_MUL_FIXED(4)
 }
 
-void ad_mul(size_t n, const double *restrict a, const double *restrict b, double *restrict out)
+void ad_mul_portable(size_t n, const double *restrict a, const double *restrict b,
+                     double *restrict out)
 {
     if (n == 8) { /* the skin quadrature (SMPF_AD_SKIN_QUAD_POINTS) */
-#ifdef AD_AVX2
-        if (have_avx2()) {
-            ad_mul8_avx2(a, b, out);
-            return;
-        }
-#endif
         ad_mul8(a, b, out);
         return;
     }
     if (n == 4) { /* the fast optics' derivatives */
-#ifdef AD_AVX2
-        if (have_avx2()) {
-            ad_mul4_avx2(a, b, out);
-            return;
-        }
-#endif
         ad_mul4(a, b, out);
         return;
     }
@@ -158,6 +147,17 @@ void ad_mul(size_t n, const double *restrict a, const double *restrict b, double
         for (size_t j = 0; j < n / 2; j++)
             store2(out + i * n + 2 * j, row[j]);
     }
+}
+
+void ad_mul(size_t n, const double *restrict a, const double *restrict b, double *restrict out)
+{
+#ifdef AD_AVX2
+    if ((n == 8 || n == 4) && have_avx2()) {
+        (n == 8 ? ad_mul8_avx2 : ad_mul4_avx2)(a, b, out);
+        return;
+    }
+#endif
+    ad_mul_portable(n, a, b, out);
 }
 
 /* Gauss-Jordan elimination with partial pivoting: b = a^-1 b (a destroyed); solving
@@ -237,24 +237,23 @@ __attribute__((target("avx2"))) static int ad_solve4_avx2(double *restrict a,
 }
 #endif
 
-int ad_solve(smpf_ad_t *ws, double *restrict a, double *restrict b, smpf_error_t *err)
+int ad_solve_portable(smpf_ad_t *ws, double *restrict a, double *restrict b, smpf_error_t *err)
 {
     const size_t n = ws->n;
-    if (n == 8) {
-#ifdef AD_AVX2
-        if (have_avx2())
-            return ad_solve8_avx2(a, b, err);
-#endif
+    if (n == 8)
         return ad_solve8(a, b, err);
-    }
-    if (n == 4) {
-#ifdef AD_AVX2
-        if (have_avx2())
-            return ad_solve4_avx2(a, b, err);
-#endif
+    if (n == 4)
         return ad_solve4(a, b, err);
-    }
     AD_SOLVE_BODY(n, ROW_UPDATE2)
+}
+
+int ad_solve(smpf_ad_t *ws, double *restrict a, double *restrict b, smpf_error_t *err)
+{
+#ifdef AD_AVX2
+    if ((ws->n == 8 || ws->n == 4) && have_avx2())
+        return (ws->n == 8 ? ad_solve8_avx2 : ad_solve4_avx2)(a, b, err);
+#endif
+    return ad_solve_portable(ws, a, b, err);
 }
 
 /* h(mu_i, mu_j) and h(mu_i, -mu_j) of the delta-M truncated HG function for g. */

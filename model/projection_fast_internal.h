@@ -11,17 +11,21 @@
 #define FAST_MAX_DIMS 2  /* columns a table takes: a 2-component ink, or one + epidermis */
 /* A table's axes: node k at the parameter value scale (exp(step k) - 1), linear below
  * `scale`, logarithmic above.  4-point Lagrange interpolation along each, against the
- * exact profiles' colour (measured when chosen; tests/test_fast_node.c):
+ * exact profiles' colour (measured when chosen; tests/test_fast_node.c, test_axes, checks
+ * a 0.22 mm deposit).  `scale` is in mm on the column axes; q has no unit (it multiplies
+ * a relative UV dose rate):
  * - a dermal column (mm): a carbon column of 10^-5 mm already has an absorption optical
  *   depth of ~0.1-1, so the log axis starts low; 0.03 ΔE00 at most (0.22-1 mm deposits,
  *   skin types 1-5; an offset of 10^-5 mm would save 4 nodes below 10^-4 mm, with the
  *   same worst case along the axis but 0.030 instead of 0.021 ΔE00 in whole projections,
  *   tests/test_fast_path.c, and no measurable gain in ensembles);
- * - the epidermal column (mm): 0.015 ΔE00 at most (0.22-0.3 mm, skin types 1-6);
+ * - the epidermal column (mm): 0.015 ΔE00 at most (0.22-0.3 mm, skin types 1-6); the
+ *   offset of 3 10^-5 mm puts ~6 nodes fewer below 10^-4 mm than 10^-6 mm would;
  * - the UV view's exposure q: nearly linear (spacing 0.45) where UV starts to thin the
  *   top sublayer, logarithmic beyond: the thinned front lies where q uv(z) ~ 1, and uv
  *   falls ~3x per sublayer, so the colour changes on a scale of ln q there; 0.004 ΔE00 at
- *   most up to q = 200 (a linear axis of step 0.25 needed 64 nodes to reach q = 16). */
+ *   most up to q = 200 over 0.22-0.45 mm deposits (0.002 at 0.22 mm; a linear axis of
+ *   step 0.25 needed 64 nodes to reach q = 16). */
 typedef struct {
     double scale, step;
 } fast_axis_t;
@@ -31,8 +35,9 @@ typedef struct {
 #define FAST_JAC_COMPS 2 /* components a table node carries derivatives for */
 #define FAST_JAC_QUAD_POINTS 4 /* the derivatives' quadrature (projection_fast_node.c) */
 /* Derivatives are solved at every 4th wavelength (20 nm) and interpolated linearly in
- * between: their difference from 8-point central differences grows by 0.1 % of the
- * largest (tests/test_fast_node.c: 9.2 -> 9.3 %), for a quarter of the work. */
+ * between: their difference from 8-point central differences grows from 9.20 to 9.24 %
+ * of the largest in XYZ (tests/test_fast_node.c, which also checks every wavelength), for
+ * a quarter of the work. */
 #define FAST_JAC_STRIDE 4
 _Static_assert((SMPF_NWL - 1) % FAST_JAC_STRIDE == 0, "the last wavelength is solved");
 enum { FAST_Q_VALUE = 0, FAST_Q_JAC = 1, FAST_QUADRATURES = 2 }; /* a table's two solvers */
@@ -77,11 +82,12 @@ struct optics_table {
     double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
     size_t ntop;              /* tissue layers above the deposit grid */
     /* Per quadrature (values, derivatives): surface + those layers, per wavelength; R of
-     * the semi-infinite dermis, per wavelength (n x n each). */
+     * the semi-infinite dermis, per wavelength (n x n each).  The derivatives' only at
+     * every FAST_JAC_STRIDE-th wavelength (top: NULL between). */
     smpf_ad_op_t *top[FAST_QUADRATURES][SMPF_NWL];
     double *bottom[FAST_QUADRATURES];
     double R_skin[SMPF_NWL];
-    slice_ops_t *slices; /* for node values (one-component inks), or NULL */
+    slice_ops_t *slices; /* one-component inks: node values, derivatives, fallbacks; or NULL */
     /* Nodes by view and indices, NULL until solved.  A node is published once, whole
      * (compare-and-swap), so projectors on several threads may share the table. */
     node_t *_Atomic *nodes;   /* [view][i][j], FAST_VIEWS x FAST_NODES x FAST_NODES */
@@ -95,8 +101,8 @@ static inline smpf_skin_t fast_table_skin(const optics_table_t *t)
 
 /* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),
  * from the table's cached skin above and dermis below; `tabulated`: the slices' operators
- * interpolated in the table's slice operators where they cover them (node values), else
- * every slice solved. */
+ * interpolated in the table's slice operators where they cover them (node values and
+ * fallbacks), else every slice solved (the bare skin; the tests' reference). */
 int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int tabulated,
                        double R[SMPF_NWL], smpf_error_t *err);
 /* dR[c][j][i] = d R_i / d (volume fraction of component c in slice j) for the profile in

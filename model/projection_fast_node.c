@@ -337,7 +337,9 @@ static int stack_ends(smpf_projector_t *pj, smpf_ad_t *ad, optics_table_t *t, in
     if (!t->bottom[q])
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
     st = smpf_ad_op_new(ad, &layer, err);
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+    /* the derivatives' quadrature only at the wavelengths they are solved at */
+    const size_t stride = q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1;
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += stride) {
         size_t nl;
         st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);
         if (st != SMPF_OK)

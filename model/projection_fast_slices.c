@@ -33,11 +33,16 @@ struct slice_ops {
     slice_kind_t kind[FAST_SLICE_KINDS];
     int kind_of_layer[SMPF_TISSUE_MAX_LAYERS]; /* -1: not a slice layer of the grid */
     int slice_of_layer[SMPF_TISSUE_MAX_LAYERS];
-    /* Per quadrature (values, derivatives): SMPF_NWL x (R, T), n x n each; NULL: unsolved */
+    /* Per quadrature: (R, T), n x n each, per wavelength (values: all SMPF_NWL; derivatives:
+     * every FAST_JAC_STRIDE-th, the ones they are solved at); NULL: unsolved */
     double *_Atomic ops[FAST_QUADRATURES][FAST_SLICE_KINDS][SLICE_NODES];
 };
 
 static double node_fraction(int m) { return SLICE_F0 * expm1(SLICE_STEP * m); }
+
+/* The wavelengths a quadrature's operators are kept at: every one for the values, every
+ * FAST_JAC_STRIDE-th for the derivatives. */
+static size_t wavelength_stride(int q) { return q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1; }
 
 void fast_slices_free(slice_ops_t *s)
 {
@@ -105,7 +110,8 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
         return SMPF_OK;
     }
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
-    double *ops = calloc(SMPF_NWL * 2 * nn, sizeof *ops);
+    const size_t stride = wavelength_stride(q);
+    double *ops = malloc(((SMPF_NWL - 1) / stride + 1) * 2 * nn * sizeof *ops);
     smpf_pigment_profile_t *pr = malloc(sizeof *pr);
     if (!ops || !pr) {
         free(ops);
@@ -119,14 +125,12 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
     const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     int st = SMPF_OK;
-    /* the derivatives' operators only at the wavelengths they are solved at */
-    const size_t stride = q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += stride) {
         size_t nl;
+        double *R = ops + i / stride * 2 * nn;
         st = smpf_tissue_stack(pj->tissue, &skin, pr, i, layers, &nl, err);
         if (st == SMPF_OK)
-            st = ad_layer(ad, layers + s->kind[c].layer, ops + i * 2 * nn,
-                          ops + i * 2 * nn + nn, err);
+            st = ad_layer(ad, layers + s->kind[c].layer, R, R + nn, err);
     }
     free(pr);
     double *expected = NULL;
@@ -140,10 +144,10 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
     return st;
 }
 
-/* out = w0 a + w1 b + w2 c + w3 d over n (even) elements, in pairs of doubles: this runs
- * for every slice of every node at every wavelength. */
 typedef double slice_v2 __attribute__((vector_size(2 * sizeof(double))));
 
+/* out = w0 a + w1 b + w2 c + w3 d over n (even) elements, in pairs of doubles: this runs
+ * for every slice of every node at every wavelength. */
 static void combine4(size_t n, const double w[4], const double *restrict a,
                      const double *restrict b, const double *restrict c,
                      const double *restrict d, double *restrict out)
@@ -180,6 +184,10 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, si
     *done = 0;
     if (at->start < 0)
         return SMPF_OK;
+    const size_t stride = wavelength_stride(q);
+    if (i % stride != 0)
+        return smpf_error_set(err, SMPF_ERR_FAILURE, "fast optics: no slice operators of the "
+                              "derivatives at %g nm", smpf_wavelength_nm(i));
     smpf_ad_t *ad = q == FAST_Q_VALUE ? pj->ad : pj->ad_jac;
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
     const double *node[4];
@@ -188,7 +196,7 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, si
         int st = slice_node(pj, ad, t, s, q, s->kind_of_layer[k], at->start + m, &ops, err);
         if (st != SMPF_OK)
             return st;
-        node[m] = ops + i * 2 * nn; /* R, then T */
+        node[m] = ops + i / stride * 2 * nn; /* R, then T */
     }
     combine4(nn, at->w, node[0], node[1], node[2], node[3], R);
     combine4(nn, at->w, node[0] + nn, node[1] + nn, node[2] + nn, node[3] + nn, T);

@@ -222,7 +222,8 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     *done = 0;
     if (!t || t->dims > FAST_MAX_DIMS)
         return SMPF_OK;
-    const double scale = summary->peak_dilution * column_mm, per_dz = 1.0 / t->key.grid_dz_mm;
+    const double scale = summary->peak_dilution * column_mm;
+    const double inv_dz_per_mm = 1.0 / t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
     double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS];
@@ -233,7 +234,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     for (size_t c = 0; c < ncomp; c++) {
         double all = 0, epi = 0; /* sums in registers: this runs for every month */
         for (size_t j = 0; j < nsub; j++) {
-            a[c][j] = skin_amount[c][j] * scale * per_dz;
+            a[c][j] = skin_amount[c][j] * scale * inv_dz_per_mm;
             all += skin_amount[c][j];
             epi += epi_amount[c][j];
         }
