@@ -160,6 +160,20 @@ static inline void smpf_kin_propagate_skin(const smpf_kin_propagator_t *p,
     x[SMPF_KC_X] = p->dermal[2][0] * f + p->dermal[2][1] * m + p->dermal[2][2] * xr;
 }
 
+/* What stays in E and in each dermal mode across the interval of e with the common loss
+ * kappa added: the e_keep and keep[] of smpf_kin_factors_shifted, the same operations. */
+static inline double smpf_kin_keep_shifted(const smpf_kin_block_expm1_t *e, double kappa,
+                                           double keep[3])
+{
+    const double em_k = expm1(-kappa * e->dt_days);
+    for (int i = 0; i < 3; i++) {
+        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
+        keep[i] = 1.0 + em;
+    }
+    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
+    return 1.0 + em_e;
+}
+
 /* The pigment in skin alone across an interval, from the block's exponentials e and the
  * common loss kappa: what smpf_kin_factors_shifted + smpf_kin_apply give E, F, M and X,
  * the same operations in the same order, without the time integrals only the sinks take
@@ -168,14 +182,8 @@ static inline void smpf_kin_apply_skin_shifted(const smpf_kin_block_t *b,
                                                const smpf_kin_block_expm1_t *e, double kappa,
                                                double x[SMPF_KC_COUNT])
 {
-    const double em_k = expm1(-kappa * e->dt_days);
-    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
     double keep[3];
-    for (int i = 0; i < 3; i++) {
-        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
-        keep[i] = 1.0 + em;
-    }
-    x[SMPF_KC_E] *= 1.0 + em_e;
+    x[SMPF_KC_E] *= smpf_kin_keep_shifted(e, kappa, keep);
     const double *y = &x[SMPF_KC_F];
     double grow[3];
     for (int i = 0; i < 3; i++) {

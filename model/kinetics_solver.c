@@ -85,14 +85,8 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
 void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
                               double kappa, smpf_kin_propagator_t *out)
 {
-    const double em_k = expm1(-kappa * e->dt_days);
-    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
     double keep[3];
-    for (int i = 0; i < 3; i++) {
-        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
-        keep[i] = 1.0 + em;
-    }
-    *out = (smpf_kin_propagator_t){.e_keep = 1.0 + em_e};
+    *out = (smpf_kin_propagator_t){.e_keep = smpf_kin_keep_shifted(e, kappa, keep)};
     for (int r = 0; r < 3; r++)
         for (int j = 0; j < 3; j++) {
             double d = 0;

@@ -63,10 +63,8 @@ static void test_lab_de00_match_lcms(void **state)
     double worst_lab = 0, worst_de = 0;
     for (int i = 0; i < 20000; i++) {
         double u[6];
-        for (int k = 0; k < 6; k++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        for (int k = 0; k < 6; k++)
+            u[k] = test_uniform(&x);
         const smpf_xyz_t xyz = {u[0] * 1.1 * white.X, u[1] * white.Y, u[2] * 1.1 * white.Z};
         const cmsCIEXYZ c = {xyz.X, xyz.Y, xyz.Z};
         cmsCIELab ref;
@@ -105,10 +103,8 @@ static void test_de00_bound(void **state)
     double tightest = INFINITY;
     for (int i = 0; i < 200000; i++) {
         double u[7];
-        for (int k = 0; k < 7; k++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        for (int k = 0; k < 7; k++)
+            u[k] = test_uniform(&x);
         smpf_lab_t p = {100 * u[0], 160 * u[1] - 80, 160 * u[2] - 80};
         if (i % 4 == 1) /* near-neutral */
             p.a *= 0.02, p.b *= 0.02;
@@ -140,10 +136,8 @@ static void test_lab_f_near(void **state)
     double worst = 0;
     for (int i = 0; i < 100000; i++) {
         double u[2];
-        for (int k = 0; k < 2; k++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        for (int k = 0; k < 2; k++)
+            u[k] = test_uniform(&x);
         const double t_ref = 0.005 + 1.2 * u[0], t = t_ref * (1 + 0.12 * (u[1] - 0.5));
         const double near = smpf_lab_f_near(t, t_ref, smpf_lab_f(t_ref)), exact = smpf_lab_f(t);
         if (fabs(t / t_ref - 1) > 0.05 || t <= SMPF_LAB_F_LIMIT || t_ref <= SMPF_LAB_F_LIMIT)
@@ -166,10 +160,8 @@ static void test_cast_is_lab_against_skin(void **state)
     double worst = 0;
     for (int i = 0; i < 20000; i++) {
         double u[6];
-        for (int k = 0; k < 6; k++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            u[k] = (double)(x >> 11) / 9007199254740992.0;
-        }
+        for (int k = 0; k < 6; k++)
+            u[k] = test_uniform(&x);
         const double dim = i % 2 ? 0.05 : 1.0; /* every other dot very dark */
         const smpf_xyz_t dot = {dim * u[0] * white.X, dim * u[1] * white.Y, dim * u[2] * white.Z};
         const smpf_xyz_t skin = {(0.05 + 0.95 * u[3]) * white.X, (0.05 + 0.95 * u[4]) * white.Y,

@@ -70,10 +70,8 @@ static void test_accumulator_equals_add(void **state)
         memset(pts, 0, sizeof pts);
         for (int p = 0; p < NPOINTS; p++) {
             double u[7];
-            for (int k = 0; k < 7; k++) {
-                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-                u[k] = (double)(x >> 11) / 9007199254740992.0 * 1.4 - 0.2;
-            }
+            for (int k = 0; k < 7; k++)
+                u[k] = test_uniform(&x) * 1.4 - 0.2;
             pts[p] = (smpf_timeline_point_t){.fraction_remaining = u[0], .L = 100 * u[1],
                                              .dE00 = 50 * u[2], .contrast = 3 * u[3] - 0.5,
                                              .hue_shift_deg = 180 * u[4] - 90,

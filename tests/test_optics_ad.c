@@ -213,10 +213,8 @@ static void test_matrix_kernels(void **state)
         smpf_ad_t *ws = workspace(n);
         double a[64], b[64], out[64], lu[64], rhs[64];
         for (size_t e = 0; e < nn; e++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            a[e] = (double)(x >> 11) / 9007199254740992.0 - 0.5 + (e % (n + 1) == 0 ? n : 0);
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            b[e] = (double)(x >> 11) / 9007199254740992.0 - 0.5;
+            a[e] = test_uniform(&x) - 0.5 + (e % (n + 1) == 0 ? n : 0);
+            b[e] = test_uniform(&x) - 0.5;
         }
         ad_mul(n, a, b, out);
         for (size_t i = 0; i < n; i++)

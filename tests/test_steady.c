@@ -12,17 +12,36 @@
 
 #include <math.h>
 
+/* Compartments from..to-1 of every sublayer (12) and component of a and b: equal bits. */
+static void assert_same_amounts(const smpf_kin_sim_t *a, const smpf_kin_sim_t *b, size_t ncomp,
+                                int from, int to)
+{
+    for (size_t j = 0; j < 12; j++)
+        for (size_t c = 0; c < ncomp; c++)
+            for (int k = from; k < to; k++)
+                assert_true(smpf_kin_sim_amount(a, j, c, (smpf_kin_compartment)k) ==
+                            smpf_kin_sim_amount(b, j, c, (smpf_kin_compartment)k));
+}
+
+/* tattoo_black_pb15 (two components), the default client, the default sessions. */
+static void two_component_setup(smpf_kin_ink_t *ink, smpf_client_t *client,
+                                smpf_kin_schedule_t *sched)
+{
+    smpf_error_t err = {0};
+    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", ink, &err),
+                     SMPF_OK);
+    smpf_client_default(client);
+    smpf_kin_schedule_default(&kin, 100, sched);
+}
+
 static void test_rewind_equals_start(void **state)
 {
     (void)state;
     smpf_error_t err = {0};
     smpf_kin_ink_t ink;
-    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", &ink, &err),
-                     SMPF_OK);
     smpf_client_t client;
-    smpf_client_default(&client);
     smpf_kin_schedule_t sched;
-    smpf_kin_schedule_default(&kin, 100, &sched);
+    two_component_setup(&ink, &client, &sched);
     smpf_kin_sim_t *a, *b;
     assert_int_equal(smpf_kin_sim_new(12, &a, &err), SMPF_OK);
     assert_int_equal(smpf_kin_sim_new(12, &b, &err), SMPF_OK);
@@ -44,11 +63,7 @@ static void test_rewind_equals_start(void **state)
         smpf_kin_sim_summary(a, &sa);
         smpf_kin_sim_summary(b, &sb);
         assert_memory_equal(&sa, &sb, sizeof sa); /* the touch-up is gone */
-        for (size_t j = 0; j < 12; j++)
-            for (size_t c = 0; c < ink.ncomponents; c++)
-                for (int k = 0; k < SMPF_KC_COUNT; k++)
-                    assert_true(smpf_kin_sim_amount(a, j, c, (smpf_kin_compartment)k) ==
-                                smpf_kin_sim_amount(b, j, c, (smpf_kin_compartment)k));
+        assert_same_amounts(a, b, ink.ncomponents, 0, SMPF_KC_COUNT);
     }
     smpf_kin_sim_free(a);
     smpf_kin_sim_free(b);
@@ -63,12 +78,9 @@ static void test_skin_only_equals_full(void **state)
     (void)state;
     smpf_error_t err = {0};
     smpf_kin_ink_t ink;
-    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", &ink, &err),
-                     SMPF_OK);
     smpf_client_t client;
-    smpf_client_default(&client);
     smpf_kin_schedule_t sched;
-    smpf_kin_schedule_default(&kin, 100, &sched);
+    two_component_setup(&ink, &client, &sched);
     smpf_kin_sim_t *full, *skin;
     smpf_kin_snapshot_t *snap;
     assert_int_equal(smpf_kin_sim_new(12, &full, &err), SMPF_OK);
@@ -97,14 +109,11 @@ static void test_skin_only_equals_full(void **state)
             assert_int_equal(smpf_kin_sim_advance(full, stops[i], &err), SMPF_OK);
             assert_int_equal(smpf_kin_sim_advance(skin, stops[i], &err), SMPF_OK);
         }
+        assert_same_amounts(full, skin, ink.ncomponents, 0, SMPF_KC_IN_SKIN);
         for (size_t j = 0; j < 12; j++)
-            for (size_t c = 0; c < ink.ncomponents; c++) {
-                for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
-                    assert_true(smpf_kin_sim_amount(full, j, c, (smpf_kin_compartment)k) ==
-                                smpf_kin_sim_amount(skin, j, c, (smpf_kin_compartment)k));
+            for (size_t c = 0; c < ink.ncomponents; c++)
                 for (int k = SMPF_KC_IN_SKIN; k < SMPF_KC_COUNT; k++)
                     assert_true(smpf_kin_sim_amount(skin, j, c, (smpf_kin_compartment)k) == 0.0);
-            }
         smpf_kin_summary_t a, b;
         smpf_kin_sim_summary(full, &a);
         smpf_kin_sim_summary(skin, &b);
@@ -121,11 +130,7 @@ static void test_skin_only_equals_full(void **state)
     smpf_kin_sim_rewind(skin);
     assert_int_equal(smpf_kin_sim_advance(full, 700.5, &err), SMPF_OK);
     assert_int_equal(smpf_kin_sim_advance(skin, 700.5, &err), SMPF_OK);
-    for (size_t j = 0; j < 12; j++)
-        for (size_t c = 0; c < ink.ncomponents; c++)
-            for (int k = 0; k < SMPF_KC_COUNT; k++)
-                assert_true(smpf_kin_sim_amount(full, j, c, (smpf_kin_compartment)k) ==
-                            smpf_kin_sim_amount(skin, j, c, (smpf_kin_compartment)k));
+    assert_same_amounts(full, skin, ink.ncomponents, 0, SMPF_KC_COUNT);
     smpf_kin_snapshot_free(snap);
     smpf_kin_sim_free(full);
     smpf_kin_sim_free(skin);
@@ -137,12 +142,9 @@ static void test_skin_amounts(void **state)
     (void)state;
     smpf_error_t err = {0};
     smpf_kin_ink_t ink;
-    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, "tattoo_black_pb15", &ink, &err),
-                     SMPF_OK);
     smpf_client_t client;
-    smpf_client_default(&client);
     smpf_kin_schedule_t sched;
-    smpf_kin_schedule_default(&kin, 100, &sched);
+    two_component_setup(&ink, &client, &sched);
     smpf_kin_sim_t *sim;
     assert_int_equal(smpf_kin_sim_new(7, &sim, &err), SMPF_OK);
     assert_int_equal(smpf_kin_sim_start(sim, &kin, &ink, &client, &sched, &err), SMPF_OK);

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,14 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+/* A uniform deviate in [0, 1) from a 64-bit linear congruential state (Knuth's MMIX
+ * constants): reproducible test inputs, no library state. */
+static inline double test_uniform(uint64_t *state)
+{
+    *state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(*state >> 11) / 9007199254740992.0;
+}
 
 /* Writes text to a new temporary file; returns its malloc'ed path. */
 static inline char *test_write_temp(const char *suffix, const char *text, size_t len)
