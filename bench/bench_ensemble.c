@@ -2,6 +2,7 @@
  * 81-wavelength spectrum every month (smpfade project --samples N --years 20
  * --step-months 1), on 2 threads.  Printed, not asserted.  Run from the repository root.
  * SMPF_BENCH_SAMPLES sets the samples of the main run (default 512). */
+#include "bench_model.h"
 #include "smpfade.h"
 
 #include <stdio.h>
@@ -17,13 +18,6 @@ static double clock_s(clockid_t id)
     clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
-
-typedef struct {
-    smpf_context_t *ctx;
-    smpf_tissue_t *tissue;
-    smpf_pigments_t *pigments;
-    smpf_kin_params_t kin;
-} model_t;
 
 /* Runs samples 0..n-1 and prints wall and CPU time and the rates. */
 static int run(const model_t *m, const char *label, size_t strata, smpf_optics_mode_t optics,
@@ -64,9 +58,7 @@ int main(void)
 {
     model_t m;
     smpf_error_t err = {0};
-    if (smpf_context_new(NULL, &m.ctx, &err) || smpf_tissue_load("datasets", &m.tissue, &err) ||
-        smpf_pigments_load("datasets", &m.pigments, &err) ||
-        smpf_kin_params_load("datasets/kinetics_params.csv", &m.kin, &err)) {
+    if (bench_model_load(&m, &err) != SMPF_OK) {
         fprintf(stderr, "bench_ensemble: %s\n", err.message);
         return 1;
     }
@@ -78,8 +70,6 @@ int main(void)
                   SMPF_OPTICS_FAST, n);
     bad |= run(&m, "fast, 1 stratum (table reused)", 1, SMPF_OPTICS_FAST, n);
     bad |= run(&m, "direct (reference)", SMPF_ENSEMBLE_DEFAULT_STRATA, SMPF_OPTICS_DIRECT, 4);
-    smpf_pigments_free(m.pigments);
-    smpf_tissue_free(m.tissue);
-    smpf_context_free(m.ctx);
+    bench_model_free(&m);
     return bad;
 }

@@ -6,30 +6,12 @@
  * not asserted (tests/test_fast_path.c asserts fixed cases); the direct path takes ~1 s
  * per client.  SMPF_BENCH_ACCURACY_CLIENTS sets how many (default 16).  Run from the
  * repository root. */
+#include "bench_model.h"
 #include "smpfade.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-typedef struct {
-    smpf_context_t *ctx;
-    smpf_tissue_t *tissue;
-    smpf_pigments_t *pigments;
-    smpf_kin_params_t kin;
-} model_t;
-
-static int load(model_t *m, smpf_error_t *err)
-{
-    int rc = smpf_context_new(NULL, &m->ctx, err);
-    if (rc == SMPF_OK)
-        rc = smpf_tissue_load("datasets", &m->tissue, err);
-    if (rc == SMPF_OK)
-        rc = smpf_pigments_load("datasets", &m->pigments, err);
-    if (rc == SMPF_OK)
-        rc = smpf_kin_params_load("datasets/kinetics_params.csv", &m->kin, err);
-    return rc;
-}
 
 /* Worst ΔE00 between the two paths' timelines (and the healed dots). */
 static double worst_de00(const smpf_projection_t *a, const smpf_projection_t *b)
@@ -48,7 +30,7 @@ int main(void)
     smpf_error_t err = {0};
     model_t m = {0};
     smpf_projector_t *fast = NULL, *direct = NULL;
-    int rc = load(&m, &err);
+    int rc = bench_model_load(&m, &err);
     smpf_project_inputs_t in;
     smpf_project_inputs_default(&in);
     in.years = 20;
@@ -97,8 +79,6 @@ int main(void)
            worst);
     smpf_projector_free(fast);
     smpf_projector_free(direct);
-    smpf_pigments_free(m.pigments);
-    smpf_tissue_free(m.tissue);
-    smpf_context_free(m.ctx);
+    bench_model_free(&m);
     return 0;
 }

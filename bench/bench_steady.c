@@ -4,6 +4,7 @@
  * table lives in the run's projector, so the steady state is the difference of two runs:
  * (cpu(N2) - cpu(N1)) / (N2 - N1), each the best of 3 runs (the VM is shared).  Printed,
  * not asserted.  Run from the repository root. */
+#include "bench_model.h"
 #include "smpfade.h"
 
 #include <stdio.h>
@@ -47,22 +48,17 @@ static double run(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
 
 int main(void)
 {
-    smpf_context_t *ctx = NULL;
-    smpf_tissue_t *tissue = NULL;
-    smpf_pigments_t *pigments = NULL;
-    smpf_kin_params_t kin;
+    model_t m;
     smpf_error_t err = {0};
-    if (smpf_context_new(NULL, &ctx, &err) || smpf_tissue_load("datasets", &tissue, &err) ||
-        smpf_pigments_load("datasets", &pigments, &err) ||
-        smpf_kin_params_load("datasets/kinetics_params.csv", &kin, &err)) {
+    if (bench_model_load(&m, &err) != SMPF_OK) {
         fprintf(stderr, "bench_steady: %s\n", err.message);
         return 1;
     }
     const uint64_t n1 = 500, n2 = 2500;
     double c1 = 1e30, c2 = 1e30;
     for (int r = 0; r < 3 && c1 >= 0 && c2 >= 0; r++) {
-        const double a = run(ctx, pigments, tissue, &kin, n1);
-        const double b = a < 0 ? -1 : run(ctx, pigments, tissue, &kin, n2);
+        const double a = run(m.ctx, m.pigments, m.tissue, &m.kin, n1);
+        const double b = a < 0 ? -1 : run(m.ctx, m.pigments, m.tissue, &m.kin, n2);
         c1 = a < 0 ? a : a < c1 ? a : c1;
         c2 = b < 0 ? b : b < c2 ? b : c2;
     }
@@ -73,8 +69,6 @@ int main(void)
                "  (100000 samples on 2 cores at this rate: %.1f s)\n",
                (unsigned long long)n1, c1, (unsigned long long)n2, c2, ms, ms * 1e5 / 2e3);
     }
-    smpf_pigments_free(pigments);
-    smpf_tissue_free(tissue);
-    smpf_context_free(ctx);
+    bench_model_free(&m);
     return c1 >= 0 && c2 >= 0 ? 0 : 1;
 }

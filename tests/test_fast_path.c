@@ -3,37 +3,10 @@
  * the split into shards (histogram counts compared exactly). */
 #include "test_util.h"
 
+#include "model_fixture.h"
 #include "smpfade.h"
 
 #include <math.h>
-
-typedef struct {
-    smpf_context_t *ctx;
-    smpf_tissue_t *tissue;
-    smpf_pigments_t *pigments;
-    smpf_kin_params_t kin;
-} model_t;
-
-static int setup(void **state)
-{
-    static model_t m;
-    smpf_error_t err = {0};
-    assert_int_equal(smpf_context_new(NULL, &m.ctx, &err), SMPF_OK);
-    assert_int_equal(smpf_tissue_load("datasets", &m.tissue, &err), SMPF_OK);
-    assert_int_equal(smpf_pigments_load("datasets", &m.pigments, &err), SMPF_OK);
-    assert_int_equal(smpf_kin_params_load("datasets/kinetics_params.csv", &m.kin, &err), SMPF_OK);
-    *state = &m;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    model_t *m = *state;
-    smpf_pigments_free(m->pigments);
-    smpf_tissue_free(m->tissue);
-    smpf_context_free(m->ctx);
-    return 0;
-}
 
 typedef struct {
     const char *ink;
@@ -49,7 +22,7 @@ typedef struct {
  * colour the projection evaluates (healed dot, quarterly scan, root finding) comes from
  * its path; the timeline colours and the healed dot must agree within 0.1 ΔE00.  Returns
  * the worst. */
-static double fast_vs_direct(const model_t *m, const client_case_t *c)
+static double fast_vs_direct(const client_case_t *c)
 {
     smpf_error_t err = {0};
     smpf_project_inputs_t in;
@@ -67,12 +40,12 @@ static double fast_vs_direct(const model_t *m, const client_case_t *c)
         in.session_interval_days = c->interval_days;
     }
     smpf_project_params_t par;
-    assert_int_equal(smpf_project_params_median(m->pigments, m->tissue, &m->kin, &in, &par, &err),
+    assert_int_equal(smpf_project_params_median(pigments, tissue, &kin, &in, &par, &err),
                      SMPF_OK);
     par.column_mm *= c->column_scale;
     smpf_projector_t *fast, *direct;
-    assert_int_equal(smpf_projector_new(m->ctx, m->pigments, m->tissue, &fast, &err), SMPF_OK);
-    assert_int_equal(smpf_projector_new(m->ctx, m->pigments, m->tissue, &direct, &err), SMPF_OK);
+    assert_int_equal(smpf_projector_new(ctx, pigments, tissue, &fast, &err), SMPF_OK);
+    assert_int_equal(smpf_projector_new(ctx, pigments, tissue, &direct, &err), SMPF_OK);
     smpf_projector_set_optics(direct, SMPF_OPTICS_DIRECT);
     smpf_projection_t a, b;
     assert_int_equal(smpf_project(fast, &in, &par, &a, &err), SMPF_OK);
@@ -98,7 +71,7 @@ static double fast_vs_direct(const model_t *m, const client_case_t *c)
 
 static void test_fast_agrees_with_direct(void **state)
 {
-    const model_t *m = *state;
+    (void)state;
     static const client_case_t cases[] = {
         {"smp_carbon", 0.5, 2, 50, 2, 1, 0, 0, 0},           /* the default client */
         {"smp_carbon", 1.0, 5, 50, 2, 0.1, 0, 0, 0},         /* deep, dark skin, translucent layer */
@@ -115,19 +88,18 @@ static void test_fast_agrees_with_direct(void **state)
         {"temp_biodegradable", 0.3, 2, 30, 4, 1, 2, 365, 4},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        assert_true(fast_vs_direct(m, &cases[i]) < 0.1);
+        assert_true(fast_vs_direct(&cases[i]) < 0.1);
 }
 
 /* An ensemble of samples [first, first + count) on `threads` threads. */
-static smpf_ensemble_t *run(const model_t *m, const smpf_project_inputs_t *in,
-                            const smpf_param_space_t *sp, size_t npoints, uint64_t first,
-                            uint64_t count, int threads)
+static smpf_ensemble_t *run(const smpf_project_inputs_t *in, const smpf_param_space_t *sp,
+                            size_t npoints, uint64_t first, uint64_t count, int threads)
 {
     smpf_error_t err = {0};
     smpf_ensemble_t *e;
     assert_int_equal(smpf_ensemble_new(npoints, in->years, &e, &err), SMPF_OK);
-    int rc = smpf_ensemble_run_optics(m->ctx, m->pigments, m->tissue, sp, in, 7, first, count,
-                                      threads, SMPF_OPTICS_FAST, e, NULL, NULL, &err);
+    int rc = smpf_ensemble_run_optics(ctx, pigments, tissue, sp, in, 7, first, count, threads,
+                                      SMPF_OPTICS_FAST, e, NULL, NULL, &err);
     if (rc != SMPF_OK)
         print_error("%s\n", err.message);
     assert_int_equal(rc, SMPF_OK);
@@ -145,25 +117,24 @@ static void assert_same_counts(smpf_ensemble_t *a, smpf_ensemble_t *b)
 
 static void test_threads_and_shards(void **state)
 {
-    const model_t *m = *state;
+    (void)state;
     smpf_error_t err = {0};
     smpf_project_inputs_t in;
     smpf_project_inputs_default(&in);
     in.years = 1;
     in.step_months = 6;
     smpf_param_space_t sp;
-    assert_int_equal(smpf_param_space_init(m->pigments, m->tissue, &m->kin, &in, &sp, &err),
-                     SMPF_OK);
+    assert_int_equal(smpf_param_space_init(pigments, tissue, &kin, &in, &sp, &err), SMPF_OK);
     sp.optical_strata = 3;
     const size_t npoints = 3; /* 0, 0.5, 1 year */
     const uint64_t N = 10;
-    smpf_ensemble_t *one = run(m, &in, &sp, npoints, 0, N, 1);
-    smpf_ensemble_t *two = run(m, &in, &sp, npoints, 0, N, 2);
+    smpf_ensemble_t *one = run(&in, &sp, npoints, 0, N, 1);
+    smpf_ensemble_t *two = run(&in, &sp, npoints, 0, N, 2);
     assert_int_equal(smpf_ensemble_samples(one) + smpf_ensemble_invisible(one), N);
     assert_same_counts(one, two);
     /* shards 0/2 and 1/2 (samples 0-4 and 5-9), merged */
-    smpf_ensemble_t *s0 = run(m, &in, &sp, npoints, 0, 5, 2);
-    smpf_ensemble_t *s1 = run(m, &in, &sp, npoints, 5, 5, 1);
+    smpf_ensemble_t *s0 = run(&in, &sp, npoints, 0, 5, 2);
+    smpf_ensemble_t *s1 = run(&in, &sp, npoints, 5, 5, 1);
     assert_int_equal(smpf_ensemble_merge(s0, s1, &err), SMPF_OK);
     assert_same_counts(one, s0);
     smpf_ensemble_free(one);
@@ -174,8 +145,8 @@ static void test_threads_and_shards(void **state)
      * one table they share, each filling nodes the other then reads. */
     sp.optical_strata = 1;
     const uint64_t M = 80;
-    one = run(m, &in, &sp, npoints, 0, M, 1);
-    two = run(m, &in, &sp, npoints, 0, M, 2);
+    one = run(&in, &sp, npoints, 0, M, 1);
+    two = run(&in, &sp, npoints, 0, M, 2);
     assert_int_equal(smpf_ensemble_samples(one) + smpf_ensemble_invisible(one), M);
     assert_same_counts(one, two);
     smpf_ensemble_free(one);
@@ -186,13 +157,12 @@ static void test_threads_and_shards(void **state)
  * strata's draws of one parameter fall in K different cells of its distribution. */
 static void test_strata(void **state)
 {
-    const model_t *m = *state;
+    (void)state;
     smpf_error_t err = {0};
     smpf_project_inputs_t in;
     smpf_project_inputs_default(&in);
     smpf_param_space_t sp;
-    assert_int_equal(smpf_param_space_init(m->pigments, m->tissue, &m->kin, &in, &sp, &err),
-                     SMPF_OK);
+    assert_int_equal(smpf_param_space_init(pigments, tissue, &kin, &in, &sp, &err), SMPF_OK);
     enum { K = 16 };
     sp.optical_strata = K;
     int cell_used[K] = {0};
@@ -277,5 +247,5 @@ int main(void)
         cmocka_unit_test(test_strata),
         cmocka_unit_test(test_merge_cli),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, model_setup, model_teardown);
 }
