@@ -41,6 +41,9 @@ typedef struct {
 #define FAST_JAC_STRIDE 4
 _Static_assert((SMPF_NWL - 1) % FAST_JAC_STRIDE == 0, "the last wavelength is solved");
 enum { FAST_Q_VALUE = 0, FAST_Q_JAC = 1, FAST_QUADRATURES = 2 }; /* a table's two solvers */
+/* The wavelengths quadrature q is solved at, and its operators kept at: every one for the
+ * values, every FAST_JAC_STRIDE-th for the derivatives. */
+static inline size_t fast_wavelength_stride(int q) { return q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1; }
 #define FAST_TAU_CUT 9.0 /* absorption depth below which slices no longer matter:
                             their light is attenuated by exp(-18) = 1.5e-8 at least */
 

@@ -283,7 +283,7 @@ int fast_node_derivatives(smpf_projector_t *pj, const optics_table_t *t,
     jac_work_t w;
     int st = jac_work_new(pj->ad_jac, &w, err);
     memset(dR, 0, FAST_JAC_COMPS * sizeof *dR);
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += FAST_JAC_STRIDE) {
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += fast_wavelength_stride(FAST_Q_JAC)) {
         size_t end;
         double r;
         st = node_layers(pj, t, i, layers, &end, err);
@@ -337,8 +337,7 @@ static int stack_ends(smpf_projector_t *pj, smpf_ad_t *ad, optics_table_t *t, in
     if (!t->bottom[q])
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
     st = smpf_ad_op_new(ad, &layer, err);
-    /* the derivatives' quadrature only at the wavelengths they are solved at */
-    const size_t stride = q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1;
+    const size_t stride = fast_wavelength_stride(q); /* the derivatives': every 4th */
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += stride) {
         size_t nl;
         st = smpf_tissue_stack(pj->tissue, &skin, &pj->profile, i, layers, &nl, err);

@@ -40,9 +40,6 @@ struct slice_ops {
 
 static double node_fraction(int m) { return SLICE_F0 * expm1(SLICE_STEP * m); }
 
-/* The wavelengths a quadrature's operators are kept at: every one for the values, every
- * FAST_JAC_STRIDE-th for the derivatives. */
-static size_t wavelength_stride(int q) { return q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1; }
 
 void fast_slices_free(slice_ops_t *s)
 {
@@ -110,7 +107,7 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
         return SMPF_OK;
     }
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
-    const size_t stride = wavelength_stride(q);
+    const size_t stride = fast_wavelength_stride(q);
     double *ops = malloc(((SMPF_NWL - 1) / stride + 1) * 2 * nn * sizeof *ops);
     smpf_pigment_profile_t *pr = malloc(sizeof *pr);
     if (!ops || !pr) {
@@ -184,7 +181,7 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, si
     *done = 0;
     if (at->start < 0)
         return SMPF_OK;
-    const size_t stride = wavelength_stride(q);
+    const size_t stride = fast_wavelength_stride(q);
     if (i % stride != 0)
         return smpf_error_set(err, SMPF_ERR_FAILURE, "fast optics: no slice operators of the "
                               "derivatives at %g nm", smpf_wavelength_nm(i));
