@@ -129,8 +129,8 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
 void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                             double k_uv, double k_bio, smpf_kin_propagator_t *out);
 /* The propagator's skin part alone (e_keep, dermal: what smpf_kin_factors_shifted +
- * smpf_kin_propagator_of give, to the last bit) for smpf_kin_propagate_skin; the sink
- * coefficients are 0. */
+ * smpf_kin_propagator_of give, to the last bit) for the simulation's skin-only months;
+ * the sink coefficients are 0. */
 void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
                               double kappa, smpf_kin_propagator_t *out);
 static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[SMPF_KC_COUNT])
@@ -145,19 +145,6 @@ static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[S
     x[SMPF_KC_L] += p->lymph[0] * f + p->lymph[1] * m + p->lymph[2] * xr;
     x[SMPF_KC_D] += p->k_uv * skin_int;
     x[SMPF_KC_B] += p->k_bio * skin_int;
-}
-
-/* The pigment in skin alone (E, F, M, X) across the propagator's interval: the same
- * products as smpf_kin_propagate, so the same amounts to the last bit; the sinks are left
- * as they are. */
-static inline void smpf_kin_propagate_skin(const smpf_kin_propagator_t *p,
-                                           double x[SMPF_KC_COUNT])
-{
-    const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
-    x[SMPF_KC_E] = p->e_keep * e;
-    x[SMPF_KC_F] = p->dermal[0][0] * f + p->dermal[0][1] * m + p->dermal[0][2] * xr;
-    x[SMPF_KC_M] = p->dermal[1][0] * f + p->dermal[1][1] * m + p->dermal[1][2] * xr;
-    x[SMPF_KC_X] = p->dermal[2][0] * f + p->dermal[2][1] * m + p->dermal[2][2] * xr;
 }
 
 /* What stays in E and in each dermal mode across the interval of e with the common loss
@@ -223,5 +210,70 @@ void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track);
  * epi[c * stride + j] = smpf_kin_sim_amount(s, j, c, SMPF_KC_E); stride >= nsublayers. */
 void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
                                double *in_skin);
+
+#define SMPF_KIN_MAX_SUBLAYERS 1000
+
+/* The simulation (kinetics.c: start, sessions, advance; kinetics_state.c: what is read
+ * from it, snapshots).  A cell is one sublayer j and component c, at j * ncomp + c; the
+ * amounts are stored compartment by compartment, each a row of cells (smpf_kin_row).  The
+ * month's propagation then runs along contiguous rows (vectorised), totals over the
+ * sublayers and components are plain sums along a row in the summary's order, and the
+ * pigment in skin (E, F, M, X) is the first half of the state. */
+struct smpf_kin_sim {
+    size_t nsub, ncomp;
+    int skip_sinks;        /* smpf_kin_sim_track_sinks(s, 0): E, F, M, X only */
+    gsl_eigen_symmv_workspace *eig;
+    smpf_sun_t *sun;
+    smpf_kin_params_t p;
+    smpf_kin_ink_t ink;
+    smpf_kin_schedule_t schedule;
+    size_t start_nsessions;                           /* the schedule given at the start */
+    double top_mm, dz_mm;                             /* uniform sublayer grid */
+    double *mid_mm;                                   /* [cell]: its sublayer's middle */
+    double k_epi_per_day;
+    smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
+    double *k_uv_per_day;  /* [c][sublayer][month] */
+    /* One whole model month's propagators, computed at first use: with the sinks tracked
+     * month_step [healing][month][cell]; without, month_skin's rows
+     * [healing][month][SMPF_KIN_SKIN_COEFS][cell] (e_keep, then dermal by rows). */
+    smpf_kin_propagator_t *month_step;
+    double *month_skin;
+    unsigned char month_ready[2][12];
+    /* The block's own exponentials over one month, the same for every month */
+    smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
+    unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
+    double *x;             /* [compartment][cell] (smpf_kin_row) */
+    double t_days;
+    size_t next_session;
+    size_t first_open;       /* sessions before it have healed by t_days (kinetics.c) */
+    double deposited;        /* sum of the sessions' deposits */
+    double age_origin_days;  /* mean time the pigment now in skin was laid (see deposit) */
+    /* Read from the current state by smpf_kin_sim_refresh: the pigment in skin per cell;
+     * totals over cells, the depth moment of the pigment in skin.  With the sinks
+     * untracked their totals are summed again only when sinks_stale (a rewind or restore
+     * may have changed them). */
+    double *in_skin;
+    double total[SMPF_KC_COUNT], moment_mm;
+    int sinks_stale;
+};
+
+#define SMPF_KIN_SKIN_COEFS 10 /* e_keep and the 3 x 3 dermal block */
+
+static inline size_t smpf_kin_cells(const smpf_kin_sim_t *s) { return s->nsub * s->ncomp; }
+
+/* The amounts of compartment k, one per cell. */
+static inline double *smpf_kin_row(const smpf_kin_sim_t *s, int k)
+{
+    return &s->x[(size_t)k * smpf_kin_cells(s)];
+}
+
+/* Amounts in use. */
+static inline size_t smpf_kin_state_size(const smpf_kin_sim_t *s)
+{
+    return smpf_kin_cells(s) * SMPF_KC_COUNT;
+}
+
+/* Reads the current state (in_skin, total, moment_mm) after any change of it. */
+void smpf_kin_sim_refresh(smpf_kin_sim_t *s);
 
 #endif

@@ -1,0 +1,153 @@
+/* What is read from a pigment clearance simulation (kinetics.c): amounts, the summary,
+ * the optics' per-sublayer amounts; snapshots to return to.  What every read needs is
+ * summed once per change of the state (smpf_kin_sim_refresh), not once per read. */
+#include "kinetics_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FWHM_PER_SIGMA 2.3548200450309493 /* 2 sqrt(2 ln 2) */
+
+/* Sums compartments from..to-1 (four of them) along their rows into total[]: over the
+ * sublayers, and the components within each sublayer. */
+static void sum_rows(smpf_kin_sim_t *s, int from)
+{
+    const size_t n = smpf_kin_cells(s);
+    const double *restrict a = smpf_kin_row(s, from), *restrict b = smpf_kin_row(s, from + 1);
+    const double *restrict c = smpf_kin_row(s, from + 2), *restrict d = smpf_kin_row(s, from + 3);
+    double sa = 0.0, sb = 0.0, sc = 0.0, sd = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        sa += a[i];
+        sb += b[i];
+        sc += c[i];
+        sd += d[i];
+    }
+    s->total[from] = sa;
+    s->total[from + 1] = sb;
+    s->total[from + 2] = sc;
+    s->total[from + 3] = sd;
+}
+
+void smpf_kin_sim_refresh(smpf_kin_sim_t *s)
+{
+    const size_t n = smpf_kin_cells(s);
+    const double *restrict e = smpf_kin_row(s, SMPF_KC_E), *restrict f = smpf_kin_row(s, SMPF_KC_F);
+    const double *restrict m = smpf_kin_row(s, SMPF_KC_M), *restrict x = smpf_kin_row(s, SMPF_KC_X);
+    double *restrict all = s->in_skin;
+    for (size_t i = 0; i < n; i++)
+        all[i] = e[i] + f[i] + m[i] + x[i];
+    double moment = 0.0;
+    for (size_t i = 0; i < n; i++)
+        moment += s->mid_mm[i] * all[i];
+    s->moment_mm = moment;
+    sum_rows(s, SMPF_KC_E);
+    /* Untracked sinks are not touched by an advance: as last summed, unless a rewind or
+     * restore has changed them. */
+    if (!s->skip_sinks || s->sinks_stale)
+        sum_rows(s, SMPF_KC_S);
+    s->sinks_stale = 0;
+}
+
+double smpf_kin_sim_amount(const smpf_kin_sim_t *s, size_t sub, size_t c,
+                           smpf_kin_compartment k)
+{
+    return sub < s->nsub && c < s->ncomp && k < SMPF_KC_COUNT
+               ? smpf_kin_row(s, (int)k)[sub * s->ncomp + c]
+               : 0.0;
+}
+
+double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
+{
+    return sub < s->nsub && c < s->ncomp ? s->in_skin[sub * s->ncomp + c] : 0.0;
+}
+
+void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
+                               double *in_skin)
+{
+    const size_t nc = s->ncomp;
+    const double *e = smpf_kin_row(s, SMPF_KC_E);
+    for (size_t c = 0; c < nc; c++)
+        for (size_t j = 0; j < s->nsub; j++) {
+            in_skin[c * stride + j] = s->in_skin[j * nc + c];
+            if (epi)
+                epi[c * stride + j] = e[j * nc + c];
+        }
+}
+
+void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
+{
+    out->t_days = s->t_days;
+    out->deposited = s->deposited;
+    memcpy(out->compartment, s->total, sizeof out->compartment);
+    out->in_skin = 0.0;
+    for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+        out->in_skin += out->compartment[k];
+    out->fraction_remaining = s->deposited > 0 ? out->in_skin / s->deposited : 0.0;
+    out->centroid_depth_mm = out->in_skin > 0 ? s->moment_mm / out->in_skin : 0.0;
+
+    /* Lateral spread: sigma^2 = sigma0^2 + 2 D_lat (t - t_dep), t_dep the mean laying time
+     * of the pigment in skin (MODEL.md §3; Eames 2011 for the order of magnitude). */
+    const double *v = s->p.value;
+    const double sigma0 = v[SMPF_KP_DOT_DIAMETER_MM] / FWHM_PER_SIGMA;
+    const double age = s->deposited > 0 ? s->t_days - s->age_origin_days : 0.0;
+    const double var = sigma0 * sigma0 + 2.0 * v[SMPF_KP_D_LAT_MM2_PER_DAY] * fmax(0.0, age);
+    out->dot_sigma_mm = sqrt(var);
+    out->dot_fwhm_mm = FWHM_PER_SIGMA * out->dot_sigma_mm;
+    out->blur_ratio = out->dot_fwhm_mm / v[SMPF_KP_DOT_SPACING_MM];
+    out->peak_dilution = sigma0 * sigma0 / var;
+}
+
+/* What a simulation can return to: its time, amounts, sessions and deposit totals. */
+struct smpf_kin_snapshot {
+    size_t n; /* room for the amounts of any ink */
+    double *x;
+    double t_days, deposited, age_origin_days;
+    size_t next_session, first_open, nsessions;
+};
+
+int smpf_kin_snapshot_new(const smpf_kin_sim_t *s, smpf_kin_snapshot_t **out, smpf_error_t *err)
+{
+    smpf_kin_snapshot_t *snap = calloc(1, sizeof *snap);
+    if (snap) {
+        snap->n = s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT;
+        snap->x = malloc(snap->n * sizeof *snap->x);
+    }
+    if (!snap || !snap->x) {
+        smpf_kin_snapshot_free(snap);
+        return smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
+    }
+    *out = snap;
+    return SMPF_OK;
+}
+
+void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap)
+{
+    if (snap)
+        free(snap->x);
+    free(snap);
+}
+
+void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
+{
+    memcpy(snap->x, s->x, smpf_kin_state_size(s) * sizeof *snap->x);
+    snap->t_days = s->t_days;
+    snap->deposited = s->deposited;
+    snap->age_origin_days = s->age_origin_days;
+    snap->next_session = s->next_session;
+    snap->first_open = s->first_open;
+    snap->nsessions = s->schedule.nsessions;
+}
+
+void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
+{
+    memcpy(s->x, snap->x, smpf_kin_state_size(s) * sizeof *snap->x);
+    s->t_days = snap->t_days;
+    s->deposited = snap->deposited;
+    s->age_origin_days = snap->age_origin_days;
+    s->next_session = snap->next_session;
+    s->first_open = snap->first_open;
+    s->schedule.nsessions = snap->nsessions;
+    s->sinks_stale = 1;
+    smpf_kin_sim_refresh(s);
+}
