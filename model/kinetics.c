@@ -12,6 +12,9 @@
 #define DEPOSIT_HALF_WINDOW_SIGMAS 3.0    /* the depth grid spans +-3 sigma of every deposit */
 #define MIN_STEP_DAYS 1e-9                /* events closer than this are one event */
 
+/* Blocks of SMPF_KIN_LANES cells that hold n cells. */
+static size_t lane_blocks(size_t n) { return (n + SMPF_KIN_LANES - 1) / SMPF_KIN_LANES; }
+
 int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
 {
     if (nsublayers < 1 || nsublayers > SMPF_KIN_MAX_SUBLAYERS)
@@ -26,8 +29,8 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->x = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT, sizeof(double));
     s->month_step = calloc(2 * 12 * nsublayers * SMPF_KIN_MAX_COMPONENTS,
                            sizeof(smpf_kin_propagator_t));
-    s->month_skin = calloc(2 * 12 * SMPF_KIN_SKIN_COEFS * nsublayers * SMPF_KIN_MAX_COMPONENTS,
-                           sizeof(double));
+    s->month_skin = calloc(2 * 12 * lane_blocks(nsublayers * SMPF_KIN_MAX_COMPONENTS),
+                           sizeof(smpf_kin_skin_lanes_t));
     s->mid_mm = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS, sizeof(double));
     s->in_skin = calloc(SMPF_KIN_MAX_COMPONENTS * nsublayers, sizeof(double));
     int rc = s->eig && s->k_uv_per_day && s->x && s->month_step && s->month_skin && s->mid_mm &&
@@ -67,19 +70,23 @@ static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
 
 /* The cells' propagators for a whole model month, computed at their first use (the
  * healing rates only serve the months with a healing window): with the sinks tracked the
- * full propagators (month_step), else their skin parts as rows (month_skin). */
-static size_t month_index(const smpf_kin_sim_t *s, int healing, int month)
+ * full propagators (month_step), else their skin parts in blocks of cells (month_skin). */
+static smpf_kin_propagator_t *month_step(const smpf_kin_sim_t *s, int healing, int month)
 {
-    return ((size_t)healing * 12 + (size_t)month) * smpf_kin_cells(s);
+    return &s->month_step[((size_t)healing * 12 + (size_t)month) * smpf_kin_cells(s)];
+}
+
+static smpf_kin_skin_lanes_t *month_skin(const smpf_kin_sim_t *s, int healing, int month)
+{
+    return &s->month_skin[((size_t)healing * 12 + (size_t)month) * lane_blocks(smpf_kin_cells(s))];
 }
 
 static void prepare_month(smpf_kin_sim_t *s, int healing, int month)
 {
     if (s->month_ready[healing][month])
         return;
-    const size_t ncells = smpf_kin_cells(s), at = month_index(s, healing, month);
-    smpf_kin_propagator_t *step = &s->month_step[at];
-    double *coef = &s->month_skin[at * SMPF_KIN_SKIN_COEFS];
+    smpf_kin_propagator_t *step = month_step(s, healing, month);
+    smpf_kin_skin_lanes_t *skin = month_skin(s, healing, month);
     for (size_t c = 0; c < s->ncomp; c++) {
         const smpf_kin_block_t *b = &s->block[c][healing];
         const double k_bio = s->ink.component[c].k_bio_per_day;
@@ -99,31 +106,90 @@ static void prepare_month(smpf_kin_sim_t *s, int healing, int month)
             }
             smpf_kin_propagator_t p;
             smpf_kin_propagator_skin(b, em, k_uv + k_bio, &p);
-            coef[i] = p.e_keep;
+            smpf_kin_skin_lanes_t *block = &skin[i / SMPF_KIN_LANES];
+            const size_t lane = i % SMPF_KIN_LANES;
+            block->e_keep[lane] = p.e_keep;
             for (int r = 0; r < 3; r++)
                 for (int q = 0; q < 3; q++)
-                    coef[(size_t)(1 + 3 * r + q) * ncells + i] = p.dermal[r][q];
+                    block->dermal[r][q][lane] = p.dermal[r][q];
         }
     }
     s->month_ready[healing][month] = 1;
 }
 
-/* The pigment in skin of n cells across a whole month, from the rows of month_skin: per
- * cell the products and sums of smpf_kin_propagate for E, F, M and X, in the same order
- * (so the same amounts to the last bit), cells side by side. */
-static void propagate_skin_rows(size_t n, const double *restrict coef, double *restrict e,
-                                double *restrict f, double *restrict m, double *restrict x)
+/* SMPF_KIN_LANES doubles side by side (GNU C vector extension, in gcc and clang): one
+ * operation on a vector is the same IEEE operation on each lane. */
+typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double))));
+
+/* The pigment in skin of SMPF_KIN_LANES neighbouring cells (rows e, f, m, x from the first
+ * of them) across a whole month: per cell the products and sums of smpf_kin_propagate for
+ * E, F, M and X, in the same order, so the same amounts to the last bit; and the new
+ * pigment in skin, E + F + M + X, into all. */
+static inline void propagate_block(const smpf_kin_skin_lanes_t *p, double *e, double *f,
+                                   double *m, double *x, double *all)
 {
-    const double *keep = coef, *d00 = coef + n, *d01 = coef + 2 * n, *d02 = coef + 3 * n;
-    const double *d10 = coef + 4 * n, *d11 = coef + 5 * n, *d12 = coef + 6 * n;
-    const double *d20 = coef + 7 * n, *d21 = coef + 8 * n, *d22 = coef + 9 * n;
-    for (size_t i = 0; i < n; i++) {
-        const double fi = f[i], mi = m[i], xi = x[i];
-        e[i] = keep[i] * e[i];
-        f[i] = d00[i] * fi + d01[i] * mi + d02[i] * xi;
-        m[i] = d10[i] * fi + d11[i] * mi + d12[i] * xi;
-        x[i] = d20[i] * fi + d21[i] * mi + d22[i] * xi;
+#define LANES_AT(v, at) lanes_t v; memcpy(&v, at, sizeof v)
+    LANES_AT(ev, e);
+    LANES_AT(fv, f);
+    LANES_AT(mv, m);
+    LANES_AT(xv, x);
+    LANES_AT(keep, p->e_keep);
+    LANES_AT(d00, p->dermal[0][0]);
+    LANES_AT(d01, p->dermal[0][1]);
+    LANES_AT(d02, p->dermal[0][2]);
+    LANES_AT(d10, p->dermal[1][0]);
+    LANES_AT(d11, p->dermal[1][1]);
+    LANES_AT(d12, p->dermal[1][2]);
+    LANES_AT(d20, p->dermal[2][0]);
+    LANES_AT(d21, p->dermal[2][1]);
+    LANES_AT(d22, p->dermal[2][2]);
+#undef LANES_AT
+    ev = keep * ev;
+    const lanes_t f1 = d00 * fv + d01 * mv + d02 * xv;
+    const lanes_t m1 = d10 * fv + d11 * mv + d12 * xv;
+    const lanes_t x1 = d20 * fv + d21 * mv + d22 * xv;
+    const lanes_t a = ev + f1 + m1 + x1;
+    memcpy(e, &ev, sizeof ev);
+    memcpy(f, &f1, sizeof f1);
+    memcpy(m, &m1, sizeof m1);
+    memcpy(x, &x1, sizeof x1);
+    memcpy(all, &a, sizeof a);
+}
+
+/* On x86-64 the month is compiled twice, for AVX2 (a block in one 4-double register) and
+ * for the baseline (two 2-double registers), and the machine's kind is chosen at the first
+ * call: the same operations on each lane, so the same amounts to the last bit. */
+#if defined(__GNUC__) && defined(__x86_64__)
+#define MONTH_TARGETS __attribute__((target_clones("avx2", "default")))
+#else
+#define MONTH_TARGETS
+#endif
+
+/* Every cell's pigment in skin across a whole month (the sinks untracked), block by
+ * block, and the readout of the new state on the way.  A last, partial block is worked on
+ * in a copy padded with empty cells. */
+MONTH_TARGETS static void month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
+{
+    const size_t n = smpf_kin_cells(s);
+    double *row[SMPF_KC_IN_SKIN + 1] = {smpf_kin_row(s, SMPF_KC_E), smpf_kin_row(s, SMPF_KC_F),
+                                        smpf_kin_row(s, SMPF_KC_M), smpf_kin_row(s, SMPF_KC_X),
+                                        s->in_skin};
+    const size_t whole = n - n % SMPF_KIN_LANES;
+    for (size_t i = 0; i < whole; i += SMPF_KIN_LANES, p++)
+        propagate_block(p, row[0] + i, row[1] + i, row[2] + i, row[3] + i, row[4] + i);
+    if (whole < n) {
+        double part[SMPF_KC_IN_SKIN + 1][SMPF_KIN_LANES] = {{0.0}};
+        for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+            memcpy(part[k], row[k] + whole, (n - whole) * sizeof(double));
+        propagate_block(p, part[0], part[1], part[2], part[3], part[4]);
+        for (int k = 0; k <= SMPF_KC_IN_SKIN; k++)
+            memcpy(row[k] + whole, part[k], (n - whole) * sizeof(double));
     }
+    smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
+    for (size_t i = 0; i < n; i++)
+        smpf_kin_tally_cell(&t, row[0][i], row[1][i], row[2][i], row[3][i], row[4][i],
+                            s->mid_mm[i]);
+    smpf_kin_take_tally(s, &t);
 }
 
 /* One cell's first n compartments, to and from an array the per-cell propagators take
@@ -264,8 +330,7 @@ void smpf_kin_sim_rewind(smpf_kin_sim_t *s)
     s->t_days = 0.0;
     s->next_session = s->first_open = 0;
     s->deposited = s->age_origin_days = 0.0;
-    s->sinks_stale = 1;
-    smpf_kin_sim_refresh(s);
+    smpf_kin_sim_refresh(s, 1);
 }
 
 static double in_skin_total(const smpf_kin_sim_t *s)
@@ -368,36 +433,50 @@ static int healing_at(const smpf_kin_sim_t *s, double t)
     return 0;
 }
 
-static void apply_due_sessions(smpf_kin_sim_t *s)
+static int session_due(const smpf_kin_sim_t *s)
 {
-    while (s->next_session < s->schedule.nsessions &&
-           s->schedule.session[s->next_session].t_days <= s->t_days + MIN_STEP_DAYS)
+    return s->next_session < s->schedule.nsessions &&
+           s->schedule.session[s->next_session].t_days <= s->t_days + MIN_STEP_DAYS;
+}
+
+static void lay_due_sessions(smpf_kin_sim_t *s)
+{
+    while (session_due(s))
         deposit(s, &s->schedule.session[s->next_session++]);
+}
+
+/* Lays the sessions due by t_days; whether there were any.  (The check inline, the rare
+ * deposit out of line.) */
+static inline int apply_due_sessions(smpf_kin_sim_t *s)
+{
+    if (!session_due(s))
+        return 0;
+    lay_due_sessions(s);
+    return 1;
 }
 
 /* Advances every cell across [t_days, t_days + dt) of the given month and healing state:
  * a whole model month (up to round-off in dt) with the month's propagators, a part of one
- * with the per-interval solve, each component's block exponentials shared by its cells. */
-static void advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
+ * with the per-interval solve, each component's block exponentials shared by its cells.
+ * Whether the readout of the new state has been taken on the way. */
+static int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
 {
     const int n = s->skip_sinks ? SMPF_KC_IN_SKIN : SMPF_KC_COUNT; /* compartments moved */
     const size_t ncells = smpf_kin_cells(s);
     double x[SMPF_KC_COUNT];
     if (fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS) {
         prepare_month(s, healing, month);
-        const size_t at = month_index(s, healing, month);
         if (s->skip_sinks) {
-            propagate_skin_rows(ncells, &s->month_skin[at * SMPF_KIN_SKIN_COEFS],
-                                smpf_kin_row(s, SMPF_KC_E), smpf_kin_row(s, SMPF_KC_F),
-                                smpf_kin_row(s, SMPF_KC_M), smpf_kin_row(s, SMPF_KC_X));
-            return;
+            month_skin_only(s, month_skin(s, healing, month));
+            return 1;
         }
+        const smpf_kin_propagator_t *p = month_step(s, healing, month);
         for (size_t i = 0; i < ncells; i++) {
             load_cell(s, i, n, x);
-            smpf_kin_propagate(&s->month_step[at + i], x);
+            smpf_kin_propagate(&p[i], x);
             store_cell(s, i, n, x);
         }
-        return;
+        return 0;
     }
     for (size_t c = 0; c < s->ncomp; c++) {
         const smpf_kin_block_t *b = &s->block[c][healing];
@@ -418,6 +497,7 @@ static void advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
             store_cell(s, i, n, x);
         }
     }
+    return 0;
 }
 
 int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
@@ -426,20 +506,21 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
         return smpf_error_set(err, SMPF_ERR_USAGE,
                               "kinetics: cannot advance to %g days from %g days", t_days,
                               s->t_days);
-    apply_due_sessions(s);
+    int read = !apply_due_sessions(s); /* the readout is of the current state */
     while (t_days - s->t_days > MIN_STEP_DAYS) {
         pass_healed_sessions(s);
         const double t1 = next_event(s, s->t_days, t_days);
         const double dt = t1 - s->t_days;
         const int month = month_of(s->t_days + 0.5 * dt);
         const int healing = healing_at(s, s->t_days);
-        advance_cells(s, dt, month, healing);
+        read = advance_cells(s, dt, month, healing);
         s->t_days = t1;
-        apply_due_sessions(s);
+        read &= !apply_due_sessions(s);
     }
     s->t_days = t_days;
-    apply_due_sessions(s);
-    smpf_kin_sim_refresh(s);
+    read &= !apply_due_sessions(s);
+    if (!read)
+        smpf_kin_sim_refresh(s, !s->skip_sinks);
     /* Any non-finite amount in skin makes its compartment's total non-finite. */
     const double *tot = s->total;
     if (!isfinite(tot[SMPF_KC_E] + tot[SMPF_KC_F] + tot[SMPF_KC_M] + tot[SMPF_KC_X]))
@@ -492,7 +573,7 @@ int smpf_kin_sim_add_session(smpf_kin_sim_t *s, const smpf_kin_session_t *se, sm
                               "kinetics: a session at %g mm lies outside the depth grid "
                               "%g-%g mm set at the start", se->needle_depth_mm, s->top_mm, bottom);
     s->schedule.session[s->schedule.nsessions++] = *se;
-    apply_due_sessions(s);
-    smpf_kin_sim_refresh(s);
+    if (apply_due_sessions(s))
+        smpf_kin_sim_refresh(s, 0); /* the sinks are as they were */
     return SMPF_OK;
 }

@@ -213,6 +213,15 @@ void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *e
 
 #define SMPF_KIN_MAX_SUBLAYERS 1000
 
+/* The skin parts (e_keep, dermal) of the propagators of SMPF_KIN_LANES neighbouring cells,
+ * lane by lane: a month's propagation then works on whole blocks of cells at once
+ * (vector registers), with one pointer to them. */
+#define SMPF_KIN_LANES 4
+typedef struct {
+    double e_keep[SMPF_KIN_LANES];
+    double dermal[3][3][SMPF_KIN_LANES];
+} smpf_kin_skin_lanes_t;
+
 /* The simulation (kinetics.c: start, sessions, advance; kinetics_state.c: what is read
  * from it, snapshots).  A cell is one sublayer j and component c, at j * ncomp + c; the
  * amounts are stored compartment by compartment, each a row of cells (smpf_kin_row).  The
@@ -234,10 +243,10 @@ struct smpf_kin_sim {
     smpf_kin_block_t block[SMPF_KIN_MAX_COMPONENTS][2]; /* [c][0 healed, 1 healing] */
     double *k_uv_per_day;  /* [c][sublayer][month] */
     /* One whole model month's propagators, computed at first use: with the sinks tracked
-     * month_step [healing][month][cell]; without, month_skin's rows
-     * [healing][month][SMPF_KIN_SKIN_COEFS][cell] (e_keep, then dermal by rows). */
+     * month_step [healing][month][cell]; without, their skin parts month_skin
+     * [healing][month][block of SMPF_KIN_LANES cells]. */
     smpf_kin_propagator_t *month_step;
-    double *month_skin;
+    smpf_kin_skin_lanes_t *month_skin;
     unsigned char month_ready[2][12];
     /* The block's own exponentials over one month, the same for every month */
     smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
@@ -248,16 +257,12 @@ struct smpf_kin_sim {
     size_t first_open;       /* sessions before it have healed by t_days (kinetics.c) */
     double deposited;        /* sum of the sessions' deposits */
     double age_origin_days;  /* mean time the pigment now in skin was laid (see deposit) */
-    /* Read from the current state by smpf_kin_sim_refresh: the pigment in skin per cell;
-     * totals over cells, the depth moment of the pigment in skin.  With the sinks
-     * untracked their totals are summed again only when sinks_stale (a rewind or restore
-     * may have changed them). */
+    /* The readout of the current state (smpf_kin_sim_refresh, or a month's propagation on
+     * the way): the pigment in skin per cell; totals over cells, the depth moment of the
+     * pigment in skin. */
     double *in_skin;
     double total[SMPF_KC_COUNT], moment_mm;
-    int sinks_stale;
 };
-
-#define SMPF_KIN_SKIN_COEFS 10 /* e_keep and the 3 x 3 dermal block */
 
 static inline size_t smpf_kin_cells(const smpf_kin_sim_t *s) { return s->nsub * s->ncomp; }
 
@@ -273,7 +278,34 @@ static inline size_t smpf_kin_state_size(const smpf_kin_sim_t *s)
     return smpf_kin_cells(s) * SMPF_KC_COUNT;
 }
 
-/* Reads the current state (in_skin, total, moment_mm) after any change of it. */
-void smpf_kin_sim_refresh(smpf_kin_sim_t *s);
+/* Reads the current state (in_skin, total, moment_mm) after any change of it; the sinks'
+ * totals too when `sinks` (else they stay as last read: untracked sinks are not touched
+ * by an advance, nor any sinks by a session). */
+void smpf_kin_sim_refresh(smpf_kin_sim_t *s, int sinks);
+
+/* The readout's running sums over the cells, cell by cell (the summary's order): the
+ * pigment in skin per compartment and its depth moment. */
+typedef struct {
+    double sum[SMPF_KC_IN_SKIN], moment_mm;
+} smpf_kin_tally_t;
+
+static inline void smpf_kin_tally_cell(smpf_kin_tally_t *t, double e, double f, double m,
+                                       double x, double in_skin, double mid_mm)
+{
+    t->sum[SMPF_KC_E] += e;
+    t->sum[SMPF_KC_F] += f;
+    t->sum[SMPF_KC_M] += m;
+    t->sum[SMPF_KC_X] += x;
+    t->moment_mm += mid_mm * in_skin;
+}
+
+/* Stores the sums of every cell as the readout of the pigment in skin (inline: the sums
+ * then stay in registers). */
+static inline void smpf_kin_take_tally(smpf_kin_sim_t *s, const smpf_kin_tally_t *t)
+{
+    for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+        s->total[k] = t->sum[k];
+    s->moment_mm = t->moment_mm;
+}
 
 #endif

@@ -9,27 +9,7 @@
 
 #define FWHM_PER_SIGMA 2.3548200450309493 /* 2 sqrt(2 ln 2) */
 
-/* Sums compartments from..to-1 (four of them) along their rows into total[]: over the
- * sublayers, and the components within each sublayer. */
-static void sum_rows(smpf_kin_sim_t *s, int from)
-{
-    const size_t n = smpf_kin_cells(s);
-    const double *restrict a = smpf_kin_row(s, from), *restrict b = smpf_kin_row(s, from + 1);
-    const double *restrict c = smpf_kin_row(s, from + 2), *restrict d = smpf_kin_row(s, from + 3);
-    double sa = 0.0, sb = 0.0, sc = 0.0, sd = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        sa += a[i];
-        sb += b[i];
-        sc += c[i];
-        sd += d[i];
-    }
-    s->total[from] = sa;
-    s->total[from + 1] = sb;
-    s->total[from + 2] = sc;
-    s->total[from + 3] = sd;
-}
-
-void smpf_kin_sim_refresh(smpf_kin_sim_t *s)
+void smpf_kin_sim_refresh(smpf_kin_sim_t *s, int sinks)
 {
     const size_t n = smpf_kin_cells(s);
     const double *restrict e = smpf_kin_row(s, SMPF_KC_E), *restrict f = smpf_kin_row(s, SMPF_KC_F);
@@ -37,16 +17,17 @@ void smpf_kin_sim_refresh(smpf_kin_sim_t *s)
     double *restrict all = s->in_skin;
     for (size_t i = 0; i < n; i++)
         all[i] = e[i] + f[i] + m[i] + x[i];
-    double moment = 0.0;
+    smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
     for (size_t i = 0; i < n; i++)
-        moment += s->mid_mm[i] * all[i];
-    s->moment_mm = moment;
-    sum_rows(s, SMPF_KC_E);
-    /* Untracked sinks are not touched by an advance: as last summed, unless a rewind or
-     * restore has changed them. */
-    if (!s->skip_sinks || s->sinks_stale)
-        sum_rows(s, SMPF_KC_S);
-    s->sinks_stale = 0;
+        smpf_kin_tally_cell(&t, e[i], f[i], m[i], x[i], all[i], s->mid_mm[i]);
+    smpf_kin_take_tally(s, &t);
+    if (sinks) {
+        double sink[SMPF_KC_COUNT - SMPF_KC_IN_SKIN] = {0.0, 0.0, 0.0, 0.0};
+        for (size_t i = 0; i < n; i++)
+            for (int k = 0; k < SMPF_KC_COUNT - SMPF_KC_IN_SKIN; k++)
+                sink[k] += smpf_kin_row(s, SMPF_KC_IN_SKIN + k)[i];
+        memcpy(&s->total[SMPF_KC_IN_SKIN], sink, sizeof sink);
+    }
 }
 
 double smpf_kin_sim_amount(const smpf_kin_sim_t *s, size_t sub, size_t c,
@@ -65,10 +46,16 @@ double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
 void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
                                double *in_skin)
 {
-    const size_t nc = s->ncomp;
+    const size_t nc = s->ncomp, n = s->nsub;
     const double *e = smpf_kin_row(s, SMPF_KC_E);
+    if (nc == 1) { /* the cells are the sublayers */
+        memcpy(in_skin, s->in_skin, n * sizeof *in_skin);
+        if (epi)
+            memcpy(epi, e, n * sizeof *epi);
+        return;
+    }
     for (size_t c = 0; c < nc; c++)
-        for (size_t j = 0; j < s->nsub; j++) {
+        for (size_t j = 0; j < n; j++) {
             in_skin[c * stride + j] = s->in_skin[j * nc + c];
             if (epi)
                 epi[c * stride + j] = e[j * nc + c];
@@ -148,6 +135,5 @@ void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
     s->next_session = snap->next_session;
     s->first_open = snap->first_open;
     s->schedule.nsessions = snap->nsessions;
-    s->sinks_stale = 1;
-    smpf_kin_sim_refresh(s);
+    smpf_kin_sim_refresh(s, 1);
 }
