@@ -26,15 +26,14 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->nsub = nsublayers;
     s->eig = gsl_eigen_symmv_alloc(3);
     s->k_uv_per_day = calloc(SMPF_KIN_MAX_COMPONENTS * nsublayers * 12, sizeof(double));
-    s->x = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT, sizeof(double));
+    s->x = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS * SMPF_KIN_ROWS, sizeof(double));
     s->month_step = calloc(2 * 12 * nsublayers * SMPF_KIN_MAX_COMPONENTS,
                            sizeof(smpf_kin_propagator_t));
     s->month_skin = calloc(2 * 12 * lane_blocks(nsublayers * SMPF_KIN_MAX_COMPONENTS),
                            sizeof(smpf_kin_skin_lanes_t));
     s->mid_mm = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS, sizeof(double));
-    s->in_skin = calloc(SMPF_KIN_MAX_COMPONENTS * nsublayers, sizeof(double));
-    int rc = s->eig && s->k_uv_per_day && s->x && s->month_step && s->month_skin && s->mid_mm &&
-                     s->in_skin
+    s->sinks_id = s->last_sinks_id = 1; /* a new snapshot holds none (0) */
+    int rc = s->eig && s->k_uv_per_day && s->x && s->month_step && s->month_skin && s->mid_mm
                  ? SMPF_OK
                  : smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
     if (rc == SMPF_OK)
@@ -59,13 +58,7 @@ void smpf_kin_sim_free(smpf_kin_sim_t *s)
     free(s->month_step);
     free(s->month_skin);
     free(s->mid_mm);
-    free(s->in_skin);
     free(s);
-}
-
-static double *uv_rate(const smpf_kin_sim_t *s, size_t c, size_t sub)
-{
-    return &s->k_uv_per_day[(c * s->nsub + sub) * 12];
 }
 
 /* The cells' propagators for a whole model month, computed at their first use (the
@@ -97,7 +90,7 @@ static void prepare_month(smpf_kin_sim_t *s, int healing, int month)
         }
         for (size_t j = 0; j < s->nsub; j++) {
             const size_t i = j * s->ncomp + c;
-            const double k_uv = uv_rate(s, c, j)[month];
+            const double k_uv = smpf_kin_uv_rate(s, c, j)[month];
             if (!s->skip_sinks) {
                 smpf_kin_factors_t f;
                 smpf_kin_factors_shifted(b, em, k_uv + k_bio, &f);
@@ -117,92 +110,17 @@ static void prepare_month(smpf_kin_sim_t *s, int healing, int month)
     s->month_ready[healing][month] = 1;
 }
 
-/* SMPF_KIN_LANES doubles side by side (GNU C vector extension, in gcc and clang): one
- * operation on a vector is the same IEEE operation on each lane. */
-typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double))));
-
-/* The pigment in skin of SMPF_KIN_LANES neighbouring cells (rows e, f, m, x from the first
- * of them) across a whole month: per cell the products and sums of smpf_kin_propagate for
- * E, F, M and X, in the same order, so the same amounts to the last bit; and the new
- * pigment in skin, E + F + M + X, into all. */
-static inline void propagate_block(const smpf_kin_skin_lanes_t *p, double *e, double *f,
-                                   double *m, double *x, double *all)
+/* One cell's compartments, to and from an array the per-cell propagators take (the
+ * sinks tracked). */
+static void load_cell(const smpf_kin_sim_t *s, size_t i, double x[SMPF_KC_COUNT])
 {
-#define LANES_AT(v, at) lanes_t v; memcpy(&v, at, sizeof v)
-    LANES_AT(ev, e);
-    LANES_AT(fv, f);
-    LANES_AT(mv, m);
-    LANES_AT(xv, x);
-    LANES_AT(keep, p->e_keep);
-    LANES_AT(d00, p->dermal[0][0]);
-    LANES_AT(d01, p->dermal[0][1]);
-    LANES_AT(d02, p->dermal[0][2]);
-    LANES_AT(d10, p->dermal[1][0]);
-    LANES_AT(d11, p->dermal[1][1]);
-    LANES_AT(d12, p->dermal[1][2]);
-    LANES_AT(d20, p->dermal[2][0]);
-    LANES_AT(d21, p->dermal[2][1]);
-    LANES_AT(d22, p->dermal[2][2]);
-#undef LANES_AT
-    ev = keep * ev;
-    const lanes_t f1 = d00 * fv + d01 * mv + d02 * xv;
-    const lanes_t m1 = d10 * fv + d11 * mv + d12 * xv;
-    const lanes_t x1 = d20 * fv + d21 * mv + d22 * xv;
-    const lanes_t a = ev + f1 + m1 + x1;
-    memcpy(e, &ev, sizeof ev);
-    memcpy(f, &f1, sizeof f1);
-    memcpy(m, &m1, sizeof m1);
-    memcpy(x, &x1, sizeof x1);
-    memcpy(all, &a, sizeof a);
-}
-
-/* On x86-64 the month is compiled twice, for AVX2 (a block in one 4-double register) and
- * for the baseline (two 2-double registers), and the machine's kind is chosen at the first
- * call: the same operations on each lane, so the same amounts to the last bit. */
-#if defined(__GNUC__) && defined(__x86_64__)
-#define MONTH_TARGETS __attribute__((target_clones("avx2", "default")))
-#else
-#define MONTH_TARGETS
-#endif
-
-/* Every cell's pigment in skin across a whole month (the sinks untracked), block by
- * block, and the readout of the new state on the way.  A last, partial block is worked on
- * in a copy padded with empty cells. */
-MONTH_TARGETS static void month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
-{
-    const size_t n = smpf_kin_cells(s);
-    double *row[SMPF_KC_IN_SKIN + 1] = {smpf_kin_row(s, SMPF_KC_E), smpf_kin_row(s, SMPF_KC_F),
-                                        smpf_kin_row(s, SMPF_KC_M), smpf_kin_row(s, SMPF_KC_X),
-                                        s->in_skin};
-    const size_t whole = n - n % SMPF_KIN_LANES;
-    for (size_t i = 0; i < whole; i += SMPF_KIN_LANES, p++)
-        propagate_block(p, row[0] + i, row[1] + i, row[2] + i, row[3] + i, row[4] + i);
-    if (whole < n) {
-        double part[SMPF_KC_IN_SKIN + 1][SMPF_KIN_LANES] = {{0.0}};
-        for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
-            memcpy(part[k], row[k] + whole, (n - whole) * sizeof(double));
-        propagate_block(p, part[0], part[1], part[2], part[3], part[4]);
-        for (int k = 0; k <= SMPF_KC_IN_SKIN; k++)
-            memcpy(row[k] + whole, part[k], (n - whole) * sizeof(double));
-    }
-    smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
-    for (size_t i = 0; i < n; i++)
-        smpf_kin_tally_cell(&t, row[0][i], row[1][i], row[2][i], row[3][i], row[4][i],
-                            s->mid_mm[i]);
-    smpf_kin_take_tally(s, &t);
-}
-
-/* One cell's first n compartments, to and from an array the per-cell propagators take
- * (tracked sinks, parts of months). */
-static void load_cell(const smpf_kin_sim_t *s, size_t i, int n, double *x)
-{
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < SMPF_KC_COUNT; k++)
         x[k] = smpf_kin_row(s, k)[i];
 }
 
-static void store_cell(smpf_kin_sim_t *s, size_t i, int n, const double *x)
+static void store_cell(smpf_kin_sim_t *s, size_t i, const double x[SMPF_KC_COUNT])
 {
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < SMPF_KC_COUNT; k++)
         smpf_kin_row(s, k)[i] = x[k];
 }
 
@@ -316,7 +234,7 @@ int smpf_kin_sim_start(smpf_kin_sim_t *s, const smpf_kin_params_t *p, const smpf
         }
         for (size_t j = 0; j < s->nsub; j++)
             for (int m = 0; m < 12; m++)
-                uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans[j];
+                smpf_kin_uv_rate(s, c, j)[m] = k->uv_beta_cm2_per_J * dose[m] * trans[j];
     }
     s->start_nsessions = schedule->nsessions;
     smpf_kin_sim_rewind(s);
@@ -330,6 +248,7 @@ void smpf_kin_sim_rewind(smpf_kin_sim_t *s)
     s->t_days = 0.0;
     s->next_session = s->first_open = 0;
     s->deposited = s->age_origin_days = 0.0;
+    s->sinks_id = ++s->last_sinks_id;
     smpf_kin_sim_refresh(s, 1);
 }
 
@@ -461,20 +380,19 @@ static inline int apply_due_sessions(smpf_kin_sim_t *s)
  * Whether the readout of the new state has been taken on the way. */
 static int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
 {
-    const int n = s->skip_sinks ? SMPF_KC_IN_SKIN : SMPF_KC_COUNT; /* compartments moved */
     const size_t ncells = smpf_kin_cells(s);
     double x[SMPF_KC_COUNT];
     if (fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS) {
         prepare_month(s, healing, month);
         if (s->skip_sinks) {
-            month_skin_only(s, month_skin(s, healing, month));
+            smpf_kin_month_skin_only(s, month_skin(s, healing, month));
             return 1;
         }
         const smpf_kin_propagator_t *p = month_step(s, healing, month);
         for (size_t i = 0; i < ncells; i++) {
-            load_cell(s, i, n, x);
+            load_cell(s, i, x);
             smpf_kin_propagate(&p[i], x);
-            store_cell(s, i, n, x);
+            store_cell(s, i, x);
         }
         return 0;
     }
@@ -483,18 +401,18 @@ static int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
         const double k_bio = s->ink.component[c].k_bio_per_day;
         smpf_kin_block_expm1_t em;
         smpf_kin_block_expm1(b, s->k_epi_per_day, dt, &em);
+        if (s->skip_sinks) {
+            smpf_kin_part_skin_only(s, c, b, &em, month);
+            continue;
+        }
         for (size_t j = 0; j < s->nsub; j++) {
             const size_t i = j * s->ncomp + c;
-            const double k_uv = uv_rate(s, c, j)[month];
-            load_cell(s, i, n, x);
-            if (s->skip_sinks) {
-                smpf_kin_apply_skin_shifted(b, &em, k_uv + k_bio, x);
-            } else {
-                smpf_kin_factors_t f;
-                smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
-                smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, x);
-            }
-            store_cell(s, i, n, x);
+            const double k_uv = smpf_kin_uv_rate(s, c, j)[month];
+            smpf_kin_factors_t f;
+            smpf_kin_factors_shifted(b, &em, k_uv + k_bio, &f);
+            load_cell(s, i, x);
+            smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, x);
+            store_cell(s, i, x);
         }
     }
     return 0;
@@ -519,6 +437,8 @@ int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
     }
     s->t_days = t_days;
     read &= !apply_due_sessions(s);
+    if (!s->skip_sinks)
+        s->sinks_id = ++s->last_sinks_id;
     if (!read)
         smpf_kin_sim_refresh(s, !s->skip_sinks);
     /* Any non-finite amount in skin makes its compartment's total non-finite. */
@@ -549,7 +469,7 @@ void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track)
 
 double smpf_kin_sim_uv_rate_per_day(const smpf_kin_sim_t *s, size_t sub, size_t c, int month)
 {
-    return sub < s->nsub && c < s->ncomp && month >= 0 && month < 12 ? uv_rate(s, c, sub)[month]
+    return sub < s->nsub && c < s->ncomp && month >= 0 && month < 12 ? smpf_kin_uv_rate(s, c, sub)[month]
                                                                      : 0.0;
 }
 

@@ -51,6 +51,10 @@ typedef struct {
 void smpf_kin_block_expm1(const smpf_kin_block_t *b, double k_epi, double dt_days,
                           smpf_kin_block_expm1_t *out);
 
+/* expm1((a + b) t) from ea = expm1(a t) and eb = expm1(b t), exactly as every step
+ * computes it (a macro: the vector code of kinetics_lanes.c uses it too). */
+#define SMPF_KIN_EXPM1_SUM(ea, eb) ((ea) + (eb) + (ea) * (eb))
+
 /* (exp(mu t) - 1) / mu, accurate for small |mu t| and exact (t) at mu = 0. */
 static inline double smpf_kin_phi(double expm1_mu_t, double mu, double t)
 {
@@ -65,12 +69,12 @@ static inline void smpf_kin_factors_shifted(const smpf_kin_block_t *b,
 {
     const double t = e->dt_days, em_k = expm1(-kappa * t);
     const double mu_e = -(e->k_epi + kappa);
-    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
+    const double em_e = SMPF_KIN_EXPM1_SUM(e->em_epi, em_k);
     out->e_keep = 1.0 + em_e;
     out->e_integral = smpf_kin_phi(em_e, mu_e, t);
     for (int i = 0; i < 3; i++) {
         const double mu = b->lambda[i] - kappa;
-        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
+        const double em = SMPF_KIN_EXPM1_SUM(e->em_mode[i], em_k);
         out->keep[i] = 1.0 + em;
         out->integral[i] = smpf_kin_phi(em, mu, t);
     }
@@ -153,36 +157,9 @@ static inline double smpf_kin_keep_shifted(const smpf_kin_block_expm1_t *e, doub
                                            double keep[3])
 {
     const double em_k = expm1(-kappa * e->dt_days);
-    for (int i = 0; i < 3; i++) {
-        const double em = e->em_mode[i] + em_k + e->em_mode[i] * em_k;
-        keep[i] = 1.0 + em;
-    }
-    const double em_e = e->em_epi + em_k + e->em_epi * em_k;
-    return 1.0 + em_e;
-}
-
-/* The pigment in skin alone across an interval, from the block's exponentials e and the
- * common loss kappa: what smpf_kin_factors_shifted + smpf_kin_apply give E, F, M and X,
- * the same operations in the same order, without the time integrals only the sinks take
- * (four divisions and a matrix product fewer). */
-static inline void smpf_kin_apply_skin_shifted(const smpf_kin_block_t *b,
-                                               const smpf_kin_block_expm1_t *e, double kappa,
-                                               double x[SMPF_KC_COUNT])
-{
-    double keep[3];
-    x[SMPF_KC_E] *= smpf_kin_keep_shifted(e, kappa, keep);
-    const double *y = &x[SMPF_KC_F];
-    double grow[3];
-    for (int i = 0; i < 3; i++) {
-        const double z = b->right[i][0] * y[0] + b->right[i][1] * y[1] + b->right[i][2] * y[2];
-        grow[i] = z * keep[i];
-    }
-    double y_new[3];
     for (int i = 0; i < 3; i++)
-        y_new[i] = b->left[i][0] * grow[0] + b->left[i][1] * grow[1] + b->left[i][2] * grow[2];
-    x[SMPF_KC_F] = y_new[0];
-    x[SMPF_KC_M] = y_new[1];
-    x[SMPF_KC_X] = y_new[2];
+        keep[i] = 1.0 + SMPF_KIN_EXPM1_SUM(e->em_mode[i], em_k);
+    return 1.0 + SMPF_KIN_EXPM1_SUM(e->em_epi, em_k);
 }
 
 /* Advances x (SMPF_KC_COUNT amounts: E F M X S L D B) by dt_days: E loses k_epi to S;
@@ -251,17 +228,19 @@ struct smpf_kin_sim {
     /* The block's own exponentials over one month, the same for every month */
     smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
     unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
-    double *x;             /* [compartment][cell] (smpf_kin_row) */
+    double *x;             /* [row][cell]: E F M X, the readout's in_skin, S L D B */
     double t_days;
     size_t next_session;
     size_t first_open;       /* sessions before it have healed by t_days (kinetics.c) */
     double deposited;        /* sum of the sessions' deposits */
     double age_origin_days;  /* mean time the pigment now in skin was laid (see deposit) */
     /* The readout of the current state (smpf_kin_sim_refresh, or a month's propagation on
-     * the way): the pigment in skin per cell; totals over cells, the depth moment of the
-     * pigment in skin. */
-    double *in_skin;
+     * the way): the pigment in skin per cell (a row of x, smpf_kin_in_skin_row), totals
+     * over cells, the depth moment of the pigment in skin. */
     double total[SMPF_KC_COUNT], moment_mm;
+    /* What the sinks hold, as a number no other content had (a new one at every change:
+     * a rewind, a tracked advance); a snapshot that holds it need not copy them. */
+    unsigned long long sinks_id, last_sinks_id;
 };
 
 static inline size_t smpf_kin_cells(const smpf_kin_sim_t *s) { return s->nsub * s->ncomp; }
@@ -269,13 +248,27 @@ static inline size_t smpf_kin_cells(const smpf_kin_sim_t *s) { return s->nsub * 
 /* The amounts of compartment k, one per cell. */
 static inline double *smpf_kin_row(const smpf_kin_sim_t *s, int k)
 {
-    return &s->x[(size_t)k * smpf_kin_cells(s)];
+    return &s->x[(size_t)(k < SMPF_KC_IN_SKIN ? k : k + 1) * smpf_kin_cells(s)];
 }
 
-/* Amounts in use. */
+/* The pigment in skin E + F + M + X of each cell: the row after X, so that the pigment in
+ * skin and its readout are one block. */
+static inline double *smpf_kin_in_skin_row(const smpf_kin_sim_t *s)
+{
+    return &s->x[SMPF_KC_IN_SKIN * smpf_kin_cells(s)];
+}
+
+/* The UV photodegradation rates of component c in sublayer j, per model month. */
+static inline double *smpf_kin_uv_rate(const smpf_kin_sim_t *s, size_t c, size_t j)
+{
+    return &s->k_uv_per_day[(c * s->nsub + j) * 12];
+}
+
+/* Rows of x, and the doubles of x in use. */
+#define SMPF_KIN_ROWS (SMPF_KC_COUNT + 1)
 static inline size_t smpf_kin_state_size(const smpf_kin_sim_t *s)
 {
-    return smpf_kin_cells(s) * SMPF_KC_COUNT;
+    return smpf_kin_cells(s) * SMPF_KIN_ROWS;
 }
 
 /* Reads the current state (in_skin, total, moment_mm) after any change of it; the sinks'
@@ -298,6 +291,16 @@ static inline void smpf_kin_tally_cell(smpf_kin_tally_t *t, double e, double f, 
     t->sum[SMPF_KC_X] += x;
     t->moment_mm += mid_mm * in_skin;
 }
+
+/* The pigment in skin of every cell across a whole month with the skin propagators p of
+ * its blocks (the sinks untracked), taking the readout of the new state on the way
+ * (kinetics_lanes.c). */
+void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p);
+/* The pigment in skin of component c's cells across a part of a month (the interval of
+ * em, the block's exponentials, in model month `month`), the sinks untracked: what
+ * smpf_kin_factors_shifted + smpf_kin_apply give E, F, M and X, to the last bit. */
+void smpf_kin_part_skin_only(smpf_kin_sim_t *s, size_t c, const smpf_kin_block_t *b,
+                             const smpf_kin_block_expm1_t *em, int month);
 
 /* Stores the sums of every cell as the readout of the pigment in skin (inline: the sums
  * then stay in registers). */

@@ -14,7 +14,7 @@ void smpf_kin_sim_refresh(smpf_kin_sim_t *s, int sinks)
     const size_t n = smpf_kin_cells(s);
     const double *restrict e = smpf_kin_row(s, SMPF_KC_E), *restrict f = smpf_kin_row(s, SMPF_KC_F);
     const double *restrict m = smpf_kin_row(s, SMPF_KC_M), *restrict x = smpf_kin_row(s, SMPF_KC_X);
-    double *restrict all = s->in_skin;
+    double *restrict all = smpf_kin_in_skin_row(s);
     for (size_t i = 0; i < n; i++)
         all[i] = e[i] + f[i] + m[i] + x[i];
     smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
@@ -40,23 +40,23 @@ double smpf_kin_sim_amount(const smpf_kin_sim_t *s, size_t sub, size_t c,
 
 double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
 {
-    return sub < s->nsub && c < s->ncomp ? s->in_skin[sub * s->ncomp + c] : 0.0;
+    return sub < s->nsub && c < s->ncomp ? smpf_kin_in_skin_row(s)[sub * s->ncomp + c] : 0.0;
 }
 
 void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
                                double *in_skin)
 {
     const size_t nc = s->ncomp, n = s->nsub;
-    const double *e = smpf_kin_row(s, SMPF_KC_E);
+    const double *e = smpf_kin_row(s, SMPF_KC_E), *all = smpf_kin_in_skin_row(s);
     if (nc == 1) { /* the cells are the sublayers */
-        memcpy(in_skin, s->in_skin, n * sizeof *in_skin);
+        memcpy(in_skin, all, n * sizeof *in_skin);
         if (epi)
             memcpy(epi, e, n * sizeof *epi);
         return;
     }
     for (size_t c = 0; c < nc; c++)
         for (size_t j = 0; j < n; j++) {
-            in_skin[c * stride + j] = s->in_skin[j * nc + c];
+            in_skin[c * stride + j] = all[j * nc + c];
             if (epi)
                 epi[c * stride + j] = e[j * nc + c];
         }
@@ -85,21 +85,21 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     out->peak_dilution = sigma0 * sigma0 / var;
 }
 
-/* What a simulation can return to: its time, amounts, sessions and deposit totals. */
+/* What a simulation can return to: its time, amounts and their readout, sessions and
+ * deposit totals. */
 struct smpf_kin_snapshot {
-    size_t n; /* room for the amounts of any ink */
-    double *x;
+    double *x; /* room for any ink */
+    double total[SMPF_KC_COUNT], moment_mm;
     double t_days, deposited, age_origin_days;
     size_t next_session, first_open, nsessions;
+    unsigned long long sinks_id; /* what x's sinks hold (0: nothing yet) */
 };
 
 int smpf_kin_snapshot_new(const smpf_kin_sim_t *s, smpf_kin_snapshot_t **out, smpf_error_t *err)
 {
     smpf_kin_snapshot_t *snap = calloc(1, sizeof *snap);
-    if (snap) {
-        snap->n = s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KC_COUNT;
-        snap->x = malloc(snap->n * sizeof *snap->x);
-    }
+    if (snap)
+        snap->x = malloc(s->nsub * SMPF_KIN_MAX_COMPONENTS * SMPF_KIN_ROWS * sizeof *snap->x);
     if (!snap || !snap->x) {
         smpf_kin_snapshot_free(snap);
         return smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
@@ -115,9 +115,20 @@ void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap)
     free(snap);
 }
 
+/* The rows to copy between a simulation and a snapshot: the sinks too unless both hold
+ * the same (untracked sinks seldom change). */
+static size_t rows_to_copy(const smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
+{
+    const size_t rows = s->sinks_id == snap->sinks_id ? SMPF_KC_IN_SKIN + 1 : SMPF_KIN_ROWS;
+    return rows * smpf_kin_cells(s);
+}
+
 void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 {
-    memcpy(snap->x, s->x, smpf_kin_state_size(s) * sizeof *snap->x);
+    memcpy(snap->x, s->x, rows_to_copy(s, snap) * sizeof *snap->x);
+    memcpy(snap->total, s->total, sizeof snap->total);
+    snap->moment_mm = s->moment_mm;
+    snap->sinks_id = s->sinks_id;
     snap->t_days = s->t_days;
     snap->deposited = s->deposited;
     snap->age_origin_days = s->age_origin_days;
@@ -128,12 +139,14 @@ void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 
 void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
 {
-    memcpy(s->x, snap->x, smpf_kin_state_size(s) * sizeof *snap->x);
+    memcpy(s->x, snap->x, rows_to_copy(s, snap) * sizeof *snap->x);
+    memcpy(s->total, snap->total, sizeof s->total);
+    s->moment_mm = snap->moment_mm;
+    s->sinks_id = snap->sinks_id;
     s->t_days = snap->t_days;
     s->deposited = snap->deposited;
     s->age_origin_days = snap->age_origin_days;
     s->next_session = snap->next_session;
     s->first_open = snap->first_open;
     s->schedule.nsessions = snap->nsessions;
-    smpf_kin_sim_refresh(s, 1);
 }
