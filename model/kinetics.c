@@ -78,36 +78,27 @@ static void prepare_month(smpf_kin_sim_t *s, int healing, int month)
 {
     if (s->month_ready[healing][month])
         return;
-    smpf_kin_propagator_t *step = month_step(s, healing, month);
-    smpf_kin_skin_lanes_t *skin = month_skin(s, healing, month);
-    for (size_t c = 0; c < s->ncomp; c++) {
-        const smpf_kin_block_t *b = &s->block[c][healing];
-        const double k_bio = s->ink.component[c].k_bio_per_day;
-        smpf_kin_block_expm1_t *em = &s->month_em[c][healing];
+    for (size_t c = 0; c < s->ncomp; c++)
         if (!s->month_em_ready[c][healing]) {
-            smpf_kin_block_expm1(b, s->k_epi_per_day, SMPF_DAYS_PER_MONTH, em);
+            smpf_kin_block_expm1(&s->block[c][healing], s->k_epi_per_day, SMPF_DAYS_PER_MONTH,
+                                 &s->month_em[c][healing]);
             s->month_em_ready[c][healing] = 1;
         }
-        for (size_t j = 0; j < s->nsub; j++) {
-            const size_t i = j * s->ncomp + c;
-            const double k_uv = smpf_kin_uv_rate(s, c, j)[month];
-            if (!s->skip_sinks) {
-                smpf_kin_factors_t f;
-                smpf_kin_factors_shifted(b, em, k_uv + k_bio, &f);
-                smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &step[i]);
-                continue;
-            }
-            smpf_kin_propagator_t p;
-            smpf_kin_propagator_skin(b, em, k_uv + k_bio, &p);
-            smpf_kin_skin_lanes_t *block = &skin[i / SMPF_KIN_LANES];
-            const size_t lane = i % SMPF_KIN_LANES;
-            block->e_keep[lane] = p.e_keep;
-            for (int r = 0; r < 3; r++)
-                for (int q = 0; q < 3; q++)
-                    block->dermal[r][q][lane] = p.dermal[r][q];
-        }
-    }
     s->month_ready[healing][month] = 1;
+    if (s->skip_sinks) {
+        smpf_kin_month_skin_prepare(s, healing, month, month_skin(s, healing, month));
+        return;
+    }
+    smpf_kin_propagator_t *step = month_step(s, healing, month);
+    for (size_t i = 0; i < smpf_kin_cells(s); i++) {
+        const size_t j = i / s->ncomp, c = i % s->ncomp;
+        const smpf_kin_block_t *b = &s->block[c][healing];
+        const double k_bio = s->ink.component[c].k_bio_per_day;
+        const double k_uv = smpf_kin_uv_rate(s, c, j)[month];
+        smpf_kin_factors_t f;
+        smpf_kin_factors_shifted(b, &s->month_em[c][healing], k_uv + k_bio, &f);
+        smpf_kin_propagator_of(b, &f, s->k_epi_per_day, k_uv, k_bio, &step[i]);
+    }
 }
 
 /* One cell's compartments, to and from an array the per-cell propagators take (the

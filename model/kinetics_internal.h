@@ -132,11 +132,6 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
 /* The same from the interval's factors (smpf_kin_factors or smpf_kin_factors_shifted). */
 void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *f, double k_epi,
                             double k_uv, double k_bio, smpf_kin_propagator_t *out);
-/* The propagator's skin part alone (e_keep, dermal: what smpf_kin_factors_shifted +
- * smpf_kin_propagator_of give, to the last bit) for the simulation's skin-only months;
- * the sink coefficients are 0. */
-void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
-                              double kappa, smpf_kin_propagator_t *out);
 static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[SMPF_KC_COUNT])
 {
     const double e = x[SMPF_KC_E], f = x[SMPF_KC_F], m = x[SMPF_KC_M], xr = x[SMPF_KC_X];
@@ -149,17 +144,6 @@ static inline void smpf_kin_propagate(const smpf_kin_propagator_t *p, double x[S
     x[SMPF_KC_L] += p->lymph[0] * f + p->lymph[1] * m + p->lymph[2] * xr;
     x[SMPF_KC_D] += p->k_uv * skin_int;
     x[SMPF_KC_B] += p->k_bio * skin_int;
-}
-
-/* What stays in E and in each dermal mode across the interval of e with the common loss
- * kappa added: the e_keep and keep[] of smpf_kin_factors_shifted, the same operations. */
-static inline double smpf_kin_keep_shifted(const smpf_kin_block_expm1_t *e, double kappa,
-                                           double keep[3])
-{
-    const double em_k = expm1(-kappa * e->dt_days);
-    for (int i = 0; i < 3; i++)
-        keep[i] = 1.0 + SMPF_KIN_EXPM1_SUM(e->em_mode[i], em_k);
-    return 1.0 + SMPF_KIN_EXPM1_SUM(e->em_epi, em_k);
 }
 
 /* Advances x (SMPF_KC_COUNT amounts: E F M X S L D B) by dt_days: E loses k_epi to S;
@@ -292,6 +276,11 @@ static inline void smpf_kin_tally_cell(smpf_kin_tally_t *t, double e, double f, 
     t->moment_mm += mid_mm * in_skin;
 }
 
+/* The skin parts of the whole-month propagators of model month `month` in every cell's
+ * block (what smpf_kin_factors_shifted + smpf_kin_propagator_of give e_keep and dermal, to
+ * the last bit), from the month's block exponentials month_em[c][healing]. */
+void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month,
+                                 smpf_kin_skin_lanes_t *out);
 /* The pigment in skin of every cell across a whole month with the skin propagators p of
  * its blocks (the sinks untracked), taking the readout of the new state on the way
  * (kinetics_lanes.c). */

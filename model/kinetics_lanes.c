@@ -54,6 +54,55 @@ static inline void month_block(const smpf_kin_skin_lanes_t *p, double *e, double
     memcpy(all, &a, sizeof a);
 }
 
+/* Per block of cells: each cell's expm1(-kappa dt) and its component's block gathered
+ * into lanes (empty lanes past the last cell), then keep = 1 + expm1((lambda_i - kappa) t)
+ * per mode and dermal = left diag(keep) right, summed from 0 in the order of
+ * smpf_kin_propagator_of. */
+LANES_TARGETS void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month,
+                                               smpf_kin_skin_lanes_t *out)
+{
+    const size_t n = smpf_kin_cells(s), nc = s->ncomp;
+    for (size_t i0 = 0; i0 < n; i0 += SMPF_KIN_LANES, out++) {
+        double em_kappa[SMPF_KIN_LANES] = {0.0}, em_epi[SMPF_KIN_LANES] = {0.0};
+        double em_mode[3][SMPF_KIN_LANES] = {{0.0}};
+        double left[3][3][SMPF_KIN_LANES] = {{{0.0}}}, right[3][3][SMPF_KIN_LANES] = {{{0.0}}};
+        for (size_t l = 0; l < SMPF_KIN_LANES && i0 + l < n; l++) {
+            const size_t j = (i0 + l) / nc, c = (i0 + l) % nc;
+            const smpf_kin_block_t *b = &s->block[c][healing];
+            const smpf_kin_block_expm1_t *e = &s->month_em[c][healing];
+            const double kappa = smpf_kin_uv_rate(s, c, j)[month] + s->ink.component[c].k_bio_per_day;
+            em_kappa[l] = expm1(-kappa * e->dt_days);
+            em_epi[l] = e->em_epi;
+            for (int r = 0; r < 3; r++) {
+                em_mode[r][l] = e->em_mode[r];
+                for (int q = 0; q < 3; q++) {
+                    left[r][q][l] = b->left[r][q];
+                    right[r][q][l] = b->right[r][q];
+                }
+            }
+        }
+        LANES_AT(em_k, em_kappa);
+        LANES_AT(epi, em_epi);
+        const lanes_t e_keep = 1.0 + SMPF_KIN_EXPM1_SUM(epi, em_k);
+        memcpy(out->e_keep, &e_keep, sizeof e_keep);
+        lanes_t keep[3];
+        for (int r = 0; r < 3; r++) {
+            LANES_AT(mode, em_mode[r]);
+            keep[r] = 1.0 + SMPF_KIN_EXPM1_SUM(mode, em_k);
+        }
+        for (int r = 0; r < 3; r++)
+            for (int q = 0; q < 3; q++) {
+                lanes_t d = (lanes_t){0.0};
+                for (int k = 0; k < 3; k++) {
+                    LANES_AT(lk, left[r][k]);
+                    LANES_AT(rk, right[k][q]);
+                    d += lk * keep[k] * rk;
+                }
+                memcpy(out->dermal[r][q], &d, sizeof d);
+            }
+    }
+}
+
 /* Block by block; a last, partial block is worked on in a copy padded with empty cells. */
 LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
 {
