@@ -32,7 +32,7 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->month_skin = calloc(2 * 12 * lane_blocks(nsublayers * SMPF_KIN_MAX_COMPONENTS),
                            sizeof(smpf_kin_skin_lanes_t));
     s->mid_mm = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS, sizeof(double));
-    s->sinks_id = s->last_sinks_id = 1; /* a new snapshot holds none (0) */
+    s->now.sinks_id = s->last_sinks_id = 1; /* a new snapshot holds none (0) */
     int rc = s->eig && s->k_uv_per_day && s->x && s->month_step && s->month_skin && s->mid_mm
                  ? SMPF_OK
                  : smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
@@ -236,10 +236,10 @@ void smpf_kin_sim_rewind(smpf_kin_sim_t *s)
 {
     memset(s->x, 0, smpf_kin_state_size(s) * sizeof(double));
     s->schedule.nsessions = s->start_nsessions; /* sessions added since are dropped */
-    s->t_days = 0.0;
-    s->next_session = s->first_open = 0;
-    s->deposited = s->age_origin_days = 0.0;
-    s->sinks_id = ++s->last_sinks_id;
+    s->now.t_days = 0.0;
+    s->now.next_session = s->now.first_open = 0;
+    s->now.deposited = s->now.age_origin_days = 0.0;
+    s->now.sinks_id = ++s->last_sinks_id;
     smpf_kin_sim_refresh(s, 1);
 }
 
@@ -278,11 +278,11 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
         }
         pa = pb;
     }
-    s->deposited += amount;
+    s->now.deposited += amount;
     /* The dot's age for lateral spread: the mean laying time of the pigment in skin,
      * weighting older pigment by what is left of it (as if all pigment were lost at one
      * relative rate), so that pigment already cleared no longer ages the dot. */
-    s->age_origin_days = (before * s->age_origin_days + amount * se->t_days) / (before + amount);
+    s->now.age_origin_days = (before * s->now.age_origin_days + amount * se->t_days) / (before + amount);
 }
 
 /* Whole model months elapsed at t_days >= 0: floor by truncation, without a libm call
@@ -307,9 +307,9 @@ static int month_of(double t_days)
 static void pass_healed_sessions(smpf_kin_sim_t *s)
 {
     const double heal = s->p.value[SMPF_KP_HEALING_DAYS];
-    while (s->first_open < s->schedule.nsessions &&
-           s->schedule.session[s->first_open].t_days + heal <= s->t_days)
-        s->first_open++;
+    while (s->now.first_open < s->schedule.nsessions &&
+           s->schedule.session[s->now.first_open].t_days + heal <= s->now.t_days)
+        s->now.first_open++;
 }
 
 /* The next time after t where a rate changes: a model month boundary, a session, or the
@@ -321,7 +321,7 @@ static double next_event(const smpf_kin_sim_t *s, double t, double t_end)
         next += SMPF_DAYS_PER_MONTH;
     /* Plain comparisons for fmin: all times are finite (checked at the start). */
     const double heal = s->p.value[SMPF_KP_HEALING_DAYS];
-    for (size_t i = s->first_open; i < s->schedule.nsessions; i++) {
+    for (size_t i = s->now.first_open; i < s->schedule.nsessions; i++) {
         const double ts = s->schedule.session[i].t_days;
         if (ts > t + MIN_STEP_DAYS && ts < next)
             next = ts;
@@ -335,7 +335,7 @@ static double next_event(const smpf_kin_sim_t *s, double t, double t_end)
 static int healing_at(const smpf_kin_sim_t *s, double t)
 {
     const double heal = s->p.value[SMPF_KP_HEALING_DAYS];
-    for (size_t i = s->first_open; i < s->next_session; i++) {
+    for (size_t i = s->now.first_open; i < s->now.next_session; i++) {
         const double ts = s->schedule.session[i].t_days;
         if (t >= ts - MIN_STEP_DAYS && t < ts + heal - MIN_STEP_DAYS)
             return 1;
@@ -345,14 +345,14 @@ static int healing_at(const smpf_kin_sim_t *s, double t)
 
 static int session_due(const smpf_kin_sim_t *s)
 {
-    return s->next_session < s->schedule.nsessions &&
-           s->schedule.session[s->next_session].t_days <= s->t_days + MIN_STEP_DAYS;
+    return s->now.next_session < s->schedule.nsessions &&
+           s->schedule.session[s->now.next_session].t_days <= s->now.t_days + MIN_STEP_DAYS;
 }
 
 static void lay_due_sessions(smpf_kin_sim_t *s)
 {
     while (session_due(s))
-        deposit(s, &s->schedule.session[s->next_session++]);
+        deposit(s, &s->schedule.session[s->now.next_session++]);
 }
 
 /* Lays the sessions due by t_days; whether there were any.  (The check inline, the rare
@@ -411,36 +411,36 @@ static int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
 
 int smpf_kin_sim_advance(smpf_kin_sim_t *s, double t_days, smpf_error_t *err)
 {
-    if (!isfinite(t_days) || t_days < s->t_days)
+    if (!isfinite(t_days) || t_days < s->now.t_days)
         return smpf_error_set(err, SMPF_ERR_USAGE,
                               "kinetics: cannot advance to %g days from %g days", t_days,
-                              s->t_days);
+                              s->now.t_days);
     int read = !apply_due_sessions(s); /* the readout is of the current state */
-    while (t_days - s->t_days > MIN_STEP_DAYS) {
+    while (t_days - s->now.t_days > MIN_STEP_DAYS) {
         pass_healed_sessions(s);
-        const double t1 = next_event(s, s->t_days, t_days);
-        const double dt = t1 - s->t_days;
-        const int month = month_of(s->t_days + 0.5 * dt);
-        const int healing = healing_at(s, s->t_days);
+        const double t1 = next_event(s, s->now.t_days, t_days);
+        const double dt = t1 - s->now.t_days;
+        const int month = month_of(s->now.t_days + 0.5 * dt);
+        const int healing = healing_at(s, s->now.t_days);
         read = advance_cells(s, dt, month, healing);
-        s->t_days = t1;
+        s->now.t_days = t1;
         read &= !apply_due_sessions(s);
     }
-    s->t_days = t_days;
+    s->now.t_days = t_days;
     read &= !apply_due_sessions(s);
     if (!s->skip_sinks)
-        s->sinks_id = ++s->last_sinks_id;
+        s->now.sinks_id = ++s->last_sinks_id;
     if (!read)
         smpf_kin_sim_refresh(s, !s->skip_sinks);
     /* Any non-finite amount in skin makes its compartment's total non-finite. */
-    const double *tot = s->total;
+    const double *tot = s->now.total;
     if (!isfinite(tot[SMPF_KC_E] + tot[SMPF_KC_F] + tot[SMPF_KC_M] + tot[SMPF_KC_X]))
         return smpf_error_set(err, SMPF_ERR_NUMERIC, "kinetics: non-finite amount at %g days",
                               t_days);
     return SMPF_OK;
 }
 
-double smpf_kin_sim_time_days(const smpf_kin_sim_t *s) { return s->t_days; }
+double smpf_kin_sim_time_days(const smpf_kin_sim_t *s) { return s->now.t_days; }
 size_t smpf_kin_sim_nsublayers(const smpf_kin_sim_t *s) { return s->nsub; }
 size_t smpf_kin_sim_ncomponents(const smpf_kin_sim_t *s) { return s->ncomp; }
 
@@ -471,7 +471,7 @@ int smpf_kin_sim_add_session(smpf_kin_sim_t *s, const smpf_kin_session_t *se, sm
     if (s->schedule.nsessions == SMPF_KIN_MAX_SESSIONS)
         return smpf_error_set(err, SMPF_ERR_USAGE, "kinetics: more than %d sessions",
                               SMPF_KIN_MAX_SESSIONS);
-    if (!(se->t_days >= s->t_days - MIN_STEP_DAYS) ||
+    if (!(se->t_days >= s->now.t_days - MIN_STEP_DAYS) ||
         (s->schedule.nsessions > 0 &&
          se->t_days < s->schedule.session[s->schedule.nsessions - 1].t_days))
         return smpf_error_set(err, SMPF_ERR_USAGE,

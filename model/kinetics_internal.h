@@ -174,6 +174,22 @@ void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *e
 
 #define SMPF_KIN_MAX_SUBLAYERS 1000
 
+/* Where a simulation stands, besides its amounts (and what a snapshot saves of it). */
+typedef struct {
+    double t_days;
+    size_t next_session;
+    size_t first_open;       /* sessions before it have healed by t_days (kinetics.c) */
+    double deposited;        /* sum of the sessions' deposits */
+    double age_origin_days;  /* mean time the pigment now in skin was laid (see deposit) */
+    /* The readout of the amounts (smpf_kin_sim_refresh, or a month's propagation on the
+     * way): the pigment in skin per cell is a row of x (smpf_kin_in_skin_row); totals
+     * over cells, the depth moment of the pigment in skin. */
+    double total[SMPF_KC_COUNT], moment_mm;
+    /* What the sinks hold, as a number no other content had (a new one at every change:
+     * a rewind, a tracked advance); a snapshot that holds it need not copy them. */
+    unsigned long long sinks_id;
+} smpf_kin_now_t;
+
 /* The skin parts (e_keep, dermal) of the propagators of SMPF_KIN_LANES neighbouring cells,
  * lane by lane: a month's propagation then works on whole blocks of cells at once
  * (vector registers), with one pointer to them. */
@@ -213,18 +229,8 @@ struct smpf_kin_sim {
     smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
     unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
     double *x;             /* [row][cell]: E F M X, the readout's in_skin, S L D B */
-    double t_days;
-    size_t next_session;
-    size_t first_open;       /* sessions before it have healed by t_days (kinetics.c) */
-    double deposited;        /* sum of the sessions' deposits */
-    double age_origin_days;  /* mean time the pigment now in skin was laid (see deposit) */
-    /* The readout of the current state (smpf_kin_sim_refresh, or a month's propagation on
-     * the way): the pigment in skin per cell (a row of x, smpf_kin_in_skin_row), totals
-     * over cells, the depth moment of the pigment in skin. */
-    double total[SMPF_KC_COUNT], moment_mm;
-    /* What the sinks hold, as a number no other content had (a new one at every change:
-     * a rewind, a tracked advance); a snapshot that holds it need not copy them. */
-    unsigned long long sinks_id, last_sinks_id;
+    smpf_kin_now_t now;    /* with x, what a snapshot holds */
+    unsigned long long last_sinks_id; /* the last id given to the sinks' content */
 };
 
 static inline size_t smpf_kin_cells(const smpf_kin_sim_t *s) { return s->nsub * s->ncomp; }
@@ -296,8 +302,8 @@ void smpf_kin_part_skin_only(smpf_kin_sim_t *s, size_t c, const smpf_kin_block_t
 static inline void smpf_kin_take_tally(smpf_kin_sim_t *s, const smpf_kin_tally_t *t)
 {
     for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
-        s->total[k] = t->sum[k];
-    s->moment_mm = t->moment_mm;
+        s->now.total[k] = t->sum[k];
+    s->now.moment_mm = t->moment_mm;
 }
 
 #endif

@@ -26,7 +26,7 @@ void smpf_kin_sim_refresh(smpf_kin_sim_t *s, int sinks)
         for (size_t i = 0; i < n; i++)
             for (int k = 0; k < SMPF_KC_COUNT - SMPF_KC_IN_SKIN; k++)
                 sink[k] += smpf_kin_row(s, SMPF_KC_IN_SKIN + k)[i];
-        memcpy(&s->total[SMPF_KC_IN_SKIN], sink, sizeof sink);
+        memcpy(&s->now.total[SMPF_KC_IN_SKIN], sink, sizeof sink);
     }
 }
 
@@ -64,20 +64,20 @@ void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *e
 
 void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
 {
-    out->t_days = s->t_days;
-    out->deposited = s->deposited;
-    memcpy(out->compartment, s->total, sizeof out->compartment);
+    out->t_days = s->now.t_days;
+    out->deposited = s->now.deposited;
+    memcpy(out->compartment, s->now.total, sizeof out->compartment);
     out->in_skin = 0.0;
     for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
         out->in_skin += out->compartment[k];
-    out->fraction_remaining = s->deposited > 0 ? out->in_skin / s->deposited : 0.0;
-    out->centroid_depth_mm = out->in_skin > 0 ? s->moment_mm / out->in_skin : 0.0;
+    out->fraction_remaining = s->now.deposited > 0 ? out->in_skin / s->now.deposited : 0.0;
+    out->centroid_depth_mm = out->in_skin > 0 ? s->now.moment_mm / out->in_skin : 0.0;
 
     /* Lateral spread: sigma^2 = sigma0^2 + 2 D_lat (t - t_dep), t_dep the mean laying time
      * of the pigment in skin (MODEL.md §3; Eames 2011 for the order of magnitude). */
     const double *v = s->p.value;
     const double sigma0 = v[SMPF_KP_DOT_DIAMETER_MM] / FWHM_PER_SIGMA;
-    const double age = s->deposited > 0 ? s->t_days - s->age_origin_days : 0.0;
+    const double age = s->now.deposited > 0 ? s->now.t_days - s->now.age_origin_days : 0.0;
     const double var = sigma0 * sigma0 + 2.0 * v[SMPF_KP_D_LAT_MM2_PER_DAY] * fmax(0.0, age);
     out->dot_sigma_mm = sqrt(var);
     out->dot_fwhm_mm = FWHM_PER_SIGMA * out->dot_sigma_mm;
@@ -85,14 +85,12 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     out->peak_dilution = sigma0 * sigma0 / var;
 }
 
-/* What a simulation can return to: its time, amounts and their readout, sessions and
- * deposit totals. */
+/* What a simulation can return to: its amounts with their readout, where it stood, and
+ * the sessions it had. */
 struct smpf_kin_snapshot {
     double *x; /* room for any ink */
-    double total[SMPF_KC_COUNT], moment_mm;
-    double t_days, deposited, age_origin_days;
-    size_t next_session, first_open, nsessions;
-    unsigned long long sinks_id; /* what x's sinks hold (0: nothing yet) */
+    smpf_kin_now_t now;
+    size_t nsessions;
 };
 
 int smpf_kin_snapshot_new(const smpf_kin_sim_t *s, smpf_kin_snapshot_t **out, smpf_error_t *err)
@@ -119,34 +117,21 @@ void smpf_kin_snapshot_free(smpf_kin_snapshot_t *snap)
  * the same (untracked sinks seldom change). */
 static size_t rows_to_copy(const smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
 {
-    const size_t rows = s->sinks_id == snap->sinks_id ? SMPF_KC_IN_SKIN + 1 : SMPF_KIN_ROWS;
+    const int same = s->now.sinks_id == snap->now.sinks_id;
+    const size_t rows = same ? SMPF_KC_IN_SKIN + 1 : SMPF_KIN_ROWS;
     return rows * smpf_kin_cells(s);
 }
 
 void smpf_kin_sim_save(const smpf_kin_sim_t *s, smpf_kin_snapshot_t *snap)
 {
     memcpy(snap->x, s->x, rows_to_copy(s, snap) * sizeof *snap->x);
-    memcpy(snap->total, s->total, sizeof snap->total);
-    snap->moment_mm = s->moment_mm;
-    snap->sinks_id = s->sinks_id;
-    snap->t_days = s->t_days;
-    snap->deposited = s->deposited;
-    snap->age_origin_days = s->age_origin_days;
-    snap->next_session = s->next_session;
-    snap->first_open = s->first_open;
+    snap->now = s->now;
     snap->nsessions = s->schedule.nsessions;
 }
 
 void smpf_kin_sim_restore(smpf_kin_sim_t *s, const smpf_kin_snapshot_t *snap)
 {
     memcpy(s->x, snap->x, rows_to_copy(s, snap) * sizeof *snap->x);
-    memcpy(s->total, snap->total, sizeof s->total);
-    s->moment_mm = snap->moment_mm;
-    s->sinks_id = snap->sinks_id;
-    s->t_days = snap->t_days;
-    s->deposited = snap->deposited;
-    s->age_origin_days = snap->age_origin_days;
-    s->next_session = snap->next_session;
-    s->first_open = snap->first_open;
+    s->now = snap->now;
     s->schedule.nsessions = snap->nsessions;
 }
