@@ -61,8 +61,8 @@ static inline double smpf_kin_phi(double expm1_mu_t, double mu, double t)
     return mu != 0.0 ? expm1_mu_t / mu : t;
 }
 
-/* Inline: a simulation calls it for every sublayer of every interval shorter than a
- * month (the projection's root finding). */
+/* Inline: a simulation with its sinks tracked calls it for every cell of every interval
+ * shorter than a month. */
 static inline void smpf_kin_factors_shifted(const smpf_kin_block_t *b,
                                             const smpf_kin_block_expm1_t *e, double kappa,
                                             smpf_kin_factors_t *out)
@@ -204,7 +204,8 @@ typedef struct {
  * amounts are stored compartment by compartment, each a row of cells (smpf_kin_row).  The
  * month's propagation then runs along contiguous rows (vectorised), totals over the
  * sublayers and components are plain sums along a row in the summary's order, and the
- * pigment in skin (E, F, M, X) is the first half of the state. */
+ * pigment in skin (E, F, M, X) with its readout is one block of five rows, all a snapshot
+ * copies while the sinks stay as they were. */
 struct smpf_kin_sim {
     size_t nsub, ncomp;
     int skip_sinks;        /* smpf_kin_sim_track_sinks(s, 0): E, F, M, X only */

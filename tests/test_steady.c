@@ -194,15 +194,16 @@ static void test_skin_only_equals_full(void **state)
     skin_only_equals_full("smp_carbon", 7);         /* a part block, gathered */
 }
 
-/* The optics' bulk read against the accessors, value by value. */
-static void test_skin_amounts(void **state)
+/* The optics' bulk read against the accessors, value by value: two components (cells
+ * interleaved), one (cells in sublayer order, read as rows). */
+static void skin_amounts_match(const char *ink_name)
 {
-    (void)state;
     smpf_error_t err = {0};
     smpf_kin_ink_t ink;
     smpf_client_t client;
     smpf_kin_schedule_t sched;
     two_component_setup(&ink, &client, &sched);
+    assert_int_equal(smpf_kin_ink_from_catalogue(pigments, ink_name, &ink, &err), SMPF_OK);
     smpf_kin_sim_t *sim;
     assert_int_equal(smpf_kin_sim_new(7, &sim, &err), SMPF_OK);
     assert_int_equal(smpf_kin_sim_start(sim, &kin, &ink, &client, &sched, &err), SMPF_OK);
@@ -211,7 +212,7 @@ static void test_skin_amounts(void **state)
     double epi[2 * STRIDE], all[2 * STRIDE], all_only[2 * STRIDE];
     smpf_kin_sim_skin_amounts(sim, STRIDE, epi, all);
     smpf_kin_sim_skin_amounts(sim, STRIDE, NULL, all_only);
-    for (size_t c = 0; c < 2; c++)
+    for (size_t c = 0; c < ink.ncomponents; c++)
         for (size_t j = 0; j < 7; j++) {
             assert_true(epi[c * STRIDE + j] == smpf_kin_sim_amount(sim, j, c, SMPF_KC_E));
             assert_true(all[c * STRIDE + j] == smpf_kin_sim_in_skin(sim, j, c));
@@ -219,6 +220,13 @@ static void test_skin_amounts(void **state)
             assert_true(all[c * STRIDE + j] > 0);
         }
     smpf_kin_sim_free(sim);
+}
+
+static void test_skin_amounts(void **state)
+{
+    (void)state;
+    skin_amounts_match("tattoo_black_pb15");
+    skin_amounts_match("smp_carbon");
 }
 
 /* The horizon's fraction remaining from a simulation run there alone, with the
