@@ -15,8 +15,9 @@ typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double
     memcpy(&v, at, sizeof v)
 
 /* On x86-64 these are compiled twice, for AVX2 (a block in one 4-double register) and for
- * the baseline (two 2-double registers), the machine's kind chosen at the first call. */
-#if defined(__GNUC__) && defined(__x86_64__)
+ * the baseline (two 2-double registers), the machine's kind chosen when the program is
+ * loaded (an ifunc: glibc). */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__)
 #define LANES_TARGETS __attribute__((target_clones("avx2", "default")))
 #else
 #define LANES_TARGETS
