@@ -82,20 +82,6 @@ void smpf_kin_propagator(const smpf_kin_block_t *b, double k_epi, double k_uv, d
     smpf_kin_propagator_of(b, &f, k_epi, k_uv, k_bio, out);
 }
 
-void smpf_kin_propagator_skin(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
-                              double kappa, smpf_kin_propagator_t *out)
-{
-    double keep[3];
-    *out = (smpf_kin_propagator_t){.e_keep = smpf_kin_keep_shifted(e, kappa, keep)};
-    for (int r = 0; r < 3; r++)
-        for (int j = 0; j < 3; j++) {
-            double d = 0;
-            for (int i = 0; i < 3; i++)
-                d += b->left[r][i] * keep[i] * b->right[i][j];
-            out->dermal[r][j] = d;
-        }
-}
-
 void smpf_kin_propagator_of(const smpf_kin_block_t *b, const smpf_kin_factors_t *fp, double k_epi,
                             double k_uv, double k_bio, smpf_kin_propagator_t *out)
 {

@@ -1,0 +1,192 @@
+/* The simulation's hot loops when the sinks are not tracked (the optics' simulation): the
+ * pigment in skin of SMPF_KIN_LANES neighbouring cells at once, in vector registers.  A
+ * vector operation is the same IEEE operation on each lane (GNU C vector extension, in gcc
+ * and clang; -ffp-contract=off: no fused multiply-adds), so every amount is the one the
+ * per-cell propagators give, to the last bit (tests/test_steady.c compares them). */
+#include "kinetics_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double))));
+
+#define LANES_AT(v, at)                                                                      \
+    lanes_t v;                                                                               \
+    memcpy(&v, at, sizeof v)
+
+/* On x86-64 these are compiled twice, for AVX2 (a block in one 4-double register) and for
+ * the baseline (two 2-double registers), the machine's kind chosen when the program is
+ * loaded (an ifunc: glibc). */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__)
+#define LANES_TARGETS __attribute__((target_clones("avx2", "default")))
+#else
+#define LANES_TARGETS
+#endif
+
+/* A whole month of SMPF_KIN_LANES cells (rows e, f, m, x from the first of them): per cell
+ * the products and sums of smpf_kin_propagate for E, F, M and X, in the same order; and
+ * the new pigment in skin, E + F + M + X, into all. */
+static inline void month_block(const smpf_kin_skin_lanes_t *p, double *e, double *f, double *m,
+                               double *x, double *all)
+{
+    LANES_AT(ev, e);
+    LANES_AT(fv, f);
+    LANES_AT(mv, m);
+    LANES_AT(xv, x);
+    LANES_AT(keep, p->e_keep);
+    LANES_AT(d00, p->dermal[0][0]);
+    LANES_AT(d01, p->dermal[0][1]);
+    LANES_AT(d02, p->dermal[0][2]);
+    LANES_AT(d10, p->dermal[1][0]);
+    LANES_AT(d11, p->dermal[1][1]);
+    LANES_AT(d12, p->dermal[1][2]);
+    LANES_AT(d20, p->dermal[2][0]);
+    LANES_AT(d21, p->dermal[2][1]);
+    LANES_AT(d22, p->dermal[2][2]);
+    ev = keep * ev;
+    const lanes_t f1 = d00 * fv + d01 * mv + d02 * xv;
+    const lanes_t m1 = d10 * fv + d11 * mv + d12 * xv;
+    const lanes_t x1 = d20 * fv + d21 * mv + d22 * xv;
+    const lanes_t a = ev + f1 + m1 + x1;
+    memcpy(e, &ev, sizeof ev);
+    memcpy(f, &f1, sizeof f1);
+    memcpy(m, &m1, sizeof m1);
+    memcpy(x, &x1, sizeof x1);
+    memcpy(all, &a, sizeof a);
+}
+
+/* Per block of cells: each cell's expm1(-kappa dt) and its component's block gathered
+ * into lanes (empty lanes past the last cell), then keep = 1 + expm1((lambda_i - kappa) t)
+ * per mode and dermal = left diag(keep) right, summed from 0 in the order of
+ * smpf_kin_propagator_of. */
+LANES_TARGETS void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month,
+                                               smpf_kin_skin_lanes_t *out)
+{
+    const size_t n = smpf_kin_cells(s), nc = s->ncomp;
+    for (size_t i0 = 0; i0 < n; i0 += SMPF_KIN_LANES, out++) {
+        double em_kappa[SMPF_KIN_LANES] = {0.0}, em_epi[SMPF_KIN_LANES] = {0.0};
+        double em_mode[3][SMPF_KIN_LANES] = {{0.0}};
+        double left[3][3][SMPF_KIN_LANES] = {{{0.0}}}, right[3][3][SMPF_KIN_LANES] = {{{0.0}}};
+        for (size_t l = 0; l < SMPF_KIN_LANES && i0 + l < n; l++) {
+            const size_t j = (i0 + l) / nc, c = (i0 + l) % nc;
+            const smpf_kin_block_t *b = &s->block[c][healing];
+            const smpf_kin_block_expm1_t *e = &s->month_em[c][healing];
+            const double kappa = smpf_kin_uv_rate(s, c, j)[month] + s->ink.component[c].k_bio_per_day;
+            em_kappa[l] = expm1(-kappa * e->dt_days);
+            em_epi[l] = e->em_epi;
+            for (int r = 0; r < 3; r++) {
+                em_mode[r][l] = e->em_mode[r];
+                for (int q = 0; q < 3; q++) {
+                    left[r][q][l] = b->left[r][q];
+                    right[r][q][l] = b->right[r][q];
+                }
+            }
+        }
+        LANES_AT(em_k, em_kappa);
+        LANES_AT(epi, em_epi);
+        const lanes_t e_keep = 1.0 + SMPF_KIN_EXPM1_SUM(epi, em_k);
+        memcpy(out->e_keep, &e_keep, sizeof e_keep);
+        lanes_t keep[3];
+        for (int r = 0; r < 3; r++) {
+            LANES_AT(mode, em_mode[r]);
+            keep[r] = 1.0 + SMPF_KIN_EXPM1_SUM(mode, em_k);
+        }
+        for (int r = 0; r < 3; r++)
+            for (int q = 0; q < 3; q++) {
+                lanes_t d = (lanes_t){0.0};
+                for (int k = 0; k < 3; k++) {
+                    LANES_AT(lk, left[r][k]);
+                    LANES_AT(rk, right[k][q]);
+                    d += lk * keep[k] * rk;
+                }
+                memcpy(out->dermal[r][q], &d, sizeof d);
+            }
+    }
+}
+
+/* Block by block; a last, partial block is worked on in a copy padded with empty cells. */
+LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
+{
+    const size_t n = smpf_kin_cells(s);
+    double *row[SMPF_KC_IN_SKIN + 1] = {smpf_kin_row(s, SMPF_KC_E), smpf_kin_row(s, SMPF_KC_F),
+                                        smpf_kin_row(s, SMPF_KC_M), smpf_kin_row(s, SMPF_KC_X),
+                                        smpf_kin_in_skin_row(s)};
+    const size_t whole = n - n % SMPF_KIN_LANES;
+    for (size_t i = 0; i < whole; i += SMPF_KIN_LANES, p++)
+        month_block(p, row[0] + i, row[1] + i, row[2] + i, row[3] + i, row[4] + i);
+    if (whole < n) {
+        double part[SMPF_KC_IN_SKIN + 1][SMPF_KIN_LANES] = {{0.0}};
+        for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+            memcpy(part[k], row[k] + whole, (n - whole) * sizeof(double));
+        month_block(p, part[0], part[1], part[2], part[3], part[4]);
+        for (int k = 0; k <= SMPF_KC_IN_SKIN; k++)
+            memcpy(row[k] + whole, part[k], (n - whole) * sizeof(double));
+    }
+    smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
+    for (size_t i = 0; i < n; i++)
+        smpf_kin_tally_cell(&t, row[0][i], row[1][i], row[2][i], row[3][i], row[4][i],
+                            s->mid_mm[i]);
+    smpf_kin_take_tally(s, &t);
+}
+
+/* A part of a month of SMPF_KIN_LANES cells of one component (rows e, f, m, x from the
+ * first of them), from the block's exponentials e and each cell's expm1(-kappa dt): what
+ * smpf_kin_factors_shifted and smpf_kin_apply do to E, F, M and X (their keep factors, the
+ * eigen-coordinates grown and turned back), the same operations in the same order. */
+static inline void part_block(const smpf_kin_block_t *b, const smpf_kin_block_expm1_t *e,
+                              const double *em_kappa, double *e_row, double *f, double *m,
+                              double *x)
+{
+    LANES_AT(em_k, em_kappa);
+    LANES_AT(ev, e_row);
+    LANES_AT(fv, f);
+    LANES_AT(mv, m);
+    LANES_AT(xv, x);
+    ev = ev * (1.0 + SMPF_KIN_EXPM1_SUM(e->em_epi, em_k));
+    lanes_t grow[3];
+    for (int i = 0; i < 3; i++) {
+        const lanes_t z = b->right[i][0] * fv + b->right[i][1] * mv + b->right[i][2] * xv;
+        grow[i] = z * (1.0 + SMPF_KIN_EXPM1_SUM(e->em_mode[i], em_k));
+    }
+    lanes_t y[3];
+    for (int i = 0; i < 3; i++)
+        y[i] = b->left[i][0] * grow[0] + b->left[i][1] * grow[1] + b->left[i][2] * grow[2];
+    memcpy(e_row, &ev, sizeof ev);
+    memcpy(f, &y[0], sizeof y[0]);
+    memcpy(m, &y[1], sizeof y[1]);
+    memcpy(x, &y[2], sizeof y[2]);
+}
+
+/* Each sublayer's expm1(-kappa dt) first (no calls in the blocks' loop), then blocks of
+ * SMPF_KIN_LANES sublayers: in place when they are neighbouring cells (one component),
+ * else gathered from the component's cells, padded with empty ones at the end, and
+ * scattered back. */
+LANES_TARGETS void smpf_kin_part_skin_only(smpf_kin_sim_t *s, size_t c, const smpf_kin_block_t *b,
+                                           const smpf_kin_block_expm1_t *em, int month)
+{
+    const size_t n = s->nsub, nc = s->ncomp;
+    const double k_bio = s->ink.component[c].k_bio_per_day;
+    double em_kappa[SMPF_KIN_MAX_SUBLAYERS + SMPF_KIN_LANES];
+    for (size_t j = 0; j < n; j++) {
+        const double kappa = smpf_kin_uv_rate(s, c, j)[month] + k_bio;
+        em_kappa[j] = expm1(-kappa * em->dt_days);
+    }
+    memset(&em_kappa[n], 0, SMPF_KIN_LANES * sizeof em_kappa[0]);
+    double *row[SMPF_KC_IN_SKIN] = {smpf_kin_row(s, SMPF_KC_E), smpf_kin_row(s, SMPF_KC_F),
+                                    smpf_kin_row(s, SMPF_KC_M), smpf_kin_row(s, SMPF_KC_X)};
+    for (size_t j0 = 0; j0 < n; j0 += SMPF_KIN_LANES) {
+        const size_t w = n - j0 < SMPF_KIN_LANES ? n - j0 : SMPF_KIN_LANES, at = j0 * nc + c;
+        if (nc == 1 && w == SMPF_KIN_LANES) {
+            part_block(b, em, &em_kappa[j0], row[0] + at, row[1] + at, row[2] + at, row[3] + at);
+            continue;
+        }
+        double x[SMPF_KC_IN_SKIN][SMPF_KIN_LANES] = {{0.0}};
+        for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+            for (size_t l = 0; l < w; l++)
+                x[k][l] = row[k][at + l * nc];
+        part_block(b, em, &em_kappa[j0], x[0], x[1], x[2], x[3]);
+        for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
+            for (size_t l = 0; l < w; l++)
+                row[k][at + l * nc] = x[k][l];
+    }
+}
