@@ -8,6 +8,9 @@
 
 #include "ad_internal.h"
 
+#include <math.h>
+#include <stdatomic.h>
+
 #define FAST_MAX_DIMS 2  /* columns a table takes: a 2-component ink, or one + epidermis */
 /* A table's axes: node k at the parameter value scale (exp(step k) - 1), linear below
  * `scale`, logarithmic above.  4-point Lagrange interpolation along each, against the
@@ -91,6 +94,9 @@ struct optics_table {
     double *bottom[FAST_QUADRATURES];
     double R_skin[SMPF_NWL];
     slice_ops_t *slices; /* one-component inks: node values, derivatives, fallbacks; or NULL */
+    /* Node k's parameter on each view's axes (fast_axis_value), computed once: a snapped
+     * anchor takes its node's value at every estimate. */
+    double node_value[FAST_VIEWS][FAST_MAX_DIMS][FAST_NODES];
     /* Nodes by view and indices, NULL until solved.  A node is published once, whole
      * (compare-and-swap), so projectors on several threads may share the table. */
     node_t *_Atomic *nodes;   /* [view][i][j], FAST_VIEWS x FAST_NODES x FAST_NODES */
@@ -121,21 +127,65 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
  * when it exceeds volume fraction 1. */
 int fast_view_fractions(const optics_table_t *t, int view, const double *col,
                         double (*f)[PROJECTION_SUBLAYERS]);
+/* A profile a[c][j] (volume fractions) against a view's profile with parameters col:
+ * delta = a - the view's fractions and *off = the sum of |delta| (components outer,
+ * slices inner); 0 when the view's profile exceeds volume fraction 1.  fast_base_delta_one
+ * is the same for the base view of a one-component ink (the common case, once per
+ * estimate and anchor): one loop, no view or component dispatch, the same operations in
+ * the same order. */
+int fast_view_delta(const optics_table_t *t, int view, const double *col,
+                    double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
+                    double *off);
+int fast_base_delta_one(const optics_table_t *t, const double *col,
+                        double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
+                        double *off);
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                       const double *col);
 /* The axis of dimension dim of a view: a column (mm; the base view's last dimension is
  * the epidermal column when the table has one) or, in the UV view's second dimension, the
  * exposure q. */
 fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim);
-/* Node k's parameter on an axis, and the inverse: a parameter's place, in node units. */
+/* Node k's parameter on an axis (the table keeps them: node_value), and the inverse: a
+ * parameter's place, in node units (negative parameters and NaN at node 0). */
 double fast_axis_value(fast_axis_t a, long k);
-double fast_axis_place(fast_axis_t a, double value);
-/* A node's value (with want_jac, its derivatives too), solved when first asked for. */
-int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
-                  const int *idx, int want_jac, const node_t **out, smpf_error_t *err);
+static inline double fast_axis_place(fast_axis_t a, double value)
+{
+    return log1p(value > 0 ? value / a.scale : 0.0) / a.step;
+}
+/* The nearest node to a place u in [0, FAST_NODES - 1] (halves up, as lround). */
+static inline int fast_nearest_node(double u)
+{
+    const int k = (int)u; /* u - k is exact: the fraction of a double is representable */
+    return u - k >= 0.5 ? k + 1 : k;
+}
+
+/* A node's value (with want_jac, its derivatives too), solved when first asked for.  The
+ * estimates look the nodes up in their slots (fast_node_slot: [view][i][j], j = 0 in one
+ * dimension) and call fast_node_solve only for those not yet published, or published
+ * without the derivatives they need (fast_node_ready). */
+int fast_node_solve(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
+                    const int *idx, int want_jac, const node_t **out, smpf_error_t *err);
+static inline node_t *_Atomic *fast_node_slot(const optics_table_t *t, int view, size_t dims,
+                                              const int *idx)
+{
+    return &t->nodes[((size_t)view * FAST_NODES + (size_t)idx[0]) * FAST_NODES +
+                     (dims > 1 ? (size_t)idx[1] : 0)];
+}
+static inline int fast_node_ready(const node_t *nd, int want_jac)
+{
+    return nd && (!want_jac || nd->state != NODE_OK ||
+                  atomic_load_explicit(&nd->jac, memory_order_acquire));
+}
 
 /* 4-point Lagrange weights on nodes s..s+3 at u (in node units). */
-void fast_lagrange4(double u, int s, double w[4]);
+static inline void fast_lagrange4(double u, int s, double w[4])
+{
+    const double x = u - s;
+    w[0] = -(x - 1) * (x - 2) * (x - 3) / 6;
+    w[1] = x * (x - 2) * (x - 3) / 2;
+    w[2] = -x * (x - 1) * (x - 3) / 2;
+    w[3] = x * (x - 1) * (x - 2) / 6;
+}
 
 /* Slice operators: made at the table's setup from the stack of the empty grid (NULL for
  * inks of several components).  A layer's operators are interpolated at the fraction of

@@ -18,15 +18,6 @@
  * it moves it by ~0.002. */
 #define FAST_NEGLIGIBLE_DELTA 1e-5
 
-void fast_lagrange4(double u, int s, double w[4])
-{
-    const double x = u - s;
-    w[0] = -(x - 1) * (x - 2) * (x - 3) / 6;
-    w[1] = x * (x - 2) * (x - 3) / 2;
-    w[2] = -x * (x - 1) * (x - 3) / 2;
-    w[3] = x * (x - 1) * (x - 2) / 6;
-}
-
 /* A view's estimate of the dot: XYZ interpolated at the anchor and the first-order
  * correction for the profile's difference from the anchor's profile, delta[c][j] (volume
  * fractions), through the interpolated derivatives. */
@@ -50,54 +41,65 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
                        double (*delta)[PROJECTION_SUBLAYERS], int want_jac, estimate_t *e,
                        smpf_error_t *err)
 {
-    memset(e, 0, sizeof *e);
+    e->ok = 0;
+    e->have_f = 0;
     int start[FAST_MAX_DIMS] = {0, 0}, width[FAST_MAX_DIMS] = {1, 1};
     double w[FAST_MAX_DIMS][4] = {{1}, {1}};
-    for (size_t d = 0; d < an->dims; d++) {
+    for (size_t d = 0; d < an->dims; d++) { /* places within the table: view_estimate */
         const double u = an->u[d];
-        if (!(u <= FAST_NODES - 1))
-            return SMPF_OK;
         if (an->snap >> d & 1) {
-            start[d] = (int)lround(u);
+            start[d] = fast_nearest_node(u);
         } else {
-            int s = (int)floor(u) - 1;
+            const int s = (int)u - 1; /* u >= 0: floor */
             start[d] = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
             width[d] = 4;
             fast_lagrange4(u, start[d], w[d]);
         }
     }
     /* The stencil's derivatives, weighted and summed first: one dot product with delta
-     * afterwards instead of one per node. */
+     * afterwards instead of one per node.  The first node's weighted derivatives start
+     * the sums (0 + w d is w d, up to the sign of a zero, which no sum below can see). */
     enum { NJAC = PROJECTION_SUBLAYERS * 3 }; /* per component */
-    double jw[FAST_JAC_COMPS][NJAC] = {{0}};
+    const size_t ncomp = t->key.ncomp;
+    double jw[FAST_JAC_COMPS][NJAC], xyz[3] = {0, 0, 0};
+    node_t *_Atomic *const slots = fast_node_slot(t, an->view, an->dims, start);
     for (int o1 = 0; o1 < width[1]; o1++)
         for (int o0 = 0; o0 < width[0]; o0++) {
-            const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
             const double weight = w[0][o0] * w[1][o1];
-            const node_t *nd = NULL;
-            int st = fast_node_get(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
-            if (st != SMPF_OK)
-                return st;
+            const node_t *nd = atomic_load_explicit(&slots[o0 * FAST_NODES + o1], memory_order_acquire);
+            if (!fast_node_ready(nd, want_jac)) {
+                const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
+                const int st = fast_node_solve(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
+                if (st != SMPF_OK)
+                    return st;
+            }
             if (nd->state != NODE_OK)
                 return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
             for (int k = 0; k < 3; k++)
-                e->xyz[k] += weight * nd->xyz[k];
-            const node_jac_t *jac =
-                want_jac ? atomic_load_explicit(&nd->jac, memory_order_acquire) : NULL;
-            for (size_t c = 0; jac && c < t->key.ncomp; c++) {
+                xyz[k] += weight * nd->xyz[k];
+            if (!want_jac)
+                continue;
+            const node_jac_t *jac = atomic_load_explicit(&nd->jac, memory_order_acquire);
+            for (size_t c = 0; c < ncomp; c++) {
                 const double *d = &jac->d[c][0][0];
-                for (size_t i = 0; i < NJAC; i++) /* a fixed count: vectorised */
-                    jw[c][i] += weight * d[i];
+                if (o0 == 0 && o1 == 0)
+                    for (size_t i = 0; i < NJAC; i++) /* a fixed count: vectorised */
+                        jw[c][i] = weight * d[i];
+                else
+                    for (size_t i = 0; i < NJAC; i++)
+                        jw[c][i] += weight * d[i];
             }
         }
     double cx = 0, cy = 0, cz = 0;
-    for (size_t c = 0; want_jac && c < t->key.ncomp; c++)
+    for (size_t c = 0; want_jac && c < ncomp; c++)
         for (size_t j = 0; j < t->key.nsub; j++) {
             const double *d = jw[c] + j * 3;
             cx += d[0] * delta[c][j];
             cy += d[1] * delta[c][j];
             cz += d[2] * delta[c][j];
         }
+    for (int k = 0; k < 3; k++)
+        e->xyz[k] = xyz[k];
     e->correction[0] = cx;
     e->correction[1] = cy;
     e->correction[2] = cz;
@@ -157,7 +159,7 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
         total += amount[j];
         m_obs += amount[j] * t->uv[j];
     }
-    double lo = 0, hi = fast_axis_value(FAST_EXPOSURE_AXIS, FAST_NODES - 1), q = 0;
+    double lo = 0, hi = t->node_value[VIEW_UV][1][FAST_NODES - 1], q = 0;
     if (!(total > 0) || shape_mean_uv(t, lo, &var) <= m_obs / total)
         return 0;
     m_obs /= total;
@@ -180,34 +182,35 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
     return q;
 }
 
-/* The anchor's profile parameters: a snapped dimension takes its node's value. */
-static void anchor_columns(const optics_table_t *t, const anchor_t *an, const double *value,
-                           double *col)
+/* The anchor's profile parameters: a snapped dimension takes its node's value; 0 when
+ * the anchor lies beyond the table (or is NaN). */
+static int anchor_columns(const optics_table_t *t, const anchor_t *an, const double *value,
+                          double *col)
 {
-    for (size_t d = 0; d < an->dims; d++)
-        col[d] = an->snap >> d & 1 ? fast_axis_value(fast_node_axis(t, an->view, d), lround(an->u[d]))
+    for (size_t d = 0; d < an->dims; d++) {
+        if (!(an->u[d] <= FAST_NODES - 1))
+            return 0;
+        col[d] = an->snap >> d & 1 ? t->node_value[an->view][d][fast_nearest_node(an->u[d])]
                                   : value[d];
+    }
+    return 1;
 }
 
-/* A view's estimate for the profile a (volume fractions) and the size of its correction;
- * de = INFINITY when the view does not apply. */
+/* A view's estimate for the profile a (volume fractions; total: their sum) and the size of
+ * its correction; de = INFINITY when the view does not apply. */
 static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
-                         const double *value, double (*a)[PROJECTION_SUBLAYERS], estimate_t *e,
-                         double *de, smpf_error_t *err)
+                         const double *value, double (*a)[PROJECTION_SUBLAYERS], double total,
+                         estimate_t *e, double *de, smpf_error_t *err)
 {
-    double col[FAST_MAX_DIMS], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], off = 0, total = 0;
+    double col[FAST_MAX_DIMS], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], off;
     *de = INFINITY;
     e->ok = 0;
-    anchor_columns(t, an, value, col);
-    if (!fast_view_fractions(t, an->view, col, delta)) /* the anchor's profile, for now */
+    if (!anchor_columns(t, an, value, col))
         return SMPF_OK;
-    for (size_t c = 0; c < t->key.ncomp; c++)
-        for (size_t j = 0; j < t->key.nsub; j++) {
-            delta[c][j] = a[c][j] - delta[c][j];
-            off += fabs(delta[c][j]);
-            total += a[c][j];
-        }
-    if (!(off <= FAST_MAX_MISFIT * total)) /* too far for a first-order correction */
+    const int fits = an->view == VIEW_BASE && t->key.ncomp == 1
+                         ? fast_base_delta_one(t, col, a, delta, &off)
+                         : fast_view_delta(t, an->view, col, a, delta, &off);
+    if (!fits || !(off <= FAST_MAX_MISFIT * total)) /* too far for a first-order correction */
         return SMPF_OK;
     int st = interpolate(pj, t, an, delta, off > FAST_NEGLIGIBLE_DELTA * total, e, err);
     if (st == SMPF_OK && e->ok)
@@ -226,7 +229,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     const double inv_dz_per_mm = 1.0 / t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
-    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS];
+    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS], total = 0;
     double col[FAST_MAX_DIMS] = {0};
     double epi_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
     double skin_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
@@ -235,6 +238,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
         double all = 0, epi = 0; /* sums in registers: this runs for every month */
         for (size_t j = 0; j < nsub; j++) {
             a[c][j] = skin_amount[c][j] * scale * inv_dz_per_mm;
+            total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
             all += skin_amount[c][j];
             epi += epi_amount[c][j];
         }
@@ -264,7 +268,8 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     const size_t nbase = n;
     if (ncomp == 1)
         n += 2;
-    estimate_t best = {0}, e;
+    estimate_t e[4];
+    const estimate_t *best = NULL;
     double best_de = INFINITY;
     int st = SMPF_OK;
     for (size_t i = 0; i < n && st == SMPF_OK && !(best_de <= FAST_QUICK_DE00); i++) {
@@ -281,18 +286,19 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             values[i] = values[i + 1] = uvp;
         }
         double de;
-        st = view_estimate(pj, t, &anchors[i], values[i], a, &e, &de, err);
+        st = view_estimate(pj, t, &anchors[i], values[i], a, total, &e[i], &de, err);
         if (de < best_de) {
             best_de = de;
-            best = e;
+            best = &e[i];
         }
     }
     if (st != SMPF_OK || !(best_de <= FAST_MAX_CORRECTION_DE00))
         return st;
-    dot->xyz = (smpf_xyz_t){best.xyz[0] + best.correction[0], best.xyz[1] + best.correction[1],
-                            best.xyz[2] + best.correction[2]};
-    dot->have_f = best.have_f;
-    memcpy(dot->f, best.f, sizeof dot->f);
+    dot->xyz = (smpf_xyz_t){best->xyz[0] + best->correction[0], best->xyz[1] + best->correction[1],
+                            best->xyz[2] + best->correction[2]};
+    dot->have_f = best->have_f;
+    if (best->have_f)
+        memcpy(dot->f, best->f, sizeof dot->f);
     *done = 1;
     return SMPF_OK;
 }
