@@ -133,6 +133,8 @@ static void deposit_shapes(optics_table_t *t)
         t->shape_derm[j] = (t->has_epi ? pd[j] : pd[j] + pe[j]) /
                            ((t->has_epi ? derm : derm + epi) * k->grid_dz_mm);
         t->shape_epi[j] = t->has_epi ? pe[j] / (epi * k->grid_dz_mm) : 0.0;
+        t->shape_max[0] = fmax(t->shape_max[0], t->shape_derm[j]);
+        t->shape_max[1] = fmax(t->shape_max[1], t->shape_epi[j]);
     }
 }
 
@@ -186,28 +188,30 @@ int fast_base_delta_one(const optics_table_t *t, const double *col,
                         double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
                         double *off)
 {
-    const size_t nsub = t->key.nsub;
-    const double derm = col[0], *sd = t->shape_derm, *se = t->shape_epi;
-    double sum = 0;
-    int fits = 1;
-    if (t->has_epi) {
-        const double epi = col[1] * t->key.fraction[0];
-        for (size_t j = 0; j < nsub; j++) {
-            const double f = derm * sd[j] + epi * se[j];
-            fits &= f <= 1.0;
-            delta[0][j] = a[0][j] - f;
-            sum += fabs(delta[0][j]);
-        }
-    } else {
-        for (size_t j = 0; j < nsub; j++) {
-            const double f = derm * sd[j];
-            fits &= f <= 1.0;
-            delta[0][j] = a[0][j] - f;
-            sum += fabs(delta[0][j]);
-        }
+    const double derm = col[0], epi = t->has_epi ? col[1] * t->key.fraction[0] : 0.0;
+    double f[FAST_GRID_SUBLAYERS], sum = 0;
+    if (t->has_epi)
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
+            f[j] = derm * t->shape_derm[j] + epi * t->shape_epi[j];
+    else
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
+            f[j] = derm * t->shape_derm[j];
+    for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
+        delta[0][j] = a[0][j] - f[j];
+        sum += fabs(delta[0][j]);
     }
     *off = sum;
-    return fits;
+    /* Every slice fits when the fullest the shapes allow does: with columns >= 0 each
+     * product and sum above is at most the same operations on the shapes' maxima, as
+     * rounding is monotone.  Else (rare) each slice is checked. */
+    const double fullest = t->has_epi ? derm * t->shape_max[0] + epi * t->shape_max[1]
+                                      : derm * t->shape_max[0];
+    if (derm >= 0 && epi >= 0 && fullest <= 1.0)
+        return 1;
+    for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
+        if (!(f[j] <= 1.0))
+            return 0;
+    return 1;
 }
 
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
@@ -384,7 +388,7 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
     table_key_t key;
     make_key(pj, par, &key);
     pj->table = NULL;
-    if (key.nsub > PROJECTION_SUBLAYERS)
+    if (key.nsub != PROJECTION_SUBLAYERS) /* the projector's grid: FAST_GRID_SUBLAYERS */
         return SMPF_OK;
     if (!pj->scratch) {
         const size_t nn = smpf_ad_quad_points(pj->ad) * smpf_ad_quad_points(pj->ad);

@@ -50,6 +50,11 @@ static inline size_t fast_wavelength_stride(int q) { return q == FAST_Q_JAC ? FA
 #define FAST_TAU_CUT 9.0 /* absorption depth below which slices no longer matter:
                             their light is attenuated by exp(-18) = 1.5e-8 at least */
 
+/* Tables are made for the projector's grid only (fast_table_select): key.nsub is always
+ * PROJECTION_SUBLAYERS, so the estimates' loops, once per colour evaluation, run this
+ * fixed count, which the compiler unrolls. */
+#define FAST_GRID_SUBLAYERS PROJECTION_SUBLAYERS
+
 typedef struct {
     double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
     double melanin, blood, saturation, skin_epi_mm;
@@ -85,6 +90,7 @@ struct optics_table {
     size_t dims;
     int has_epi;
     double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
+    double shape_max[2]; /* the largest of each, per mm */
     double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
     size_t ntop;              /* tissue layers above the deposit grid */
     /* Per quadrature (values, derivatives): surface + those layers, per wavelength; R of

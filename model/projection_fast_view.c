@@ -92,7 +92,7 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
         }
     double cx = 0, cy = 0, cz = 0;
     for (size_t c = 0; want_jac && c < ncomp; c++)
-        for (size_t j = 0; j < t->key.nsub; j++) {
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
             const double *d = jw[c] + j * 3;
             cx += d[0] * delta[c][j];
             cy += d[1] * delta[c][j];
@@ -236,7 +236,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     smpf_kin_sim_skin_amounts(pj->sim, PROJECTION_SUBLAYERS, &epi_amount[0][0], &skin_amount[0][0]);
     for (size_t c = 0; c < ncomp; c++) {
         double all = 0, epi = 0; /* sums in registers: this runs for every month */
-        for (size_t j = 0; j < nsub; j++) {
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
             a[c][j] = skin_amount[c][j] * scale * inv_dz_per_mm;
             total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
             all += skin_amount[c][j];

@@ -39,7 +39,10 @@ static double log_uniform(uint64_t *state, double lo, double hi)
 }
 
 /* Random profiles against random anchors, from traces to anchors beyond volume fraction
- * 1, some columns negative (rounding in the kinetics' columns); returns how many fit. */
+ * 1, some columns negative (rounding in the kinetics' columns), and every fifth anchor at
+ * the edge: one column fills the fullest slice of its shape to within 10 %, the other
+ * is negative (so that the fullest slice the shapes allow is not the fullest slice);
+ * returns how many fit. */
 static size_t compare_base_delta(const optics_table_t *t, uint64_t *state, size_t n)
 {
     size_t fitting = 0;
@@ -49,6 +52,12 @@ static size_t compare_base_delta(const optics_table_t *t, uint64_t *state, size_
             col[1] = log_uniform(state, 1e-9, 0.3);
         if (i % 17 == 0)
             col[i % 2] = -col[i % 2] * 1e-6;
+        if (t->has_epi && i % 5 == 0) {
+            const size_t full = i % 2, other = 1 - full;
+            const double scale = full ? t->key.fraction[0] * t->shape_max[1] : t->shape_max[0];
+            col[full] = (0.9 + 0.2 * test_uniform(state)) / scale;
+            col[other] = -test_uniform(state) * col[full];
+        }
         double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS] = {{0}};
         for (size_t j = 0; j < t->key.nsub; j++) /* near the anchor's profile, or far off */
             a[0][j] = col[0] * t->shape_derm[j] * (i % 3 ? 1 + 0.01 * test_uniform(state)
