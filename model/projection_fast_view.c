@@ -288,8 +288,9 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             a[c][j] = skin_amount[c][j] * scale * inv_dz_per_mm;
             total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
             all += skin_amount[c][j];
-            epi += epi_amount[c][j];
         }
+        for (size_t j = 0; t->has_epi && j < FAST_GRID_SUBLAYERS; j++)
+            epi += epi_amount[c][j];
         col[c] = (t->has_epi ? all - epi : all) * scale;
         if (t->has_epi)
             col[ncomp] += epi * scale;
