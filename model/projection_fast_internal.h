@@ -183,6 +183,18 @@ static inline int fast_node_ready(const node_t *nd, int want_jac)
                   atomic_load_explicit(&nd->jac, memory_order_acquire));
 }
 
+/* A stencil's first-order correction (projection_fast_view.c): per component c < ncomp
+ * the derivatives of its `count` nodes weighted and summed, then dotted with the
+ * profile's difference delta[c][j]: correction[k] = sum over c, j (in that order) of
+ * (sum over nodes n of weight[n] jac[n]->d[c][j][k]) delta[c][j].  avx2 (only when
+ * fast_have_avx2()): with 4-double registers, the same bits. */
+#define FAST_STENCIL_NODES 16 /* 4 x 4 */
+#define FAST_JAC_N (PROJECTION_SUBLAYERS * 3) /* derivatives per component */
+void fast_stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                             size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], int avx2,
+                             double correction[3]);
+int fast_have_avx2(void);
+
 /* 4-point Lagrange weights on nodes s..s+3 at u (in node units). */
 static inline void fast_lagrange4(double u, int s, double w[4])
 {

@@ -37,60 +37,90 @@ typedef struct {
     double u[FAST_MAX_DIMS];
 } anchor_t;
 
-/* The stencil's derivatives, weighted and summed: out[i] = w_0 d_0[i] + w_1 d_1[i] + ...
- * (nodes in stencil order; the first term starts the sum, 0 + w d being w d up to the sign
- * of a zero, which no sum after can see), d_n = the derivatives of component c at node n.
- * Summed once per stencil, then one dot product with the profile's difference, instead of
- * one per node.  Four sums at a time, each held in a register across the nodes; on x86-64
- * with AVX2, four to a register: the same operations on each element in the same order
- * (no fused multiply-add), so the same results to the last bit; chosen at run time. */
-enum { NJAC = PROJECTION_SUBLAYERS * 3, STENCIL_NODES = 16 }; /* derivatives per component */
+/* The stencil's first-order correction.  Per component c the nodes' derivatives are
+ * weighted and summed first, jw[i] = w_0 d_0[i] + w_1 d_1[i] + ... (nodes in stencil
+ * order; the first term starts each sum, 0 + w d being w d up to the sign of a zero, which
+ * no sum after can see), then dotted with the profile's difference: one dot product per
+ * stencil instead of one per node.  The 36 sums, four to a vector, stay in registers
+ * across the nodes; the dot product keeps X, Y and Z in three lanes of one vector, each
+ * summed over c and j in order, from 0.  Every element sees the same operations in the
+ * same order as one scalar at a time (no fused multiply-add), so the results are the same
+ * to the last bit with or without AVX2 (tests/test_fast_estimate.c). */
 typedef double jac_v4 __attribute__((vector_size(4 * sizeof(double))));
-_Static_assert(NJAC % 4 == 0, "whole registers");
+_Static_assert(FAST_JAC_N % 4 == 0, "whole vectors");
 
-#define WEIGHTED_JAC_BODY                                                                   \
-    jac_v4 acc[NJAC / 4];                                                                   \
-    const jac_v4 w0 = {weight[0], weight[0], weight[0], weight[0]};                         \
-    _Pragma("GCC unroll 9") for (size_t b = 0; b < NJAC / 4; b++) {                         \
-        jac_v4 d;                                                                           \
-        memcpy(&d, &jac[0]->d[c][0][0] + 4 * b, sizeof d);                                 \
-        acc[b] = w0 * d;                                                                    \
-    }                                                                                       \
-    for (size_t n = 1; n < count; n++) {                                                    \
-        const jac_v4 wn = {weight[n], weight[n], weight[n], weight[n]};                     \
-        _Pragma("GCC unroll 9") for (size_t b = 0; b < NJAC / 4; b++) {                     \
+#define STENCIL_CORRECTION_BODY                                                             \
+    jac_v4 sum = {0, 0, 0, 0};                                                              \
+    for (size_t c = 0; c < ncomp; c++) {                                                    \
+        jac_v4 acc[FAST_JAC_N / 4];                                                         \
+        const jac_v4 w0 = {weight[0], weight[0], weight[0], weight[0]};                     \
+        _Pragma("GCC unroll 9") for (size_t b = 0; b < FAST_JAC_N / 4; b++) {               \
             jac_v4 d;                                                                       \
-            memcpy(&d, &jac[n]->d[c][0][0] + 4 * b, sizeof d);                             \
-            acc[b] += wn * d;                                                               \
+            memcpy(&d, &jac[0]->d[c][0][0] + 4 * b, sizeof d);                             \
+            acc[b] = w0 * d;                                                                \
+        }                                                                                   \
+        for (size_t n = 1; n < count; n++) {                                                \
+            const jac_v4 wn = {weight[n], weight[n], weight[n], weight[n]};                 \
+            _Pragma("GCC unroll 9") for (size_t b = 0; b < FAST_JAC_N / 4; b++) {           \
+                jac_v4 d;                                                                   \
+                memcpy(&d, &jac[n]->d[c][0][0] + 4 * b, sizeof d);                         \
+                acc[b] += wn * d;                                                           \
+            }                                                                               \
+        }                                                                                   \
+        union { /* the sums, and a 4th lane after the last X, Y, Z */                     \
+            jac_v4 v[FAST_JAC_N / 4 + 1];                                                   \
+            double d[FAST_JAC_N + 4];                                                       \
+        } jw;                                                                               \
+        _Pragma("GCC unroll 9") for (size_t b = 0; b < FAST_JAC_N / 4; b++)                 \
+            jw.v[b] = acc[b];                                                               \
+        jw.v[FAST_JAC_N / 4] = (jac_v4){0, 0, 0, 0};                                        \
+        _Pragma("GCC unroll 12") for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {         \
+            jac_v4 d;                                                                       \
+            memcpy(&d, jw.d + 3 * j, sizeof d);                                             \
+            const double dl = delta[c][j];                                                  \
+            sum += d * (jac_v4){dl, dl, dl, dl};                                            \
         }                                                                                   \
     }                                                                                       \
-    memcpy(out, acc, sizeof acc);
+    for (int k = 0; k < 3; k++)                                                             \
+        correction[k] = sum[k];
 
-static void weighted_jac(size_t count, const double *weight, const node_jac_t *const *jac,
-                         size_t c, double *out)
+static void stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                               size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS],
+                               double correction[3])
 {
-    WEIGHTED_JAC_BODY
+    STENCIL_CORRECTION_BODY
 }
 
 #if defined(__GNUC__) && defined(__x86_64__)
-__attribute__((target("avx2"))) static void weighted_jac_avx2(size_t count, const double *weight,
-                                                              const node_jac_t *const *jac,
-                                                              size_t c, double *out)
+__attribute__((target("avx2"))) static void
+stencil_correction_avx2(size_t count, const double *weight, const node_jac_t *const *jac,
+                        size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], double correction[3])
 {
-    WEIGHTED_JAC_BODY
+    STENCIL_CORRECTION_BODY
 }
 #endif
 
-static void stencil_jac(size_t count, const double *weight, const node_jac_t *const *jac,
-                        size_t c, double *out)
+int fast_have_avx2(void)
 {
 #if defined(__GNUC__) && defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) {
-        weighted_jac_avx2(count, weight, jac, c, out);
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+void fast_stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                             size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], int avx2,
+                             double correction[3])
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (avx2) {
+        stencil_correction_avx2(count, weight, jac, ncomp, delta, correction);
         return;
     }
 #endif
-    weighted_jac(count, weight, jac, c, out);
+    (void)avx2;
+    stencil_correction(count, weight, jac, ncomp, delta, correction);
 }
 
 static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
@@ -112,8 +142,8 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
             fast_lagrange4(u, start[d], w[d]);
         }
     }
-    double xyz[3] = {0, 0, 0}, weight[STENCIL_NODES];
-    const node_jac_t *jac[STENCIL_NODES];
+    double xyz[3] = {0, 0, 0}, weight[FAST_STENCIL_NODES];
+    const node_jac_t *jac[FAST_STENCIL_NODES];
     size_t count = 0;
     node_t *_Atomic *const slots = fast_node_slot(t, an->view, an->dims, start);
     for (int o1 = 0; o1 < width[1]; o1++)
@@ -135,22 +165,13 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
                 jac[count++] = atomic_load_explicit(&nd->jac, memory_order_acquire);
             }
         }
-    double cx = 0, cy = 0, cz = 0;
-    for (size_t c = 0; want_jac && c < t->key.ncomp; c++) {
-        double jw[NJAC];
-        stencil_jac(count, weight, jac, c, jw);
-        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
-            const double *d = jw + j * 3;
-            cx += d[0] * delta[c][j];
-            cy += d[1] * delta[c][j];
-            cz += d[2] * delta[c][j];
-        }
-    }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 3; k++) {
         e->xyz[k] = xyz[k];
-    e->correction[0] = cx;
-    e->correction[1] = cy;
-    e->correction[2] = cz;
+        e->correction[k] = 0;
+    }
+    if (want_jac)
+        fast_stencil_correction(count, weight, jac, t->key.ncomp, delta, fast_have_avx2(),
+                                e->correction);
     e->ok = 1;
     return SMPF_OK;
 }

@@ -3,6 +3,8 @@
  * form gives (the ensembles' outputs are compared bit for bit):
  * - fast_base_delta_one (the base view of a one-component ink, fused into one loop)
  *   against fast_view_delta, itself against fast_view_fractions and the subtraction;
+ * - fast_stencil_correction (the derivatives' sums held in vector registers across the
+ *   stencil, with and without AVX2) against the sums one scalar at a time, node by node;
  * - the tables' node values against fast_axis_value;
  * - fast_nearest_node against lround, fast_axis_place against its defining formula
  *   log1p(max(0, v) / scale) / step. */
@@ -127,11 +129,64 @@ static void test_node_values_and_places(void **state)
     }
 }
 
+/* The correction as it was first written: each node's weighted derivatives added to sums
+ * from 0, then the dot product with the difference, one scalar at a time. */
+static void scalar_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                              size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], double out[3])
+{
+    double jw[FAST_JAC_COMPS][FAST_JAC_N] = {{0}};
+    for (size_t n = 0; n < count; n++)
+        for (size_t c = 0; c < ncomp; c++)
+            for (size_t i = 0; i < FAST_JAC_N; i++)
+                jw[c][i] += weight[n] * (&jac[n]->d[c][0][0])[i];
+    out[0] = out[1] = out[2] = 0;
+    for (size_t c = 0; c < ncomp; c++)
+        for (size_t j = 0; j < PROJECTION_SUBLAYERS; j++)
+            for (int k = 0; k < 3; k++)
+                out[k] += jw[c][j * 3 + k] * delta[c][j];
+}
+
+static void test_stencil_correction_matches_scalar(void **state)
+{
+    (void)state;
+    uint64_t rng = 13;
+    static node_jac_t nodes[FAST_STENCIL_NODES];
+    const node_jac_t *jac[FAST_STENCIL_NODES];
+    for (size_t trial = 0; trial < 400; trial++) {
+        const size_t count = trial % 3 == 0 ? 1 : trial % 3 == 1 ? 4 : FAST_STENCIL_NODES;
+        const size_t ncomp = 1 + trial % FAST_JAC_COMPS;
+        double weight[FAST_STENCIL_NODES], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS];
+        for (size_t n = 0; n < count; n++) { /* Lagrange weights: of either sign, ~1 */
+            weight[n] = 2 * test_uniform(&rng) - 0.5;
+            for (size_t c = 0; c < FAST_JAC_COMPS; c++)
+                for (size_t j = 0; j < PROJECTION_SUBLAYERS; j++)
+                    for (int k = 0; k < 3; k++) /* derivatives over decades, either sign */
+                        nodes[n].d[c][j][k] = (test_uniform(&rng) - 0.3) *
+                                              log_uniform(&rng, 1e-6, 10.0);
+            jac[n] = &nodes[n];
+        }
+        for (size_t c = 0; c < FAST_JAC_COMPS; c++)
+            for (size_t j = 0; j < PROJECTION_SUBLAYERS; j++)
+                delta[c][j] = (test_uniform(&rng) - 0.5) * log_uniform(&rng, 1e-9, 1e-3);
+        double scalar[3], portable[3], avx2[3];
+        scalar_correction(count, weight, jac, ncomp, delta, scalar);
+        fast_stencil_correction(count, weight, jac, ncomp, delta, 0, portable);
+        for (int k = 0; k < 3; k++)
+            assert_true(portable[k] == scalar[k]);
+        if (!fast_have_avx2())
+            continue;
+        fast_stencil_correction(count, weight, jac, ncomp, delta, 1, avx2);
+        for (int k = 0; k < 3; k++)
+            assert_true(avx2[k] == scalar[k]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_base_delta_one_matches_general),
         cmocka_unit_test(test_node_values_and_places),
+        cmocka_unit_test(test_stencil_correction_matches_scalar),
     };
     return cmocka_run_group_tests(tests, model_setup, model_teardown);
 }
