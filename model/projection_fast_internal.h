@@ -137,8 +137,9 @@ int fast_view_fractions(const optics_table_t *t, int view, const double *col,
  * delta = a - the view's fractions and *off = the sum of |delta| (components outer,
  * slices inner); 0 when the view's profile exceeds volume fraction 1.  fast_base_delta_one
  * is the same for the base view of a one-component ink (the common case, once per
- * estimate and anchor): one loop, no view or component dispatch, the same operations in
- * the same order. */
+ * estimate and anchor): no view or component dispatch, the same operations in the same
+ * order, and volume fraction 1 checked once on the shapes' maxima when it can be (the
+ * tests compare the two, tests/test_fast_estimate.c). */
 int fast_view_delta(const optics_table_t *t, int view, const double *col,
                     double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
                     double *off);
@@ -190,6 +191,7 @@ static inline int fast_node_ready(const node_t *nd, int want_jac)
  * fast_have_avx2()): with 4-double registers, the same bits. */
 #define FAST_STENCIL_NODES 16 /* 4 x 4 */
 #define FAST_JAC_N (PROJECTION_SUBLAYERS * 3) /* derivatives per component */
+_Static_assert(sizeof ((node_jac_t *)0)->d[0] == FAST_JAC_N * sizeof(double), "one component's");
 void fast_stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
                              size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], int avx2,
                              double correction[3]);

@@ -12,26 +12,16 @@
 
 #include "model_fixture.h"
 #include "projection_fast_internal.h"
+#include "fast_table_fixture.h"
 
 #include <math.h>
 
-/* A projection at needle depth depth_mm leaves its table in pj->table. */
+/* A one-component ink's table at needle depth depth_mm. */
 static const optics_table_t *table_at(double depth_mm)
 {
-    smpf_error_t err = {0};
-    smpf_project_inputs_t in;
-    smpf_project_inputs_default(&in);
-    in.depth_mm = depth_mm;
-    in.years = 1;
-    in.step_months = 12;
-    smpf_project_params_t par;
-    assert_int_equal(smpf_project_params_median(pigments, tissue, &kin, &in, &par, &err), SMPF_OK);
-    smpf_projection_t pr;
-    assert_int_equal(smpf_project(pj, &in, &par, &pr, &err), SMPF_OK);
-    smpf_projection_free(&pr);
-    assert_non_null(pj->table);
-    assert_int_equal(pj->table->key.ncomp, 1);
-    return pj->table;
+    const optics_table_t *t = fast_table_at(depth_mm);
+    assert_int_equal(t->key.ncomp, 1);
+    return t;
 }
 
 /* A log-uniform deviate between lo and hi. */
