@@ -133,6 +133,8 @@ static void deposit_shapes(optics_table_t *t)
         t->shape_derm[j] = (t->has_epi ? pd[j] : pd[j] + pe[j]) /
                            ((t->has_epi ? derm : derm + epi) * k->grid_dz_mm);
         t->shape_epi[j] = t->has_epi ? pe[j] / (epi * k->grid_dz_mm) : 0.0;
+        t->shape_max[0] = fmax(t->shape_max[0], t->shape_derm[j]);
+        t->shape_max[1] = fmax(t->shape_max[1], t->shape_epi[j]);
     }
 }
 
@@ -166,6 +168,52 @@ int fast_view_fractions(const optics_table_t *t, int view, const double *col,
     return 1;
 }
 
+int fast_view_delta(const optics_table_t *t, int view, const double *col,
+                    double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
+                    double *off)
+{
+    if (!fast_view_fractions(t, view, col, delta))
+        return 0;
+    double sum = 0;
+    for (size_t c = 0; c < t->key.ncomp; c++)
+        for (size_t j = 0; j < t->key.nsub; j++) {
+            delta[c][j] = a[c][j] - delta[c][j];
+            sum += fabs(delta[c][j]);
+        }
+    *off = sum;
+    return 1;
+}
+
+int fast_base_delta_one(const optics_table_t *t, const double *col,
+                        double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
+                        double *off)
+{
+    const double derm = col[0], epi = t->has_epi ? col[1] * t->key.fraction[0] : 0.0;
+    double f[FAST_GRID_SUBLAYERS], sum = 0;
+    if (t->has_epi)
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
+            f[j] = derm * t->shape_derm[j] + epi * t->shape_epi[j];
+    else
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
+            f[j] = derm * t->shape_derm[j];
+    for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
+        delta[0][j] = a[0][j] - f[j];
+        sum += fabs(delta[0][j]);
+    }
+    *off = sum;
+    /* Every slice fits when the fullest the shapes allow does: with columns >= 0 each
+     * product and sum above is at most the same operations on the shapes' maxima, as
+     * rounding is monotone.  Else (rare) each slice is checked. */
+    const double fullest = t->has_epi ? derm * t->shape_max[0] + epi * t->shape_max[1]
+                                      : derm * t->shape_max[0];
+    if (derm >= 0 && epi >= 0 && fullest <= 1.0)
+        return 1;
+    for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
+        if (!(f[j] <= 1.0))
+            return 0;
+    return 1;
+}
+
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                       const double *col)
 {
@@ -194,16 +242,11 @@ fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim)
 
 double fast_axis_value(fast_axis_t a, long k) { return a.scale * expm1(a.step * (double)k); }
 
-double fast_axis_place(fast_axis_t a, double value)
-{
-    return log1p(fmax(0.0, value) / a.scale) / a.step;
-}
-
 static void node_params(const optics_table_t *t, int view, size_t dims, const int *idx,
                         double *col)
 {
     for (size_t d = 0; d < dims; d++)
-        col[d] = fast_axis_value(fast_node_axis(t, view, d), idx[d]);
+        col[d] = t->node_value[view][d][idx[d]];
 }
 
 /* The node's derivatives, solved when first asked for and published whole. */
@@ -234,11 +277,10 @@ static int node_jac(smpf_projector_t *pj, const optics_table_t *t, int view, siz
 }
 
 /* The node's value (and with want_jac its derivatives), solving it when first asked for. */
-int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
+int fast_node_solve(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
                     const int *idx, int want_jac, const node_t **out, smpf_error_t *err)
 {
-    node_t *_Atomic *slot = &t->nodes[((size_t)view * FAST_NODES + (size_t)idx[0]) * FAST_NODES +
-                                      (dims > 1 ? (size_t)idx[1] : 0)];
+    node_t *_Atomic *slot = fast_node_slot(t, view, dims, idx);
     node_t *nd = atomic_load_explicit(slot, memory_order_acquire);
     if (!nd) {
         double col[FAST_MAX_DIMS];
@@ -286,6 +328,10 @@ static int table_new(smpf_projector_t *pj, const table_key_t *key, optics_table_
     }
     deposit_shapes(t);
     t->dims = key->ncomp + (size_t)t->has_epi;
+    for (int view = 0; view < FAST_VIEWS; view++)
+        for (size_t d = 0; d < FAST_MAX_DIMS; d++)
+            for (long k = 0; k < FAST_NODES; k++)
+                t->node_value[view][d][k] = fast_axis_value(fast_node_axis(t, view, d), k);
     /* With more columns than a table takes (t->dims > FAST_MAX_DIMS) the table has no
      * nodes, but its cached skin above and dermis below still serve the solves. */
     int st = fast_table_setup(pj, t, err);
@@ -342,7 +388,7 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
     table_key_t key;
     make_key(pj, par, &key);
     pj->table = NULL;
-    if (key.nsub > PROJECTION_SUBLAYERS)
+    if (key.nsub != PROJECTION_SUBLAYERS) /* the projector's grid: FAST_GRID_SUBLAYERS */
         return SMPF_OK;
     if (!pj->scratch) {
         const size_t nn = smpf_ad_quad_points(pj->ad) * smpf_ad_quad_points(pj->ad);

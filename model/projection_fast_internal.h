@@ -8,6 +8,9 @@
 
 #include "ad_internal.h"
 
+#include <math.h>
+#include <stdatomic.h>
+
 #define FAST_MAX_DIMS 2  /* columns a table takes: a 2-component ink, or one + epidermis */
 /* A table's axes: node k at the parameter value scale (exp(step k) - 1), linear below
  * `scale`, logarithmic above.  4-point Lagrange interpolation along each, against the
@@ -47,6 +50,11 @@ static inline size_t fast_wavelength_stride(int q) { return q == FAST_Q_JAC ? FA
 #define FAST_TAU_CUT 9.0 /* absorption depth below which slices no longer matter:
                             their light is attenuated by exp(-18) = 1.5e-8 at least */
 
+/* Tables are made for the projector's grid only (fast_table_select): key.nsub is always
+ * PROJECTION_SUBLAYERS, so the estimates' loops, once per colour evaluation, run this
+ * fixed count, which the compiler unrolls. */
+#define FAST_GRID_SUBLAYERS PROJECTION_SUBLAYERS
+
 typedef struct {
     double epi_mm, needle_mm, width_mm, grid_top_mm, grid_dz_mm;
     double melanin, blood, saturation, skin_epi_mm;
@@ -82,6 +90,7 @@ struct optics_table {
     size_t dims;
     int has_epi;
     double shape_derm[PROJECTION_SUBLAYERS], shape_epi[PROJECTION_SUBLAYERS]; /* per mm */
+    double shape_max[2]; /* the largest of each, per mm */
     double uv[PROJECTION_SUBLAYERS]; /* UV dose rate per sublayer, relative to the top one */
     size_t ntop;              /* tissue layers above the deposit grid */
     /* Per quadrature (values, derivatives): surface + those layers, per wavelength; R of
@@ -91,6 +100,9 @@ struct optics_table {
     double *bottom[FAST_QUADRATURES];
     double R_skin[SMPF_NWL];
     slice_ops_t *slices; /* one-component inks: node values, derivatives, fallbacks; or NULL */
+    /* Node k's parameter on each view's axes (fast_axis_value), computed once: a snapped
+     * anchor takes its node's value at every estimate. */
+    double node_value[FAST_VIEWS][FAST_MAX_DIMS][FAST_NODES];
     /* Nodes by view and indices, NULL until solved.  A node is published once, whole
      * (compare-and-swap), so projectors on several threads may share the table. */
     node_t *_Atomic *nodes;   /* [view][i][j], FAST_VIEWS x FAST_NODES x FAST_NODES */
@@ -121,21 +133,79 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
  * when it exceeds volume fraction 1. */
 int fast_view_fractions(const optics_table_t *t, int view, const double *col,
                         double (*f)[PROJECTION_SUBLAYERS]);
+/* A profile a[c][j] (volume fractions) against a view's profile with parameters col:
+ * delta = a - the view's fractions and *off = the sum of |delta| (components outer,
+ * slices inner); 0 when the view's profile exceeds volume fraction 1.  fast_base_delta_one
+ * is the same for the base view of a one-component ink (the common case, once per
+ * estimate and anchor): no view or component dispatch, the same operations in the same
+ * order, and volume fraction 1 checked once on the shapes' maxima when it can be (the
+ * tests compare the two, tests/test_fast_estimate.c). */
+int fast_view_delta(const optics_table_t *t, int view, const double *col,
+                    double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
+                    double *off);
+int fast_base_delta_one(const optics_table_t *t, const double *col,
+                        double (*a)[PROJECTION_SUBLAYERS], double (*delta)[PROJECTION_SUBLAYERS],
+                        double *off);
 int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                       const double *col);
 /* The axis of dimension dim of a view: a column (mm; the base view's last dimension is
  * the epidermal column when the table has one) or, in the UV view's second dimension, the
  * exposure q. */
 fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim);
-/* Node k's parameter on an axis, and the inverse: a parameter's place, in node units. */
+/* Node k's parameter on an axis (the table keeps them: node_value), and the inverse: a
+ * parameter's place, in node units (negative parameters and NaN at node 0). */
 double fast_axis_value(fast_axis_t a, long k);
-double fast_axis_place(fast_axis_t a, double value);
-/* A node's value (with want_jac, its derivatives too), solved when first asked for. */
-int fast_node_get(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
-                  const int *idx, int want_jac, const node_t **out, smpf_error_t *err);
+static inline double fast_axis_place(fast_axis_t a, double value)
+{
+    return log1p(value > 0 ? value / a.scale : 0.0) / a.step;
+}
+/* The nearest node to a place u in [0, FAST_NODES - 1] (halves up, as lround). */
+static inline int fast_nearest_node(double u)
+{
+    const int k = (int)u; /* u - k is exact: the fraction of a double is representable */
+    return u - k >= 0.5 ? k + 1 : k;
+}
+
+/* A node's value (with want_jac, its derivatives too), solved when first asked for.  The
+ * estimates look the nodes up in their slots (fast_node_slot: [view][i][j], j = 0 in one
+ * dimension) and call fast_node_solve only for those not yet published, or published
+ * without the derivatives they need (fast_node_ready). */
+int fast_node_solve(smpf_projector_t *pj, optics_table_t *t, int view, size_t dims,
+                    const int *idx, int want_jac, const node_t **out, smpf_error_t *err);
+static inline node_t *_Atomic *fast_node_slot(const optics_table_t *t, int view, size_t dims,
+                                              const int *idx)
+{
+    return &t->nodes[((size_t)view * FAST_NODES + (size_t)idx[0]) * FAST_NODES +
+                     (dims > 1 ? (size_t)idx[1] : 0)];
+}
+static inline int fast_node_ready(const node_t *nd, int want_jac)
+{
+    return nd && (!want_jac || nd->state != NODE_OK ||
+                  atomic_load_explicit(&nd->jac, memory_order_acquire));
+}
+
+/* A stencil's first-order correction (projection_fast_view.c): per component c < ncomp
+ * the derivatives of its `count` nodes weighted and summed, then dotted with the
+ * profile's difference delta[c][j]: correction[k] = sum over c, j (in that order) of
+ * (sum over nodes n of weight[n] jac[n]->d[c][j][k]) delta[c][j].  avx2 (only when
+ * fast_have_avx2()): with 4-double registers, the same bits. */
+#define FAST_STENCIL_NODES 16 /* 4 x 4 */
+#define FAST_JAC_N (PROJECTION_SUBLAYERS * 3) /* derivatives per component */
+_Static_assert(sizeof ((node_jac_t *)0)->d[0] == FAST_JAC_N * sizeof(double), "one component's");
+void fast_stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                             size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], int avx2,
+                             double correction[3]);
+int fast_have_avx2(void);
 
 /* 4-point Lagrange weights on nodes s..s+3 at u (in node units). */
-void fast_lagrange4(double u, int s, double w[4]);
+static inline void fast_lagrange4(double u, int s, double w[4])
+{
+    const double x = u - s;
+    w[0] = -(x - 1) * (x - 2) * (x - 3) / 6;
+    w[1] = x * (x - 2) * (x - 3) / 2;
+    w[2] = -x * (x - 1) * (x - 3) / 2;
+    w[3] = x * (x - 1) * (x - 2) / 6;
+}
 
 /* Slice operators: made at the table's setup from the stack of the empty grid (NULL for
  * inks of several components).  A layer's operators are interpolated at the fraction of

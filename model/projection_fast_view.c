@@ -18,15 +18,6 @@
  * it moves it by ~0.002. */
 #define FAST_NEGLIGIBLE_DELTA 1e-5
 
-void fast_lagrange4(double u, int s, double w[4])
-{
-    const double x = u - s;
-    w[0] = -(x - 1) * (x - 2) * (x - 3) / 6;
-    w[1] = x * (x - 2) * (x - 3) / 2;
-    w[2] = -x * (x - 1) * (x - 3) / 2;
-    w[3] = x * (x - 1) * (x - 2) / 6;
-}
-
 /* A view's estimate of the dot: XYZ interpolated at the anchor and the first-order
  * correction for the profile's difference from the anchor's profile, delta[c][j] (volume
  * fractions), through the interpolated derivatives. */
@@ -46,61 +37,141 @@ typedef struct {
     double u[FAST_MAX_DIMS];
 } anchor_t;
 
+/* The stencil's first-order correction.  Per component c the nodes' derivatives are
+ * weighted and summed first, jw[i] = w_0 d_0[i] + w_1 d_1[i] + ... (nodes in stencil
+ * order; the first term starts each sum, 0 + w d being w d up to the sign of a zero, which
+ * no sum after can see), then dotted with the profile's difference: one dot product per
+ * stencil instead of one per node.  The 36 sums, four to a vector, stay in registers
+ * across the nodes; the dot product keeps X, Y and Z in three lanes of one vector, each
+ * summed over c and j in order, from 0.  Every element sees the same operations in the
+ * same order as one scalar at a time (no fused multiply-add), so the results are the same
+ * to the last bit with or without AVX2 (tests/test_fast_estimate.c). */
+typedef double jac_v4 __attribute__((vector_size(4 * sizeof(double))));
+_Static_assert(FAST_JAC_N % 4 == 0, "whole vectors");
+
+#define STENCIL_CORRECTION_BODY                                                             \
+    jac_v4 sum = {0, 0, 0, 0};                                                              \
+    for (size_t c = 0; c < ncomp; c++) {                                                    \
+        jac_v4 acc[FAST_JAC_N / 4];                                                         \
+        const jac_v4 w0 = {weight[0], weight[0], weight[0], weight[0]};                     \
+        _Pragma("GCC unroll 9") for (size_t b = 0; b < FAST_JAC_N / 4; b++) {               \
+            jac_v4 d;                                                                       \
+            memcpy(&d, &jac[0]->d[c][0][0] + 4 * b, sizeof d);                             \
+            acc[b] = w0 * d;                                                                \
+        }                                                                                   \
+        for (size_t n = 1; n < count; n++) {                                                \
+            const jac_v4 wn = {weight[n], weight[n], weight[n], weight[n]};                 \
+            _Pragma("GCC unroll 9") for (size_t b = 0; b < FAST_JAC_N / 4; b++) {           \
+                jac_v4 d;                                                                   \
+                memcpy(&d, &jac[n]->d[c][0][0] + 4 * b, sizeof d);                         \
+                acc[b] += wn * d;                                                           \
+            }                                                                               \
+        }                                                                                   \
+        union { /* the sums, and a 4th lane after the last X, Y, Z */                     \
+            jac_v4 v[FAST_JAC_N / 4 + 1];                                                   \
+            double d[FAST_JAC_N + 4];                                                       \
+        } jw;                                                                               \
+        _Pragma("GCC unroll 9") for (size_t b = 0; b < FAST_JAC_N / 4; b++)                 \
+            jw.v[b] = acc[b];                                                               \
+        jw.v[FAST_JAC_N / 4] = (jac_v4){0, 0, 0, 0};                                        \
+        _Pragma("GCC unroll 12") for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {         \
+            jac_v4 d;                                                                       \
+            memcpy(&d, jw.d + 3 * j, sizeof d);                                             \
+            const double dl = delta[c][j];                                                  \
+            sum += d * (jac_v4){dl, dl, dl, dl};                                            \
+        }                                                                                   \
+    }                                                                                       \
+    for (int k = 0; k < 3; k++)                                                             \
+        correction[k] = sum[k];
+
+static void stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                               size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS],
+                               double correction[3])
+{
+    STENCIL_CORRECTION_BODY
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2"))) static void
+stencil_correction_avx2(size_t count, const double *weight, const node_jac_t *const *jac,
+                        size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], double correction[3])
+{
+    STENCIL_CORRECTION_BODY
+}
+#endif
+
+int fast_have_avx2(void)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+void fast_stencil_correction(size_t count, const double *weight, const node_jac_t *const *jac,
+                             size_t ncomp, double (*delta)[PROJECTION_SUBLAYERS], int avx2,
+                             double correction[3])
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (avx2) {
+        stencil_correction_avx2(count, weight, jac, ncomp, delta, correction);
+        return;
+    }
+#endif
+    (void)avx2;
+    stencil_correction(count, weight, jac, ncomp, delta, correction);
+}
+
 static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
                        double (*delta)[PROJECTION_SUBLAYERS], int want_jac, estimate_t *e,
                        smpf_error_t *err)
 {
-    memset(e, 0, sizeof *e);
+    e->ok = 0;
+    e->have_f = 0;
     int start[FAST_MAX_DIMS] = {0, 0}, width[FAST_MAX_DIMS] = {1, 1};
     double w[FAST_MAX_DIMS][4] = {{1}, {1}};
-    for (size_t d = 0; d < an->dims; d++) {
+    for (size_t d = 0; d < an->dims; d++) { /* places within the table: view_estimate */
         const double u = an->u[d];
-        if (!(u <= FAST_NODES - 1))
-            return SMPF_OK;
         if (an->snap >> d & 1) {
-            start[d] = (int)lround(u);
+            start[d] = fast_nearest_node(u);
         } else {
-            int s = (int)floor(u) - 1;
+            const int s = (int)u - 1; /* u >= 0: floor */
             start[d] = s < 0 ? 0 : s > FAST_NODES - 4 ? FAST_NODES - 4 : s;
             width[d] = 4;
             fast_lagrange4(u, start[d], w[d]);
         }
     }
-    /* The stencil's derivatives, weighted and summed first: one dot product with delta
-     * afterwards instead of one per node. */
-    enum { NJAC = PROJECTION_SUBLAYERS * 3 }; /* per component */
-    double jw[FAST_JAC_COMPS][NJAC] = {{0}};
+    double xyz[3] = {0, 0, 0}, weight[FAST_STENCIL_NODES];
+    const node_jac_t *jac[FAST_STENCIL_NODES];
+    size_t count = 0;
+    node_t *_Atomic *const slots = fast_node_slot(t, an->view, an->dims, start);
     for (int o1 = 0; o1 < width[1]; o1++)
         for (int o0 = 0; o0 < width[0]; o0++) {
-            const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
-            const double weight = w[0][o0] * w[1][o1];
-            const node_t *nd = NULL;
-            int st = fast_node_get(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
-            if (st != SMPF_OK)
-                return st;
+            const double wn = w[0][o0] * w[1][o1];
+            const node_t *nd = atomic_load_explicit(&slots[o0 * FAST_NODES + o1], memory_order_acquire);
+            if (!fast_node_ready(nd, want_jac)) {
+                const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
+                const int st = fast_node_solve(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
+                if (st != SMPF_OK)
+                    return st;
+            }
             if (nd->state != NODE_OK)
                 return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
             for (int k = 0; k < 3; k++)
-                e->xyz[k] += weight * nd->xyz[k];
-            const node_jac_t *jac =
-                want_jac ? atomic_load_explicit(&nd->jac, memory_order_acquire) : NULL;
-            for (size_t c = 0; jac && c < t->key.ncomp; c++) {
-                const double *d = &jac->d[c][0][0];
-                for (size_t i = 0; i < NJAC; i++) /* a fixed count: vectorised */
-                    jw[c][i] += weight * d[i];
+                xyz[k] += wn * nd->xyz[k];
+            if (want_jac) {
+                weight[count] = wn;
+                jac[count++] = atomic_load_explicit(&nd->jac, memory_order_acquire);
             }
         }
-    double cx = 0, cy = 0, cz = 0;
-    for (size_t c = 0; want_jac && c < t->key.ncomp; c++)
-        for (size_t j = 0; j < t->key.nsub; j++) {
-            const double *d = jw[c] + j * 3;
-            cx += d[0] * delta[c][j];
-            cy += d[1] * delta[c][j];
-            cz += d[2] * delta[c][j];
-        }
-    e->correction[0] = cx;
-    e->correction[1] = cy;
-    e->correction[2] = cz;
+    for (int k = 0; k < 3; k++) {
+        e->xyz[k] = xyz[k];
+        e->correction[k] = 0;
+    }
+    if (want_jac)
+        fast_stencil_correction(count, weight, jac, t->key.ncomp, delta, fast_have_avx2(),
+                                e->correction);
     e->ok = 1;
     return SMPF_OK;
 }
@@ -157,7 +228,7 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
         total += amount[j];
         m_obs += amount[j] * t->uv[j];
     }
-    double lo = 0, hi = fast_axis_value(FAST_EXPOSURE_AXIS, FAST_NODES - 1), q = 0;
+    double lo = 0, hi = t->node_value[VIEW_UV][1][FAST_NODES - 1], q = 0;
     if (!(total > 0) || shape_mean_uv(t, lo, &var) <= m_obs / total)
         return 0;
     m_obs /= total;
@@ -180,34 +251,35 @@ static double uv_exposure(const optics_table_t *t, const double *amount)
     return q;
 }
 
-/* The anchor's profile parameters: a snapped dimension takes its node's value. */
-static void anchor_columns(const optics_table_t *t, const anchor_t *an, const double *value,
-                           double *col)
+/* The anchor's profile parameters: a snapped dimension takes its node's value; 0 when
+ * the anchor lies beyond the table (or is NaN). */
+static int anchor_columns(const optics_table_t *t, const anchor_t *an, const double *value,
+                          double *col)
 {
-    for (size_t d = 0; d < an->dims; d++)
-        col[d] = an->snap >> d & 1 ? fast_axis_value(fast_node_axis(t, an->view, d), lround(an->u[d]))
+    for (size_t d = 0; d < an->dims; d++) {
+        if (!(an->u[d] <= FAST_NODES - 1))
+            return 0;
+        col[d] = an->snap >> d & 1 ? t->node_value[an->view][d][fast_nearest_node(an->u[d])]
                                   : value[d];
+    }
+    return 1;
 }
 
-/* A view's estimate for the profile a (volume fractions) and the size of its correction;
- * de = INFINITY when the view does not apply. */
+/* A view's estimate for the profile a (volume fractions; total: their sum) and the size of
+ * its correction; de = INFINITY when the view does not apply. */
 static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
-                         const double *value, double (*a)[PROJECTION_SUBLAYERS], estimate_t *e,
-                         double *de, smpf_error_t *err)
+                         const double *value, double (*a)[PROJECTION_SUBLAYERS], double total,
+                         estimate_t *e, double *de, smpf_error_t *err)
 {
-    double col[FAST_MAX_DIMS], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], off = 0, total = 0;
+    double col[FAST_MAX_DIMS], delta[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], off;
     *de = INFINITY;
     e->ok = 0;
-    anchor_columns(t, an, value, col);
-    if (!fast_view_fractions(t, an->view, col, delta)) /* the anchor's profile, for now */
+    if (!anchor_columns(t, an, value, col))
         return SMPF_OK;
-    for (size_t c = 0; c < t->key.ncomp; c++)
-        for (size_t j = 0; j < t->key.nsub; j++) {
-            delta[c][j] = a[c][j] - delta[c][j];
-            off += fabs(delta[c][j]);
-            total += a[c][j];
-        }
-    if (!(off <= FAST_MAX_MISFIT * total)) /* too far for a first-order correction */
+    const int fits = an->view == VIEW_BASE && t->key.ncomp == 1
+                         ? fast_base_delta_one(t, col, a, delta, &off)
+                         : fast_view_delta(t, an->view, col, a, delta, &off);
+    if (!fits || !(off <= FAST_MAX_MISFIT * total)) /* too far for a first-order correction */
         return SMPF_OK;
     int st = interpolate(pj, t, an, delta, off > FAST_NEGLIGIBLE_DELTA * total, e, err);
     if (st == SMPF_OK && e->ok)
@@ -226,18 +298,20 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     const double inv_dz_per_mm = 1.0 / t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
-    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS];
+    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS], total = 0;
     double col[FAST_MAX_DIMS] = {0};
     double epi_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
     double skin_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
     smpf_kin_sim_skin_amounts(pj->sim, PROJECTION_SUBLAYERS, &epi_amount[0][0], &skin_amount[0][0]);
     for (size_t c = 0; c < ncomp; c++) {
         double all = 0, epi = 0; /* sums in registers: this runs for every month */
-        for (size_t j = 0; j < nsub; j++) {
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
             a[c][j] = skin_amount[c][j] * scale * inv_dz_per_mm;
+            total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
             all += skin_amount[c][j];
-            epi += epi_amount[c][j];
         }
+        for (size_t j = 0; t->has_epi && j < FAST_GRID_SUBLAYERS; j++)
+            epi += epi_amount[c][j];
         col[c] = (t->has_epi ? all - epi : all) * scale;
         if (t->has_epi)
             col[ncomp] += epi * scale;
@@ -264,7 +338,8 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     const size_t nbase = n;
     if (ncomp == 1)
         n += 2;
-    estimate_t best = {0}, e;
+    estimate_t e[4];
+    const estimate_t *best = NULL;
     double best_de = INFINITY;
     int st = SMPF_OK;
     for (size_t i = 0; i < n && st == SMPF_OK && !(best_de <= FAST_QUICK_DE00); i++) {
@@ -281,18 +356,19 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
             values[i] = values[i + 1] = uvp;
         }
         double de;
-        st = view_estimate(pj, t, &anchors[i], values[i], a, &e, &de, err);
+        st = view_estimate(pj, t, &anchors[i], values[i], a, total, &e[i], &de, err);
         if (de < best_de) {
             best_de = de;
-            best = e;
+            best = &e[i];
         }
     }
     if (st != SMPF_OK || !(best_de <= FAST_MAX_CORRECTION_DE00))
         return st;
-    dot->xyz = (smpf_xyz_t){best.xyz[0] + best.correction[0], best.xyz[1] + best.correction[1],
-                            best.xyz[2] + best.correction[2]};
-    dot->have_f = best.have_f;
-    memcpy(dot->f, best.f, sizeof dot->f);
+    dot->xyz = (smpf_xyz_t){best->xyz[0] + best->correction[0], best->xyz[1] + best->correction[1],
+                            best->xyz[2] + best->correction[2]};
+    dot->have_f = best->have_f;
+    if (best->have_f)
+        memcpy(dot->f, best->f, sizeof dot->f);
     *done = 1;
     return SMPF_OK;
 }

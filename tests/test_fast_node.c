@@ -13,27 +13,17 @@
 
 #include "model_fixture.h"
 #include "projection_fast_internal.h"
+#include "fast_table_fixture.h"
 
 #include <math.h>
 
 /* A shallow deposit, so that slices straddle the dermo-epidermal junction and the top of
- * the grid lies in the epidermis; one projection leaves its table in pj->table. */
+ * the grid lies in the epidermis. */
 static const optics_table_t *shallow_table(void)
 {
-    smpf_error_t err = {0};
-    smpf_project_inputs_t in;
-    smpf_project_inputs_default(&in);
-    in.depth_mm = 0.22;
-    in.years = 1;
-    in.step_months = 12;
-    smpf_project_params_t par;
-    assert_int_equal(smpf_project_params_median(pigments, tissue, &kin, &in, &par, &err), SMPF_OK);
-    smpf_projection_t pr;
-    assert_int_equal(smpf_project(pj, &in, &par, &pr, &err), SMPF_OK);
-    smpf_projection_free(&pr);
-    assert_non_null(pj->table);
-    assert_true(pj->table->key.grid_top_mm < pj->table->key.skin_epi_mm);
-    return pj->table;
+    const optics_table_t *t = fast_table_at(0.22);
+    assert_true(t->key.grid_top_mm < t->key.skin_epi_mm);
+    return t;
 }
 
 static void spectrum_of(const optics_table_t *t, double R[SMPF_NWL])
