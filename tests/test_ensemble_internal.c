@@ -78,6 +78,12 @@ static void test_accumulator_equals_add(void **state)
                                              .cast_ratio = 10 * u[5], .blur = 5 * u[6]};
             if (n % 17 == 3)
                 pts[p].dE00 = NAN;
+            if (n % 7 == 5) /* on bin edges: k / bins of each range, as a value would be */
+                pts[p] = (smpf_timeline_point_t){
+                    .fraction_remaining = (double)(n + p) / 1000, .L = 100.0 * (n + p) / 1000,
+                    .dE00 = 50.0 * (n + p) / 1000, .contrast = 3.0 * (n + p) / 1500 - 0.5,
+                    .hue_shift_deg = 180.0 * (n + p) / 1800 - 90, .cast_ratio = 0.01 * (n + p),
+                    .blur = 0.005 * (n + p)};
         }
         smpf_projection_t pr;
         memset(&pr, 0, sizeof pr);
