@@ -21,13 +21,6 @@ smpf_xyz_t smpf_color_xyz(const smpf_context_t *ctx, const double reflectance[SM
 
 smpf_xyz_t smpf_color_white(const smpf_context_t *ctx) { return ctx->white; }
 
-/* CIE 1976 L*a*b* (CIE 15:2004 §8.2.1), the same arithmetic as Little CMS's cmsXYZ2Lab
- * with a cube root for its pow(t, 1/3) (tests/test_color.c compares the two). */
-double smpf_lab_f(double t)
-{
-    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
-}
-
 /* On the cube-root branch f(t) = f(t_ref) (1 + x)^(1/3), x = t / t_ref - 1, by the series
  * 1 + x/3 - x^2/9 + 5x^3/81 - 10x^4/243 + 22x^5/729 (next term 154x^6/6561: < 5e-10
  * relative for |x| <= 0.05); otherwise computed. */
@@ -40,11 +33,7 @@ double smpf_lab_f_near(double t, double t_ref, double f_ref)
            (1 + x * (1.0 / 3 + x * (-1.0 / 9 + x * (5.0 / 81 + x * (-10.0 / 243 + x * 22.0 / 729)))));
 }
 
-smpf_lab_t smpf_lab_from_f(const double f[3])
-{
-    return (smpf_lab_t){116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
-}
-
+/* CIE 1976 L*a*b* (f: color_internal.h). */
 smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
 {
     const double f[3] = {smpf_lab_f(xyz.X / white.X), smpf_lab_f(xyz.Y / white.Y),
@@ -157,25 +146,11 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
 
 /* sqrt(a*² + b*²), as Little CMS's cmsLab2LCh; CIELAB's a* and b* are far from where
  * hypot's care against overflow matters, and it runs every month of every sample. */
-double smpf_color_chroma(smpf_lab_t lab) { return sqrt(lab.a * lab.a + lab.b * lab.b); }
+double smpf_color_chroma(smpf_lab_t lab) { return smpf_lab_chroma(lab.a, lab.b); }
 
-double smpf_color_hue_deg(smpf_lab_t lab)
-{
-    double h = atan2(lab.b, lab.a) * 180.0 / M_PI;
-    return h < 0 ? h + 360.0 : h;
-}
+double smpf_color_hue_deg(smpf_lab_t lab) { return smpf_lab_hue_deg(lab.a, lab.b); }
 
-double smpf_color_hue_diff_deg(double a_deg, double b_deg)
-{
-    double d = b_deg - a_deg; /* hues in [0, 360]: no fmod (which returns d itself) */
-    if (!(fabs(d) < 360.0))
-        d = fmod(d, 360.0);
-    if (d <= -180.0)
-        d += 360.0;
-    else if (d > 180.0)
-        d -= 360.0;
-    return d;
-}
+double smpf_color_hue_diff_deg(double a_deg, double b_deg) { return smpf_hue_diff_deg(a_deg, b_deg); }
 
 static uint8_t to_byte(double v)
 {
