@@ -396,10 +396,12 @@ static int check_finite_result(const smpf_projection_t *out, int with_natural, s
         const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
                             p->dE00, p->contrast, p->cast_h, p->cast_ratio, p->cast_C,
                             p->hue_shift_deg, p->blur, p->centroid_mm, p->dot_sigma_mm};
-        int finite = 1; /* the message is formatted only for a point that fails */
+        /* x - x is 0 for a finite x, NaN for an infinite one or NaN: one sum checks them
+         * all; the message is formatted only for a point that fails. */
+        double zero = 0;
         for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            finite &= isfinite(v[j]) != 0;
-        if (finite)
+            zero += v[j] - v[j];
+        if (zero == 0)
             continue;
         char what[64];
         snprintf(what, sizeof what, "projection: timeline at %.2f years", p->years);
