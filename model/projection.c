@@ -380,6 +380,29 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
     return rc == SMPF_OK ? natural_horizon(r, in, last, out) : rc;
 }
 
+/* A timeline point's numbers, in the order the guard's message counts them. */
+enum { POINT_NUMBERS = 16 };
+static void point_numbers(const smpf_timeline_point_t *p, double v[POINT_NUMBERS])
+{
+    const double n[POINT_NUMBERS] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C,
+                                     p->h, p->dE00, p->contrast, p->cast_h, p->cast_ratio,
+                                     p->cast_C, p->hue_shift_deg, p->blur, p->centroid_mm,
+                                     p->dot_sigma_mm};
+    memcpy(v, n, sizeof n);
+}
+
+/* A sum of finite numbers is finite unless it overflows, and an infinite or NaN number
+ * makes it infinite or NaN: one sum clears a point (smpf_check_finite looks closer when
+ * it does not). */
+static int point_surely_finite(const smpf_timeline_point_t *p)
+{
+    double v[POINT_NUMBERS], sum = 0;
+    point_numbers(p, v);
+    for (size_t j = 0; j < POINT_NUMBERS; j++)
+        sum += v[j];
+    return isfinite(sum);
+}
+
 /* The guard before any output: every number of the result is finite. */
 static int check_finite_result(const smpf_projection_t *out, int with_natural, smpf_error_t *err)
 {
@@ -393,19 +416,13 @@ static int check_finite_result(const smpf_projection_t *out, int with_natural, s
                                "projection: horizon summary", err);
     for (size_t i = 0; rc == SMPF_OK && i < out->npoints; i++) {
         const smpf_timeline_point_t *p = &out->points[i];
-        const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
-                            p->dE00, p->contrast, p->cast_h, p->cast_ratio, p->cast_C,
-                            p->hue_shift_deg, p->blur, p->centroid_mm, p->dot_sigma_mm};
-        /* x - x is 0 for a finite x, NaN for an infinite one or NaN: one sum checks them
-         * all; the message is formatted only for a point that fails. */
-        double zero = 0;
-        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            zero += v[j] - v[j];
-        if (zero == 0)
-            continue;
+        if (point_surely_finite(p))
+            continue; /* the message is formatted only for a point that may fail */
+        double v[POINT_NUMBERS];
+        point_numbers(p, v);
         char what[64];
         snprintf(what, sizeof what, "projection: timeline at %.2f years", p->years);
-        rc = smpf_check_finite(v, sizeof v / sizeof v[0], what, err);
+        rc = smpf_check_finite(v, POINT_NUMBERS, what, err);
     }
     return rc;
 }
