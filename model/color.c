@@ -115,17 +115,22 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
     const double sx = u1x + u2x, sy = u1y + u2y, bisector = sqrt(sx * sx + sy * sy);
     de00_hue_t hue;
     if (bisector >= 1e-3) {
+        const double dx = u2x - u1x, dy = u2y - u1y;
+        const double sin_half = 0.5 * sqrt(dx * dx + dy * dy); /* |sin(Δh'/2)| */
+        const double cross = u1x * u2y - u1y * u2x;           /* sin Δh' */
         const double c1 = sx / bisector, s1 = sy / bisector;
         double meanh_p = atan2(s1, c1) * (180.0 / M_PI);
         if (meanh_p < 0)
             meanh_p += 360.0;
-        const double dx = u2x - u1x, dy = u2y - u1y;
-        const double sin_half = 0.5 * sqrt(dx * dx + dy * dy); /* |sin(Δh'/2)| */
-        const double cross = u1x * u2y - u1y * u2x;           /* sin Δh' */
         hue = (de00_hue_t){meanh_p, c1, s1, scale * (cross < 0 ? -sin_half : sin_half)};
     } else {
         hue = opposite_hues(a_p, b_p, a_ps, b_ps, scale);
     }
+
+    /* The rotation term's sine first: fewer values live across the libm calls */
+    const double dh = (hue.meanh_deg - 275) / 25;
+    const double delta_ro = 30 * exp(-dh * dh);
+    const double minus_sin = -sin(2 * delta_ro * RAD_PER_DEG);
 
     /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°),
      * the multiples of h by the double- and triple-angle identities */
@@ -144,10 +149,8 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
     const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
     const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
     const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
-    const double dh = (hue.meanh_deg - 275) / 25;
-    const double delta_ro = 30 * exp(-dh * dh);
     const double Rc = 2 * sqrt(chroma7_ratio(meanC_p));
-    const double Rt = -sin(2 * delta_ro * RAD_PER_DEG) * Rc;
+    const double Rt = minus_sin * Rc;
     const double l = delta_L / Sl, c = delta_C / Sc, h = hue.delta_H / Sh;
     return sqrt(l * l + c * c + h * h + Rt * c * h);
 }
