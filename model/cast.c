@@ -33,16 +33,15 @@ static inline void cast_channel(double dot, double white, double skin, double sk
 void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
                        const smpf_cast_skin_t *skin, smpf_cast_t *out)
 {
-    const smpf_xyz_t w = ctx->white, s = skin->xyz;
+    const smpf_xyz_t white = ctx->white;
+    const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin->xyz.X, skin->xyz.Y, skin->xyz.Z},
+                 w[3] = {white.X, white.Y, white.Z};
     double fd[3], fc[3];
-    cast_channel(dot.X, w.X, s.X, skin->f[0], skin->cube_root[0], dot_f, &fd[0],
-                 &fc[0]);
-    cast_channel(dot.Y, w.Y, s.Y, skin->f[1], skin->cube_root[1], dot_f ? dot_f + 1 : NULL,
-                 &fd[1], &fc[1]);
-    cast_channel(dot.Z, w.Z, s.Z, skin->f[2], skin->cube_root[2], dot_f ? dot_f + 2 : NULL,
-                 &fd[2], &fc[2]);
+    for (int i = 0; i < 3; i++)
+        cast_channel(d[i], w[i], s[i], skin->f[i], skin->cube_root[i], dot_f ? dot_f + i : NULL,
+                     &fd[i], &fc[i]);
     out->dot_xyz = dot;
-    out->skin_xyz = s;
+    out->skin_xyz = skin->xyz;
     out->dot = smpf_lab_from_f(fd);
     out->skin = skin->lab;
     out->de00 = NAN;

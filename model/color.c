@@ -161,7 +161,10 @@ double smpf_color_chroma(smpf_lab_t lab) { return smpf_lab_chroma(lab.a, lab.b);
 
 double smpf_color_hue_deg(smpf_lab_t lab) { return smpf_lab_hue_deg(lab.a, lab.b); }
 
-double smpf_color_hue_diff_deg(double a_deg, double b_deg) { return smpf_hue_diff_deg(a_deg, b_deg); }
+double smpf_color_hue_diff_deg(double a_deg, double b_deg)
+{
+    return smpf_hue_diff_deg(a_deg, b_deg);
+}
 
 static uint8_t to_byte(double v)
 {

@@ -1,5 +1,6 @@
 /* Internal to the colour code: CIELAB's f(t) per channel, for callers that combine the
- * values of several colours (the cast, model/cast.c). */
+ * values of several colours (the cast, model/cast.c), and the small formulas every
+ * month's colour uses, inline. */
 #ifndef SMPF_COLOR_INTERNAL_H
 #define SMPF_COLOR_INTERNAL_H
 
