@@ -1,34 +1,45 @@
 /* The colour of a dot against the skin around it (MODEL.md 4): absolute CIELAB of both
  * under D65, and the cast, the dot's CIELAB with the skin's XYZ as the reference white. */
 #include "color_internal.h"
+#include "context.h"
 
 #include <math.h>
 
 void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t *out)
 {
     const smpf_xyz_t white = smpf_color_white(ctx);
+    const double t[3] = {skin.X / white.X, skin.Y / white.Y, skin.Z / white.Z};
     out->xyz = skin;
-    out->f[0] = smpf_lab_f(skin.X / white.X);
-    out->f[1] = smpf_lab_f(skin.Y / white.Y);
-    out->f[2] = smpf_lab_f(skin.Z / white.Z);
+    for (int i = 0; i < 3; i++) {
+        out->f[i] = smpf_lab_f(t[i]);
+        out->cube_root[i] = t[i] > SMPF_LAB_F_LIMIT;
+    }
     out->lab = smpf_lab_from_f(out->f);
+}
+
+/* One channel: the dot's f(dot / white) (f_given when the caller has it) and the cast's
+ * f(dot / skin).  On the cube-root branch for all three ratios the latter is
+ * f(dot / white) / f(skin / white), one cube root fewer (equal up to round-off). */
+static inline void cast_channel(double dot, double white, double skin, double skin_f,
+                                int skin_cube_root, const double *f_given, double *f_dot,
+                                double *f_cast)
+{
+    const double td = dot / white, tc = dot / skin;
+    *f_dot = f_given ? *f_given : smpf_lab_f(td);
+    *f_cast = skin_cube_root && td > SMPF_LAB_F_LIMIT && tc > SMPF_LAB_F_LIMIT ? *f_dot / skin_f
+                                                                               : smpf_lab_f(tc);
 }
 
 void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
                        const smpf_cast_skin_t *skin, smpf_cast_t *out)
 {
-    const smpf_xyz_t white = smpf_color_white(ctx);
+    const smpf_xyz_t white = ctx->white;
     const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin->xyz.X, skin->xyz.Y, skin->xyz.Z},
                  w[3] = {white.X, white.Y, white.Z};
     double fd[3], fc[3];
-    for (int i = 0; i < 3; i++) {
-        const double td = d[i] / w[i], ts = s[i] / w[i], tc = d[i] / s[i];
-        fd[i] = dot_f ? dot_f[i] : smpf_lab_f(td);
-        /* The cast's f(dot / skin): on the cube-root branch for all three it is
-         * f(dot / white) / f(skin / white), one cube root fewer (equal up to round-off). */
-        const int roots = td > SMPF_LAB_F_LIMIT && ts > SMPF_LAB_F_LIMIT && tc > SMPF_LAB_F_LIMIT;
-        fc[i] = roots ? fd[i] / skin->f[i] : smpf_lab_f(tc);
-    }
+    for (int i = 0; i < 3; i++)
+        cast_channel(d[i], w[i], s[i], skin->f[i], skin->cube_root[i], dot_f ? dot_f + i : NULL,
+                     &fd[i], &fc[i]);
     out->dot_xyz = dot;
     out->skin_xyz = skin->xyz;
     out->dot = smpf_lab_from_f(fd);
@@ -36,8 +47,8 @@ void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *
     out->de00 = NAN;
     out->dL = out->dot.L - out->skin.L;
     out->cast = smpf_lab_from_f(fc);
-    out->cast_hue_deg = smpf_color_hue_deg(out->cast);
-    out->cast_chroma = smpf_color_chroma(out->cast);
+    out->cast_hue_deg = smpf_lab_hue_deg(out->cast.a, out->cast.b);
+    out->cast_chroma = smpf_lab_chroma(out->cast.a, out->cast.b);
     out->cast_ratio_defined = out->cast.L < 100.0;
     out->cast_ratio = out->cast_ratio_defined ? out->cast_chroma / (100.0 - out->cast.L) : 0.0;
 }

@@ -21,13 +21,6 @@ smpf_xyz_t smpf_color_xyz(const smpf_context_t *ctx, const double reflectance[SM
 
 smpf_xyz_t smpf_color_white(const smpf_context_t *ctx) { return ctx->white; }
 
-/* CIE 1976 L*a*b* (CIE 15:2004 §8.2.1), the same arithmetic as Little CMS's cmsXYZ2Lab
- * with a cube root for its pow(t, 1/3) (tests/test_color.c compares the two). */
-double smpf_lab_f(double t)
-{
-    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
-}
-
 /* On the cube-root branch f(t) = f(t_ref) (1 + x)^(1/3), x = t / t_ref - 1, by the series
  * 1 + x/3 - x^2/9 + 5x^3/81 - 10x^4/243 + 22x^5/729 (next term 154x^6/6561: < 5e-10
  * relative for |x| <= 0.05); otherwise computed. */
@@ -40,11 +33,7 @@ double smpf_lab_f_near(double t, double t_ref, double f_ref)
            (1 + x * (1.0 / 3 + x * (-1.0 / 9 + x * (5.0 / 81 + x * (-10.0 / 243 + x * 22.0 / 729)))));
 }
 
-smpf_lab_t smpf_lab_from_f(const double f[3])
-{
-    return (smpf_lab_t){116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
-}
-
+/* CIE 1976 L*a*b* (f: color_internal.h). */
 smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
 {
     const double f[3] = {smpf_lab_f(xyz.X / white.X), smpf_lab_f(xyz.Y / white.Y),
@@ -82,13 +71,70 @@ static double chroma7_ratio(double c)
     return c7 / (c7 + 6103515625.0);
 }
 
-/* CIEDE2000 from the primed chromas, the mean hue (degrees, and its cosine and sine) and
- * the hue difference term ΔH'. */
-static double de00_from_hue(double L1, double Ls, double C_p, double C_ps, double meanh_p,
-                            double c1, double s1, double delta_H)
+/* The hue terms of CIEDE2000: the mean hue h' (degrees, and its cosine and sine) and
+ * ΔH'. */
+typedef struct {
+    double meanh_deg, cos_meanh, sin_meanh, delta_H;
+} de00_hue_t;
+
+/* Hues within 0.06° of opposite, where the bisector is ill-conditioned: Little CMS's angle
+ * arithmetic verbatim. */
+static de00_hue_t opposite_hues(double a_p, double b_p, double a_ps, double b_ps, double scale)
 {
+    const double h_p = hue_deg_of(b_p, a_p), h_ps = hue_deg_of(b_ps, a_ps);
+    const double sum_h = h_ps + h_p, diff_h = h_ps - h_p;
+    const double meanh_p = fabs(diff_h) <= 180.000001 ? sum_h / 2
+                           : sum_h < 360              ? (sum_h + 360) / 2
+                                                      : (sum_h - 360) / 2;
+    const double delta_h = diff_h <= -180.000001 ? diff_h + 360
+                           : diff_h > 180        ? diff_h - 360
+                                                 : diff_h;
+    return (de00_hue_t){meanh_p, cos(meanh_p * RAD_PER_DEG), sin(meanh_p * RAD_PER_DEG),
+                        scale * sin(delta_h * RAD_PER_DEG / 2)};
+}
+
+/* CIEDE2000 (CIE 142-2001; Sharma, Wu & Dalal 2005), kL = kC = kH = 1: the formula and
+ * branch rules of Little CMS's cmsCIE2000DeltaE (tests/test_color.c compares the two and
+ * Sharma's published pairs), with powers multiplied out.  The mean hue h' of Little CMS's
+ * rules is the direction that bisects the smaller arc between the two hues (a neutral
+ * has hue 0), and ΔH' = 2 sqrt(C1' C2') sin(Δh'/2) with |2 sin(Δh'/2)| the distance of
+ * the two hues' unit vectors: one atan2 instead of two, no sine for ΔH', and T's
+ * cosines from the bisector (opposite_hues where that is ill-conditioned). */
+double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
+{
+    const double L1 = lab1.L, a1 = lab1.a, b1 = lab1.b, C = sqrt(a1 * a1 + b1 * b1);
+    const double Ls = lab2.L, as = lab2.a, bs = lab2.b, Cs = sqrt(as * as + bs * bs);
+    const double G = 0.5 * (1 - sqrt(chroma7_ratio((C + Cs) / 2)));
+    const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
+    const double a_ps = (1 + G) * as, b_ps = bs, C_ps = sqrt(a_ps * a_ps + b_ps * b_ps);
+    const double scale = 2 * sqrt(C_ps * C_p);
+
+    const int neutral1 = a_p == 0 && b_p == 0, neutral2 = a_ps == 0 && b_ps == 0;
+    const double u1x = neutral1 ? 1 : a_p / C_p, u1y = neutral1 ? 0 : b_p / C_p;
+    const double u2x = neutral2 ? 1 : a_ps / C_ps, u2y = neutral2 ? 0 : b_ps / C_ps;
+    const double sx = u1x + u2x, sy = u1y + u2y, bisector = sqrt(sx * sx + sy * sy);
+    de00_hue_t hue;
+    if (bisector >= 1e-3) {
+        const double dx = u2x - u1x, dy = u2y - u1y;
+        const double sin_half = 0.5 * sqrt(dx * dx + dy * dy); /* |sin(Δh'/2)| */
+        const double cross = u1x * u2y - u1y * u2x;           /* sin Δh' */
+        const double c1 = sx / bisector, s1 = sy / bisector;
+        double meanh_p = atan2(s1, c1) * (180.0 / M_PI);
+        if (meanh_p < 0)
+            meanh_p += 360.0;
+        hue = (de00_hue_t){meanh_p, c1, s1, scale * (cross < 0 ? -sin_half : sin_half)};
+    } else {
+        hue = opposite_hues(a_p, b_p, a_ps, b_ps, scale);
+    }
+
+    /* The rotation term's sine first: fewer values live across the libm calls */
+    const double dh = (hue.meanh_deg - 275) / 25;
+    const double delta_ro = 30 * exp(-dh * dh);
+    const double minus_sin = -sin(2 * delta_ro * RAD_PER_DEG);
+
     /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°),
      * the multiples of h by the double- and triple-angle identities */
+    const double c1 = hue.cos_meanh, s1 = hue.sin_meanh;
     const double c2 = 2 * c1 * c1 - 1, s2 = 2 * s1 * c1;
     const double c3 = c2 * c1 - s2 * s1, s3 = s2 * c1 + c2 * s1;
     const double c4 = c2 * c2 - s2 * s2, s4 = 2 * s2 * c2;
@@ -103,78 +149,21 @@ static double de00_from_hue(double L1, double Ls, double C_p, double C_ps, doubl
     const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
     const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
     const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
-    const double dh = (meanh_p - 275) / 25;
-    const double delta_ro = 30 * exp(-dh * dh);
     const double Rc = 2 * sqrt(chroma7_ratio(meanC_p));
-    const double Rt = -sin(2 * delta_ro * RAD_PER_DEG) * Rc;
-    const double l = delta_L / Sl, c = delta_C / Sc, h = delta_H / Sh;
+    const double Rt = minus_sin * Rc;
+    const double l = delta_L / Sl, c = delta_C / Sc, h = hue.delta_H / Sh;
     return sqrt(l * l + c * c + h * h + Rt * c * h);
-}
-
-/* CIEDE2000 (CIE 142-2001; Sharma, Wu & Dalal 2005), kL = kC = kH = 1: the formula and
- * branch rules of Little CMS's cmsCIE2000DeltaE (tests/test_color.c compares the two and
- * Sharma's published pairs), with powers multiplied out.  The mean hue h' of Little CMS's
- * rules is the direction that bisects the smaller arc between the two hues (a neutral
- * has hue 0), and ΔH' = 2 sqrt(C1' C2') sin(Δh'/2) with |2 sin(Δh'/2)| the distance of
- * the two hues' unit vectors: one atan2 instead of two, no sine for ΔH', and T's
- * cosines from the bisector.  Hues within 0.06° of opposite, where the bisector is
- * ill-conditioned, take Little CMS's angle arithmetic verbatim. */
-double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
-{
-    const double L1 = lab1.L, a1 = lab1.a, b1 = lab1.b, C = sqrt(a1 * a1 + b1 * b1);
-    const double Ls = lab2.L, as = lab2.a, bs = lab2.b, Cs = sqrt(as * as + bs * bs);
-    const double G = 0.5 * (1 - sqrt(chroma7_ratio((C + Cs) / 2)));
-    const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
-    const double a_ps = (1 + G) * as, b_ps = bs, C_ps = sqrt(a_ps * a_ps + b_ps * b_ps);
-    const double scale = 2 * sqrt(C_ps * C_p);
-
-    const int neutral1 = a_p == 0 && b_p == 0, neutral2 = a_ps == 0 && b_ps == 0;
-    const double u1x = neutral1 ? 1 : a_p / C_p, u1y = neutral1 ? 0 : b_p / C_p;
-    const double u2x = neutral2 ? 1 : a_ps / C_ps, u2y = neutral2 ? 0 : b_ps / C_ps;
-    const double sx = u1x + u2x, sy = u1y + u2y, bisector = sqrt(sx * sx + sy * sy);
-    if (bisector >= 1e-3) {
-        const double c1 = sx / bisector, s1 = sy / bisector;
-        double meanh_p = atan2(s1, c1) * (180.0 / M_PI);
-        if (meanh_p < 0)
-            meanh_p += 360.0;
-        const double dx = u2x - u1x, dy = u2y - u1y;
-        const double sin_half = 0.5 * sqrt(dx * dx + dy * dy); /* |sin(Δh'/2)| */
-        const double cross = u1x * u2y - u1y * u2x;           /* sin Δh' */
-        return de00_from_hue(L1, Ls, C_p, C_ps, meanh_p, c1, s1,
-                             scale * (cross < 0 ? -sin_half : sin_half));
-    }
-    const double h_p = hue_deg_of(b_p, a_p), h_ps = hue_deg_of(b_ps, a_ps);
-    const double sum_h = h_ps + h_p, diff_h = h_ps - h_p;
-    const double meanh_p = fabs(diff_h) <= 180.000001 ? sum_h / 2
-                           : sum_h < 360              ? (sum_h + 360) / 2
-                                                      : (sum_h - 360) / 2;
-    const double delta_h = diff_h <= -180.000001 ? diff_h + 360
-                           : diff_h > 180        ? diff_h - 360
-                                                 : diff_h;
-    return de00_from_hue(L1, Ls, C_p, C_ps, meanh_p, cos(meanh_p * RAD_PER_DEG),
-                         sin(meanh_p * RAD_PER_DEG), scale * sin(delta_h * RAD_PER_DEG / 2));
 }
 
 /* sqrt(a*² + b*²), as Little CMS's cmsLab2LCh; CIELAB's a* and b* are far from where
  * hypot's care against overflow matters, and it runs every month of every sample. */
-double smpf_color_chroma(smpf_lab_t lab) { return sqrt(lab.a * lab.a + lab.b * lab.b); }
+double smpf_color_chroma(smpf_lab_t lab) { return smpf_lab_chroma(lab.a, lab.b); }
 
-double smpf_color_hue_deg(smpf_lab_t lab)
-{
-    double h = atan2(lab.b, lab.a) * 180.0 / M_PI;
-    return h < 0 ? h + 360.0 : h;
-}
+double smpf_color_hue_deg(smpf_lab_t lab) { return smpf_lab_hue_deg(lab.a, lab.b); }
 
 double smpf_color_hue_diff_deg(double a_deg, double b_deg)
 {
-    double d = b_deg - a_deg; /* hues in [0, 360]: no fmod (which returns d itself) */
-    if (!(fabs(d) < 360.0))
-        d = fmod(d, 360.0);
-    if (d <= -180.0)
-        d += 360.0;
-    else if (d > 180.0)
-        d -= 360.0;
-    return d;
+    return smpf_hue_diff_deg(a_deg, b_deg);
 }
 
 static uint8_t to_byte(double v)

@@ -1,19 +1,50 @@
 /* Internal to the colour code: CIELAB's f(t) per channel, for callers that combine the
- * values of several colours (the cast, model/cast.c). */
+ * values of several colours (the cast, model/cast.c), and the small formulas every
+ * month's colour uses, inline. */
 #ifndef SMPF_COLOR_INTERNAL_H
 #define SMPF_COLOR_INTERNAL_H
 
 #include "smpfade.h"
 
+#include <math.h>
+
 #define SMPF_LAB_F_LIMIT ((24.0 / 116.0) * (24.0 / 116.0) * (24.0 / 116.0))
 
-/* f(t): the cube root above SMPF_LAB_F_LIMIT, the linear segment below. */
-double smpf_lab_f(double t);
+/* f(t): the cube root above SMPF_LAB_F_LIMIT, the linear segment below (CIE 15:2004
+ * §8.2.1, the same arithmetic as Little CMS's cmsXYZ2Lab with a cube root for its
+ * pow(t, 1/3); tests/test_color.c compares the two).  Inline: every month's colour. */
+static inline double smpf_lab_f(double t)
+{
+    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
+}
 /* f(t) from f_ref = f(t_ref) when t is within 5 % of t_ref (a series, no cube root;
  * relative error < 5e-10), else f(t) itself. */
 double smpf_lab_f_near(double t, double t_ref, double f_ref);
 /* L*a*b* from f(X/Xn), f(Y/Yn), f(Z/Zn). */
-smpf_lab_t smpf_lab_from_f(const double f[3]);
+static inline smpf_lab_t smpf_lab_from_f(const double f[3])
+{
+    return (smpf_lab_t){116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
+}
+/* The hue angle h_ab in degrees, [0, 360), and the chroma C*ab of (a*, b*): what
+ * smpf_color_hue_deg and smpf_color_chroma return, inline for the months' casts. */
+static inline double smpf_lab_hue_deg(double a, double b)
+{
+    const double h = atan2(b, a) * 180.0 / M_PI;
+    return h < 0 ? h + 360.0 : h;
+}
+static inline double smpf_lab_chroma(double a, double b) { return sqrt(a * a + b * b); }
+/* smpf_color_hue_diff_deg, inline for the months' hue shifts. */
+static inline double smpf_hue_diff_deg(double a_deg, double b_deg)
+{
+    double d = b_deg - a_deg; /* hues in [0, 360]: no fmod (which returns d itself) */
+    if (!(fabs(d) < 360.0))
+        d = fmod(d, 360.0);
+    if (d <= -180.0)
+        d += 360.0;
+    else if (d > 180.0)
+        d -= 360.0;
+    return d;
+}
 
 /* An upper bound of CIEDE2000(x, y) from the CIELAB differences alone (no hue angles):
  * sqrt(ΔL*² + (1 + √3/2)((1.5 Δa*)² + Δb*²)). */
@@ -23,7 +54,8 @@ double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y);
 typedef struct {
     smpf_xyz_t xyz;
     smpf_lab_t lab;
-    double f[3]; /* f(X/Xn), f(Y/Yn), f(Z/Zn) */
+    double f[3];      /* f(X/Xn), f(Y/Yn), f(Z/Zn) */
+    int cube_root[3]; /* X/Xn, Y/Yn, Z/Zn > SMPF_LAB_F_LIMIT: f is on the cube-root branch */
 } smpf_cast_skin_t;
 void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t *out);
 /* smpf_cast_xyz against a prepared skin, without the dot-skin ΔE00 (out->de00 is NaN):

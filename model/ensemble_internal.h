@@ -22,6 +22,10 @@ void smpf_param_sampler_free(smpf_param_sampler_t *s);
 /* Exactly smpf_param_space_sample(sp, seed, index, out). */
 void smpf_param_sampler_draw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
                              uint64_t seed, uint64_t index, smpf_project_params_t *out);
+/* The same into out that holds an earlier draw from sp (sp unchanged since): a draw sets
+ * the same fields every time, so the rest, sp's medians (8 kB), is not copied again. */
+void smpf_param_sampler_redraw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
+                               uint64_t seed, uint64_t index, smpf_project_params_t *out);
 
 /* smpf_project without what only a display needs (no histogram holds it): the points'
  * rgb, C and h and the skin_rgb are left 0, and when the sample laid touch-ups the

@@ -39,6 +39,8 @@ typedef struct {
     int id;
     smpf_ensemble_acc_t *acc;
     smpf_param_sampler_t sampler;
+    smpf_project_params_t par; /* the last sample's parameters, once have_par */
+    int have_par;
     int status;
     smpf_error_t err;
 } worker_t;
@@ -47,10 +49,13 @@ typedef struct {
 static int run_sample(worker_t *w, smpf_projector_t *pj, uint64_t index)
 {
     shared_t *sh = w->sh;
-    smpf_project_params_t par;
     smpf_projection_t pr;
-    smpf_param_sampler_draw(&w->sampler, sh->space, sh->seed, index, &par);
-    w->status = smpf_project_for_ensemble(pj, sh->in, &par, &pr, &w->err);
+    if (w->have_par)
+        smpf_param_sampler_redraw(&w->sampler, sh->space, sh->seed, index, &w->par);
+    else
+        smpf_param_sampler_draw(&w->sampler, sh->space, sh->seed, index, &w->par);
+    w->have_par = 1;
+    w->status = smpf_project_for_ensemble(pj, sh->in, &w->par, &pr, &w->err);
     if (w->status != SMPF_OK && pr.invisible) {
         w->status = SMPF_OK; /* counted apart, not a failure */
         smpf_ensemble_acc_add_invisible(w->acc, 1);

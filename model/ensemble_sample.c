@@ -111,11 +111,11 @@ static void apply_stratum(const smpf_param_space_t *sp, const double dev[STRATUM
     out->skin.epidermis_thickness_mm = out->kin.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
 }
 
-/* The sample's own draws, all from the generator seeded with (seed, index). */
+/* The sample's own draws, all from the generator seeded with (seed, index), into out that
+ * holds sp's medians: the fields drawn are the same for every sample of sp. */
 static void draw_sample(const smpf_param_space_t *sp, uint64_t seed, uint64_t index, gsl_rng *rng,
                         smpf_project_params_t *out)
 {
-    *out = sp->median;
     gsl_rng_set(rng, (unsigned long)splitmix64(seed ^ splitmix64(index)));
     for (int id = 0; id < SMPF_KP_COUNT; id++) {
         const smpf_kin_param_info_t *inf = &sp->median.kin.info[id];
@@ -157,6 +157,7 @@ void smpf_param_space_sample(const smpf_param_space_t *sp, uint64_t seed, uint64
         *out = sp->median; /* out of memory: the medians (the caller's allocation would fail first) */
         return;
     }
+    *out = sp->median;
     draw_sample(sp, seed, index, rng, out);
     const uint64_t K = smpf_ensemble_strata(sp);
     if (K > 0) {
@@ -184,6 +185,13 @@ void smpf_param_sampler_free(smpf_param_sampler_t *s)
 
 void smpf_param_sampler_draw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
                              uint64_t seed, uint64_t index, smpf_project_params_t *out)
+{
+    *out = sp->median;
+    smpf_param_sampler_redraw(s, sp, seed, index, out);
+}
+
+void smpf_param_sampler_redraw(smpf_param_sampler_t *s, const smpf_param_space_t *sp,
+                               uint64_t seed, uint64_t index, smpf_project_params_t *out)
 {
     draw_sample(sp, seed, index, s->rng, out);
     const uint64_t K = smpf_ensemble_strata(sp);

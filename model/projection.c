@@ -92,7 +92,7 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->cast_h = c->cast_hue_deg;
     p->cast_C = c->cast_chroma;
     p->cast_ratio = c->cast_ratio;
-    p->hue_shift_deg = smpf_color_hue_diff_deg(healed->cast_hue_deg, c->cast_hue_deg);
+    p->hue_shift_deg = smpf_hue_diff_deg(healed->cast_hue_deg, c->cast_hue_deg);
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
@@ -181,14 +181,6 @@ static int crossing_time(run_t *r, int id, double t0, double g0, double t1, doub
                               "between %.2f and %.2f days failed: %s", smpf_criterion_name(id),
                               t0, t1, rc != GSL_SUCCESS ? gsl_strerror(rc) : "no convergence");
     return SMPF_OK;
-}
-
-static int add_point(smpf_projection_t *out, size_t cap, const smpf_timeline_point_t *p)
-{
-    if (out->npoints == cap)
-        return -1;
-    out->points[out->npoints++] = *p;
-    return 0;
 }
 
 /* The healed reference. */
@@ -310,14 +302,15 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
     const size_t nscan = (size_t)ceil(t_end / dt - 1e-9);
     const size_t per_point = (size_t)(in->step_months / scan);
     const size_t cap = nscan / per_point + 2;
-    out->points = calloc(cap, sizeof *out->points);
+    out->points = malloc(cap * sizeof *out->points); /* each point written whole by measure */
     if (!out->points)
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
     double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
     int prev_valid = 0, rc = SMPF_OK;
-    smpf_timeline_point_t last = {0};
+    smpf_timeline_point_t unrecorded = {0}; /* the last point when not a timeline point */
+    const smpf_timeline_point_t *last = &unrecorded;
     smpf_kin_sim_rewind(pj->sim);
     /* Scan points t_k; a step (t_prev, t_k] is scanned again from where a crossing was
      * handled or where the dot has (re)healed, so that no second crossing in the same
@@ -343,7 +336,9 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             prev_valid = 1;
             continue;
         }
-        if ((rc = evaluate_at(r, t, record && r->display, &p, g)) != SMPF_OK)
+        /* A timeline point is measured straight into its place in out->points. */
+        smpf_timeline_point_t *at = record && out->npoints < cap ? &out->points[out->npoints] : &p;
+        if ((rc = evaluate_at(r, t, record && r->display, at, g)) != SMPF_OK)
             break;
         /* The earliest crossing in (t_prev, t] among the active criteria. */
         int first = -1;
@@ -370,15 +365,42 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             }
             continue; /* the rest of the step, from t_first */
         }
-        if (record)
-            add_point(out, cap, &p);
-        last = p;
+        if (at != &p) {
+            last = at;
+            out->npoints++;
+        } else {
+            unrecorded = p;
+            last = &unrecorded;
+        }
         memcpy(g_prev, g, sizeof g);
         t_prev = t;
         prev_valid = t >= suppress_until;
         k++;
     }
-    return rc == SMPF_OK ? natural_horizon(r, in, &last, out) : rc;
+    return rc == SMPF_OK ? natural_horizon(r, in, last, out) : rc;
+}
+
+/* A timeline point's numbers, in the order the guard's message counts them. */
+enum { POINT_NUMBERS = 16 };
+static void point_numbers(const smpf_timeline_point_t *p, double v[POINT_NUMBERS])
+{
+    const double n[POINT_NUMBERS] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C,
+                                     p->h, p->dE00, p->contrast, p->cast_h, p->cast_ratio,
+                                     p->cast_C, p->hue_shift_deg, p->blur, p->centroid_mm,
+                                     p->dot_sigma_mm};
+    memcpy(v, n, sizeof n);
+}
+
+/* A sum of finite numbers is finite unless it overflows, and an infinite or NaN number
+ * makes it infinite or NaN: one sum clears a point (smpf_check_finite looks closer when
+ * it does not). */
+static int point_surely_finite(const smpf_timeline_point_t *p)
+{
+    double v[POINT_NUMBERS], sum = 0;
+    point_numbers(p, v);
+    for (size_t j = 0; j < POINT_NUMBERS; j++)
+        sum += v[j];
+    return isfinite(sum);
 }
 
 /* The guard before any output: every number of the result is finite. */
@@ -394,17 +416,13 @@ static int check_finite_result(const smpf_projection_t *out, int with_natural, s
                                "projection: horizon summary", err);
     for (size_t i = 0; rc == SMPF_OK && i < out->npoints; i++) {
         const smpf_timeline_point_t *p = &out->points[i];
-        const double v[] = {p->years, p->fraction_remaining, p->L, p->a, p->b, p->C, p->h,
-                            p->dE00, p->contrast, p->cast_h, p->cast_ratio, p->cast_C,
-                            p->hue_shift_deg, p->blur, p->centroid_mm, p->dot_sigma_mm};
-        int finite = 1; /* the message is formatted only for a point that fails */
-        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++)
-            finite &= isfinite(v[j]) != 0;
-        if (finite)
-            continue;
+        if (point_surely_finite(p))
+            continue; /* the message is formatted only for a point that may fail */
+        double v[POINT_NUMBERS];
+        point_numbers(p, v);
         char what[64];
         snprintf(what, sizeof what, "projection: timeline at %.2f years", p->years);
-        rc = smpf_check_finite(v, sizeof v / sizeof v[0], what, err);
+        rc = smpf_check_finite(v, POINT_NUMBERS, what, err);
     }
     return rc;
 }

@@ -151,7 +151,8 @@ static void test_lab_f_near(void **state)
 
 /* The cast (the dot's CIELAB with the skin as white), which smpf_cast_xyz builds from the
  * dot's and the skin's cube roots, against its definition smpf_color_lab(dot, skin);
- * dark dots and light skins included, so that both branches of f are met. */
+ * dark dots, light skins and skins dark enough for f's linear segment included, so that
+ * both branches of f are met on either side. */
 static void test_cast_is_lab_against_skin(void **state)
 {
     (void)state;
@@ -164,8 +165,10 @@ static void test_cast_is_lab_against_skin(void **state)
             u[k] = test_uniform(&x);
         const double dim = i % 2 ? 0.05 : 1.0; /* every other dot very dark */
         const smpf_xyz_t dot = {dim * u[0] * white.X, dim * u[1] * white.Y, dim * u[2] * white.Z};
-        const smpf_xyz_t skin = {(0.05 + 0.95 * u[3]) * white.X, (0.05 + 0.95 * u[4]) * white.Y,
-                                 (0.05 + 0.95 * u[5]) * white.Z};
+        const double skin_dim = i % 3 ? 1.0 : 0.1; /* every third skin below 0.1 white */
+        const smpf_xyz_t skin = {skin_dim * (0.05 + 0.95 * u[3]) * white.X,
+                                 skin_dim * (0.05 + 0.95 * u[4]) * white.Y,
+                                 skin_dim * (0.05 + 0.95 * u[5]) * white.Z};
         smpf_cast_t c;
         smpf_cast_xyz(ctx, dot, skin, &c);
         const smpf_lab_t ref = smpf_color_lab(dot, skin);

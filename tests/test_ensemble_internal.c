@@ -11,8 +11,10 @@
 #include <math.h>
 #include <string.h>
 
+/* Both the sampler's draw and its redraw into `reused`, which holds the previous draw
+ * from sp. */
 static void check_same(smpf_param_sampler_t *s, const smpf_param_space_t *sp, uint64_t seed,
-                       uint64_t index)
+                       uint64_t index, smpf_project_params_t *reused)
 {
     smpf_project_params_t a, b;
     memset(&a, 0, sizeof a);
@@ -20,6 +22,8 @@ static void check_same(smpf_param_sampler_t *s, const smpf_param_space_t *sp, ui
     smpf_param_space_sample(sp, seed, index, &a);
     smpf_param_sampler_draw(s, sp, seed, index, &b);
     assert_memory_equal(&a, &b, sizeof a);
+    smpf_param_sampler_redraw(s, sp, seed, index, reused);
+    assert_memory_equal(&a, reused, sizeof a);
 }
 
 static void test_sampler_equals_reference(void **state)
@@ -31,24 +35,27 @@ static void test_sampler_equals_reference(void **state)
     smpf_param_space_t sp;
     assert_int_equal(smpf_param_space_init(pigments, tissue, &kin, &in, &sp, &err), SMPF_OK);
     smpf_param_sampler_t s;
+    smpf_project_params_t reused;
     assert_int_equal(smpf_param_sampler_init(&s, &err), SMPF_OK);
     const size_t strata[] = {0, 1, 7, 64, 5000 /* acts as 1024 */};
     for (size_t i = 0; i < sizeof strata / sizeof strata[0]; i++) {
         sp.optical_strata = strata[i];
+        smpf_param_sampler_draw(&s, &sp, 1, 1, &reused); /* a draw from this sp */
         /* runs of one stratum, jumps between strata, a change of seed with the same
          * stratum, and back */
         const uint64_t order[] = {0, 7, 14, 3, 3, 1031, 0, 64, 2048, 9};
         for (size_t j = 0; j < sizeof order / sizeof order[0]; j++) {
-            check_same(&s, &sp, 11, order[j]);
-            check_same(&s, &sp, 12, order[j]);
+            check_same(&s, &sp, 11, order[j], &reused);
+            check_same(&s, &sp, 12, order[j], &reused);
         }
     }
     /* a fixed needle depth: the stratum leaves it alone */
     in.depth_mm = 0.8;
     assert_int_equal(smpf_param_space_init(pigments, tissue, &kin, &in, &sp, &err), SMPF_OK);
     sp.optical_strata = 4;
+    smpf_param_sampler_draw(&s, &sp, 1, 1, &reused);
     for (uint64_t k = 0; k < 9; k++)
-        check_same(&s, &sp, 5, k);
+        check_same(&s, &sp, 5, k, &reused);
     smpf_param_sampler_free(&s);
 }
 
@@ -78,6 +85,12 @@ static void test_accumulator_equals_add(void **state)
                                              .cast_ratio = 10 * u[5], .blur = 5 * u[6]};
             if (n % 17 == 3)
                 pts[p].dE00 = NAN;
+            if (n % 7 == 5) /* on bin edges: k / bins of each range, as a value would be */
+                pts[p] = (smpf_timeline_point_t){
+                    .fraction_remaining = (double)(n + p) / 1000, .L = 100.0 * (n + p) / 1000,
+                    .dE00 = 50.0 * (n + p) / 1000, .contrast = 3.0 * (n + p) / 1500 - 0.5,
+                    .hue_shift_deg = 180.0 * (n + p) / 1800 - 90, .cast_ratio = 0.01 * (n + p),
+                    .blur = 0.005 * (n + p)};
         }
         smpf_projection_t pr;
         memset(&pr, 0, sizeof pr);
