@@ -142,21 +142,20 @@ static double criterion_at(double t_days, void *vr)
     return g[r->criterion];
 }
 
-/* Criterion id's crossing between t0 (g0 > 0, the snapshot's time) and t1 (g1 <= 0),
- * whose ends the scan has evaluated, to r->root_tol_days. */
-static int crossing_time(run_t *r, int id, double t0, double g0, double t1, double g1,
-                         double *t_cross)
+/* Criterion id's crossing between lo (g > 0, the snapshot's time) and hi (g <= 0), which
+ * the scan has evaluated, to r->root_tol_days; `third` (or NULL) another known point. */
+static int crossing_time(run_t *r, int id, root_knot_t lo, root_knot_t hi,
+                         const root_knot_t *third, double *t_cross)
 {
     r->criterion = id;
     r->status = SMPF_OK;
-    const root_knot_t lo = {t0, g0}, hi = {t1, g1};
-    int rc = root_bracket(criterion_at, r, lo, hi, NULL, r->root_tol_days, t_cross, NULL);
+    int rc = root_bracket(criterion_at, r, lo, hi, third, r->root_tol_days, t_cross, NULL);
     if (r->status != SMPF_OK)
         return r->status;
     if (rc != ROOT_OK)
         return smpf_error_set(r->err, SMPF_ERR_NUMERIC, "projection: root finding for %s "
                               "between %.2f and %.2f days did not converge",
-                              smpf_criterion_name(id), t0, t1);
+                              smpf_criterion_name(id), lo.t, hi.t);
     return SMPF_OK;
 }
 
@@ -300,19 +299,27 @@ typedef struct {
     double t_days;
 } crossing_t;
 
-/* The crossings in (t_prev, t] of the active criteria, g_prev > 0 at t_prev and g <= 0 at
- * t, refined and sorted by time; returns their number in *n. */
-static int step_crossings(run_t *r, const int active[SMPF_CRIT_COUNT], double t_prev,
-                          const double g_prev[SMPF_CRIT_COUNT], double t,
-                          const double g[SMPF_CRIT_COUNT], crossing_t cross[SMPF_CRIT_COUNT],
-                          int *n)
+/* A point the scan has evaluated: its time and every criterion there. */
+typedef struct {
+    double t_days;
+    double g[SMPF_CRIT_COUNT];
+} scan_point_t;
+
+/* The crossings in the step (prev, cur] of the active criteria (g > 0 at prev, <= 0 at
+ * cur), refined and sorted by time; returns their number in *n.  `before` (or NULL), the
+ * scan point before prev on the same dot, sharpens the first estimates. */
+static int step_crossings(run_t *r, const int active[SMPF_CRIT_COUNT],
+                          const scan_point_t *before, const scan_point_t *prev,
+                          const scan_point_t *cur, crossing_t cross[SMPF_CRIT_COUNT], int *n)
 {
     *n = 0;
     for (int id = 0; id < SMPF_CRIT_COUNT; id++) {
-        if (!active[id] || !(g_prev[id] > 0 && g[id] <= 0))
+        if (!active[id] || !(prev->g[id] > 0 && cur->g[id] <= 0))
             continue;
+        const root_knot_t lo = {prev->t_days, prev->g[id]}, hi = {cur->t_days, cur->g[id]};
+        const root_knot_t third = {before ? before->t_days : NAN, before ? before->g[id] : NAN};
         double tc;
-        int rc = crossing_time(r, id, t_prev, g_prev[id], t, g[id], &tc);
+        int rc = crossing_time(r, id, lo, hi, before ? &third : NULL, &tc);
         if (rc != SMPF_OK)
             return rc;
         int j = (*n)++;
@@ -340,45 +347,43 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
-    double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
-    int prev_valid = 0, rc = SMPF_OK;
+    double suppress_until = t_healed;
+    /* prev: where the step starts, valid once the dot has healed; before: the scan point
+     * before it, valid when a step on the same dot led from it to prev */
+    scan_point_t prev = {0}, before;
+    int prev_valid = 0, before_valid = 0, rc = SMPF_OK;
     smpf_timeline_point_t last = {0};
     smpf_kin_sim_rewind(pj->sim);
-    /* Scan points t_k; a step (t_prev, t_k] is scanned again from where a touch-up was
-     * laid or where the dot has (re)healed, so that no later crossing in the same step is
+    /* Scan points t_k; a step (prev, t_k] is scanned again from where a touch-up was laid
+     * or where the dot has (re)healed, so that no later crossing in the same step is
      * lost. */
     for (size_t k = 0; rc == SMPF_OK && k <= nscan;) {
-        const double t = fmin((double)k * dt, t_end);
+        scan_point_t cur = {fmin((double)k * dt, t_end), {0}};
         const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_timeline_point_t p;
-        double g[SMPF_CRIT_COUNT];
-        smpf_kin_sim_save(pj->sim, pj->snap); /* the state at t_prev */
-        if (!prev_valid && t_prev < suppress_until && suppress_until <= t) {
+        smpf_kin_sim_save(pj->sim, pj->snap); /* the state at prev */
+        if (!prev_valid && prev.t_days < suppress_until && suppress_until <= cur.t_days) {
             /* The dot has (re)healed inside this step: criteria start there.  One that is
              * already crossed then cannot be restored by a touch-up. */
-            if (r->touched_up) {
-                rc = evaluate_at(r, suppress_until, 0, &p, g);
-            } else {
-                rc = healed_criteria(r, suppress_until, &p, g);
-            }
-            if (rc != SMPF_OK)
-                break;
-            for (int id = 0; id < SMPF_CRIT_COUNT; id++)
-                if (active[id] && g[id] <= 0) {
-                    out->limit_years[id] = suppress_until / SMPF_DAYS_PER_YEAR;
+            prev.t_days = suppress_until;
+            rc = r->touched_up ? evaluate_at(r, prev.t_days, 0, &p, prev.g)
+                               : healed_criteria(r, prev.t_days, &p, prev.g);
+            for (int id = 0; rc == SMPF_OK && id < SMPF_CRIT_COUNT; id++)
+                if (active[id] && prev.g[id] <= 0) {
+                    out->limit_years[id] = prev.t_days / SMPF_DAYS_PER_YEAR;
                     active[id] = 0;
                 }
-            memcpy(g_prev, g, sizeof g);
-            t_prev = suppress_until;
             prev_valid = 1;
+            before_valid = 0;
             continue;
         }
-        if ((rc = evaluate_at(r, t, record && r->display, &p, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, cur.t_days, record && r->display, &p, cur.g)) != SMPF_OK)
             break;
         crossing_t cross[SMPF_CRIT_COUNT];
         int ncross = 0, laid = 0;
         if (prev_valid)
-            rc = step_crossings(r, active, t_prev, g_prev, t, g, cross, &ncross);
+            rc = step_crossings(r, active, before_valid ? &before : NULL, &prev, &cur, cross,
+                                &ncross);
         /* Handled in time order.  A touch-up changes the dot: the rest of the step is then
          * scanned again from there.  Other crossings only record, the step stands. */
         for (int j = 0; rc == SMPF_OK && j < ncross && !laid; j++) {
@@ -387,23 +392,24 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             rc = handle_crossing(r, in, cross[j].criterion, cross[j].t_days, active,
                                  &suppress_until, out, &laid);
             if (laid) {
-                t_prev = cross[j].t_days;
-                prev_valid = 0;
+                prev.t_days = cross[j].t_days;
+                prev_valid = before_valid = 0;
             }
         }
         if (rc != SMPF_OK || laid)
             continue;
-        if (ncross > 0) { /* the root finder has moved the simulation: back to t */
+        if (ncross > 0) { /* the root finder has moved the simulation: back to t_k */
             smpf_kin_sim_restore(pj->sim, pj->snap);
-            if ((rc = smpf_kin_sim_advance(pj->sim, t, r->err)) != SMPF_OK)
+            if ((rc = smpf_kin_sim_advance(pj->sim, cur.t_days, r->err)) != SMPF_OK)
                 break;
         }
         if (record)
             add_point(out, cap, &p);
         last = p;
-        memcpy(g_prev, g, sizeof g);
-        t_prev = t;
-        prev_valid = t >= suppress_until;
+        before = prev;
+        before_valid = prev_valid;
+        prev = cur;
+        prev_valid = cur.t_days >= suppress_until;
         k++;
     }
     return rc == SMPF_OK ? natural_horizon(r, in, &last, out) : rc;

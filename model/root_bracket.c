@@ -60,9 +60,9 @@ static double next_probe(root_knot_t lo, root_knot_t hi, root_knot_t c, int kept
 }
 
 int root_bracket(root_fn_t f, void *ctx, root_knot_t lo, root_knot_t hi,
-                 const root_knot_t *before, double tol, double *root, int *nevals)
+                 const root_knot_t *third, double tol, double *root, int *nevals)
 {
-    root_knot_t c = before ? *before : (root_knot_t){NAN, NAN};
+    root_knot_t c = third ? *third : (root_knot_t){NAN, NAN};
     double width[ROOT_MAX_STEPS + 1];
     int status = ROOT_OK, n = 0, kept = 0, kept_hi = 0;
     for (; hi.t - lo.t >= tol; n++) {
@@ -73,8 +73,8 @@ int root_bracket(root_fn_t f, void *ctx, root_knot_t lo, root_knot_t hi,
         width[n] = hi.t - lo.t;
         /* Interpolation that has not halved the bracket in three steps gives way to
          * bisection: a crossing far from linear costs at most ~3 log2(width / tol). */
-        const double x = n >= 3 && width[n] > 0.5 * width[n - 3] ? 0.5 * (lo.t + hi.t)
-                                                                 : next_probe(lo, hi, c, kept, kept_hi, tol);
+        const int bisect = n >= 3 && width[n] > 0.5 * width[n - 3];
+        const double x = bisect ? 0.5 * (lo.t + hi.t) : next_probe(lo, hi, c, kept, kept_hi, tol);
         if (!(x > lo.t && x < hi.t)) { /* tol below the resolution of t */
             status = ROOT_NO_CONVERGENCE;
             break;

@@ -38,15 +38,18 @@ static int solve(fn_t *f, double t0, double t1, double tol, double truth)
     return nevals;
 }
 
-/* par: slope-free forms whose crossing is par[0] */
+/* Functions falling through zero at par[0]. */
 static double linear(double t, const double *p) { return p[0] - t; }
 static double quadratic(double t, const double *p) { return p[0] * p[0] - t * t; }
 static double ninth_power(double t, const double *p) { return pow(p[0] - t, 9); }
 static double step_like(double t, const double *p) { return -tanh(40.0 * (t - p[0])); }
 static double cosine(double t, const double *p) { return cos(t * M_PI_2 / p[0]); }
-/* A criterion that decays like fading: threshold hit where a e^{-t/tau} = b. */
-static double decay(double t, const double *p) { return p[1] * exp(-t / p[2]) - p[1] * exp(-p[0] / p[2]); }
-/* A logistic drift (hue shift), crossing at par[0]. */
+/* A criterion decaying like fading, a e^{-t/tau} (a = par[1], tau = par[2]). */
+static double decay(double t, const double *p)
+{
+    return p[1] * (exp(-t / p[2]) - exp(-p[0] / p[2]));
+}
+/* A logistic drift (a hue shift) centred on par[1], width par[2]. */
 static double logistic(double t, const double *p)
 {
     return 1.0 / (1.0 + exp((t - p[1]) / p[2])) - 1.0 / (1.0 + exp((p[0] - p[1]) / p[2]));
@@ -115,11 +118,12 @@ static void test_point_before(void **state)
         const double t0 = MONTH_DAYS * (1.0 + floor(200.0 * test_uniform(&seed)));
         const double truth = t0 + MONTH_DAYS * test_uniform(&seed);
         fn_t f = {decay, {truth, 1.0, 200.0 + 3000.0 * test_uniform(&seed)}, 0};
-        const root_knot_t before = {t0 - MONTH_DAYS, f.g(t0 - MONTH_DAYS, f.par)};
-        const root_knot_t lo = {t0, f.g(t0, f.par)}, hi = {t0 + MONTH_DAYS, f.g(t0 + MONTH_DAYS, f.par)};
+        const root_knot_t third = {t0 - MONTH_DAYS, f.g(t0 - MONTH_DAYS, f.par)};
+        const double t1 = t0 + MONTH_DAYS;
+        const root_knot_t lo = {t0, f.g(t0, f.par)}, hi = {t1, f.g(t1, f.par)};
         double root;
         int k;
-        assert_int_equal(root_bracket(call, &f, lo, hi, &before, TOL_DAYS, &root, &k), ROOT_OK);
+        assert_int_equal(root_bracket(call, &f, lo, hi, &third, TOL_DAYS, &root, &k), ROOT_OK);
         assert_true(fabs(root - truth) < TOL_DAYS);
         with += k;
         without += solve(&f, t0, t0 + MONTH_DAYS, TOL_DAYS, truth);
