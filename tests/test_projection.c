@@ -81,7 +81,7 @@ static void test_touchup_time_lands_on_threshold(void **state)
     assert_float_equal(healed.dL, pr.healed.dL, 0.01);
     const double t = pr.touchup_years * SMPF_DAYS_PER_YEAR;
     smpf_cast_t at = direct_cast(&in, &par, t);
-    /* Brent stops within 0.25 day; ΔE00 moves by < 0.002 a day here. */
+    /* The crossing is refined to within 0.25 day; ΔE00 moves by < 0.002 a day here. */
     assert_float_equal(smpf_color_de00(at.dot, healed.dot), in.criteria.threshold[SMPF_CRIT_DE00],
                        0.01);
     smpf_cast_t before = direct_cast(&in, &par, t - 30);

@@ -102,7 +102,7 @@ static void test_month_crossings(void **state)
         total += k;
         worst = k > worst ? k : worst;
     }
-    /* GSL's Brent stopped at a 0.25-day bracket needed ~3 a crossing in the projection */
+    /* GSL's Brent, stopped at a 0.25-day bracket, took 2.9-3.5 a crossing in projections */
     assert_true(total <= 5 * n / 2);
     assert_true(worst <= 4);
 }
