@@ -1,11 +1,12 @@
 /* A bracketed crossing to a given tolerance in few evaluations of an expensive function.
- * Inverse quadratic interpolation or the secant estimates the crossing (Brent 1973, ch. 4,
- * as in zeroin); a general-purpose solver then creeps to it from one side, the bracket's
- * other end staying where it was.  Here a probe that would land within tol of an end is
- * moved past the estimate, to halfway between its distance from that end and tol: with
- * the estimate good to a few hundredths of tol, that probe falls on the far side of the
- * crossing and closes the bracket below tol.  A smooth crossing inside a month then costs
- * 2-3 evaluations. */
+ * Inverse quadratic interpolation or the secant estimates the crossing (Brent 1973, ch. 4);
+ * a general-purpose solver such as GSL's Brent, whose own tolerance is near machine
+ * precision, then creeps to it from one side, the bracket's other end staying where it
+ * was.  Here a probe that would land within tol of an end is moved past the estimate, to
+ * halfway between its distance from that end and tol: when the estimate is better than
+ * that margin the probe falls on the far side of the crossing and the bracket closes below
+ * tol.  A smooth crossing inside a month then costs 2, at times 3, evaluations (the
+ * projection's: 2.0-2.3 on average, against 2.9-3.5 with GSL's Brent). */
 #include "root_bracket_internal.h"
 
 #include <math.h>
