@@ -1,19 +1,15 @@
 /* A client's projection (MODEL.md §5): month by month the dot's colour against the skin,
  * compared with the healed dot; a touch-up when an active criterion crosses its
- * threshold, at the crossing time found by Brent's method inside the month. */
+ * threshold, at the crossing time refined inside the month (model/root_bracket.c). */
 #include "ensemble_internal.h"
 #include "kinetics_internal.h"
 #include "projection_internal.h"
+#include "root_bracket_internal.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_roots.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define ROOT_TOL_DAYS 0.25
-#define ROOT_MAX_ITER 60
 
 int smpf_projector_new(const smpf_context_t *ctx, const smpf_pigments_t *pigments,
                        const smpf_tissue_t *tissue, smpf_projector_t **out, smpf_error_t *err)
@@ -113,7 +109,7 @@ typedef struct {
     int status;
     int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
     int touched_up;     /* the main pass has laid a touch-up */
-    double bracket_days[2], bracket_g[2]; /* the root finder's bracket and its criterion */
+    double root_tol_days; /* the crossing times' */
     smpf_error_t *err;
 } run_t;
 
@@ -131,13 +127,10 @@ static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t
     return rc;
 }
 
+/* The root finder's function: criterion r->criterion at t_days inside the step. */
 static double criterion_at(double t_days, void *vr)
 {
     run_t *r = vr;
-    /* The bracket's ends were evaluated by the scan: the root finder starts with them. */
-    for (int end = 0; end < 2; end++)
-        if (t_days == r->bracket_days[end])
-            return r->bracket_g[end];
     smpf_timeline_point_t p;
     double g[SMPF_CRIT_COUNT];
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
@@ -149,37 +142,20 @@ static double criterion_at(double t_days, void *vr)
     return g[r->criterion];
 }
 
-/* Brent's method on criterion `id` between t0 (g0 > 0, the snapshot's time) and t1
- * (g1 <= 0). */
-static int crossing_time(run_t *r, int id, double t0, double g0, double t1, double g1,
-                         double *t_cross)
+/* Criterion id's crossing between lo (g > 0, the snapshot's time) and hi (g <= 0), which
+ * the scan has evaluated, to r->root_tol_days; `third` (or NULL) another known point. */
+static int crossing_time(run_t *r, int id, root_knot_t lo, root_knot_t hi,
+                         const root_knot_t *third, double *t_cross)
 {
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
-    r->bracket_days[0] = t0;
-    r->bracket_days[1] = t1;
-    r->bracket_g[0] = g0;
-    r->bracket_g[1] = g1;
     r->criterion = id;
     r->status = SMPF_OK;
-    gsl_function f = {criterion_at, r};
-    int rc = gsl_root_fsolver_set(s, &f, t0, t1), converged = 0;
-    for (int it = 0; rc == GSL_SUCCESS && r->status == SMPF_OK && !converged && it < ROOT_MAX_ITER;
-         it++) {
-        rc = gsl_root_fsolver_iterate(s);
-        converged = rc == GSL_SUCCESS &&
-                    gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                           ROOT_TOL_DAYS, 0) == GSL_SUCCESS;
-    }
-    *t_cross = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
+    int rc = root_bracket(criterion_at, r, lo, hi, third, r->root_tol_days, t_cross, NULL);
     if (r->status != SMPF_OK)
         return r->status;
-    if (rc != GSL_SUCCESS || !converged)
+    if (rc != ROOT_OK)
         return smpf_error_set(r->err, SMPF_ERR_NUMERIC, "projection: root finding for %s "
-                              "between %.2f and %.2f days failed: %s", smpf_criterion_name(id),
-                              t0, t1, rc != GSL_SUCCESS ? gsl_strerror(rc) : "no convergence");
+                              "between %.2f and %.2f days did not converge",
+                              smpf_criterion_name(id), lo.t, hi.t);
     return SMPF_OK;
 }
 
@@ -235,12 +211,14 @@ static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
     return SMPF_OK;
 }
 
-/* Handles a crossing of criterion id at t_cross, where the simulation stands: records it,
- * and lays a touch-up there when it is a criterion touch-ups are scheduled for. */
+/* Handles a crossing of criterion id at t_cross, inside the step that starts at the
+ * snapshot: records it, and lays a touch-up there (*laid = 1, the simulation brought to
+ * t_cross) when it is a criterion touch-ups are scheduled for. */
 static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, double t_cross,
                            int active[SMPF_CRIT_COUNT], double *suppress_until,
-                           smpf_projection_t *out)
+                           smpf_projection_t *out, int *laid)
 {
+    *laid = 0;
     const double years = t_cross / SMPF_DAYS_PER_YEAR;
     if (id == SMPF_CRIT_BLUR) {
         out->limit_years[id] = years;
@@ -265,15 +243,18 @@ static int handle_crossing(run_t *r, const smpf_project_inputs_t *in, int id, do
              * the pigment in skin, so the centre ends near, not exactly at, full density
              * and the width narrows: an approximation (docs/kinetics.md). */
             smpf_kin_summary_t sum;
+            smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
+            int rc = smpf_kin_sim_advance(r->pj->sim, t_cross, r->err);
+            if (rc != SMPF_OK)
+                return rc;
             smpf_kin_sim_summary(r->pj->sim, &sum);
             const double centre = sum.in_skin * sum.peak_dilution;
             smpf_kin_session_t se = {t_cross, sum.in_skin + fmax(0.0, 1.0 - centre),
                                      r->par->kin.value[SMPF_KP_NEEDLE_DEPTH_MM],
                                      r->par->kin.value[SMPF_KP_DEPOSIT_WIDTH_MM]};
-            int rc = smpf_kin_sim_add_session(r->pj->sim, &se, r->err);
-            if (rc != SMPF_OK)
+            if ((rc = smpf_kin_sim_add_session(r->pj->sim, &se, r->err)) != SMPF_OK)
                 return rc;
-            r->touched_up = 1;
+            r->touched_up = *laid = 1;
             *suppress_until = t_cross + SMPF_HEALED_AFTER_DAYS;
         }
     }
@@ -288,6 +269,57 @@ static int scan_months(int step_months)
         if (step_months % s == 0)
             return s;
     return 1;
+}
+
+/* The criteria where the dot first heals: that is the healed reference, whose colour the
+ * reference pass has found, so only the kinetic summary is new (blur). */
+static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p,
+                           double g[SMPF_CRIT_COUNT])
+{
+    smpf_kin_summary_t sum;
+    int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
+    if (rc == SMPF_OK) {
+        smpf_kin_sim_summary(r->pj->sim, &sum);
+        measure(r->pj, r->healed, &sum, r->healed, r->criteria, 0, p, g);
+    }
+    return rc;
+}
+
+/* A crossing inside a scan step. */
+typedef struct {
+    int criterion;
+    double t_days;
+} crossing_t;
+
+/* A point the scan has evaluated: its time and every criterion there. */
+typedef struct {
+    double t_days;
+    double g[SMPF_CRIT_COUNT];
+} scan_point_t;
+
+/* The crossings in the step (prev, cur] of the active criteria (g > 0 at prev, <= 0 at
+ * cur), refined and sorted by time; returns their number in *n.  `before` (or NULL), the
+ * scan point before prev on the same dot, sharpens the first estimates. */
+static int step_crossings(run_t *r, const int active[SMPF_CRIT_COUNT],
+                          const scan_point_t *before, const scan_point_t *prev,
+                          const scan_point_t *cur, crossing_t cross[SMPF_CRIT_COUNT], int *n)
+{
+    *n = 0;
+    for (int id = 0; id < SMPF_CRIT_COUNT; id++) {
+        if (!active[id] || !(prev->g[id] > 0 && cur->g[id] <= 0))
+            continue;
+        const root_knot_t lo = {prev->t_days, prev->g[id]}, hi = {cur->t_days, cur->g[id]};
+        const root_knot_t third = {before ? before->t_days : NAN, before ? before->g[id] : NAN};
+        double tc;
+        int rc = crossing_time(r, id, lo, hi, before ? &third : NULL, &tc);
+        if (rc != SMPF_OK)
+            return rc;
+        int j = (*n)++;
+        for (; j > 0 && cross[j - 1].t_days > tc; j--)
+            cross[j] = cross[j - 1];
+        cross[j] = (crossing_t){id, tc};
+    }
+    return SMPF_OK;
 }
 
 /* From the start again (the reference pass has set the simulation up), scanning the
@@ -307,63 +339,64 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
-    double suppress_until = t_healed, g_prev[SMPF_CRIT_COUNT], t_prev = 0;
-    int prev_valid = 0, rc = SMPF_OK;
+    double suppress_until = t_healed;
+    /* prev: where the step starts, valid once the dot has healed; before: the scan point
+     * before it, valid when a step on the same dot led from it to prev */
+    scan_point_t prev = {0}, before;
+    int prev_valid = 0, before_valid = 0, rc = SMPF_OK;
     smpf_timeline_point_t unrecorded = {0}; /* the last point when not a timeline point */
     const smpf_timeline_point_t *last = &unrecorded;
     smpf_kin_sim_rewind(pj->sim);
-    /* Scan points t_k; a step (t_prev, t_k] is scanned again from where a crossing was
-     * handled or where the dot has (re)healed, so that no second crossing in the same
-     * step is lost. */
+    /* Scan points t_k; a step (prev, t_k] is scanned again from where a touch-up was laid
+     * or where the dot has (re)healed, so that no later crossing in the same step is
+     * lost. */
     for (size_t k = 0; rc == SMPF_OK && k <= nscan;) {
-        const double t = fmin((double)k * dt, t_end);
+        scan_point_t cur = {fmin((double)k * dt, t_end), {0}};
         const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_timeline_point_t p;
-        double g[SMPF_CRIT_COUNT];
-        smpf_kin_sim_save(pj->sim, pj->snap); /* the state at t_prev */
-        if (!prev_valid && t_prev < suppress_until && suppress_until <= t) {
+        smpf_kin_sim_save(pj->sim, pj->snap); /* the state at prev */
+        if (!prev_valid && prev.t_days < suppress_until && suppress_until <= cur.t_days) {
             /* The dot has (re)healed inside this step: criteria start there.  One that is
              * already crossed then cannot be restored by a touch-up. */
-            if ((rc = evaluate_at(r, suppress_until, 0, &p, g)) != SMPF_OK)
-                break;
-            for (int id = 0; id < SMPF_CRIT_COUNT; id++)
-                if (active[id] && g[id] <= 0) {
-                    out->limit_years[id] = suppress_until / SMPF_DAYS_PER_YEAR;
+            prev.t_days = suppress_until;
+            rc = r->touched_up ? evaluate_at(r, prev.t_days, 0, &p, prev.g)
+                               : healed_criteria(r, prev.t_days, &p, prev.g);
+            for (int id = 0; rc == SMPF_OK && id < SMPF_CRIT_COUNT; id++)
+                if (active[id] && prev.g[id] <= 0) {
+                    out->limit_years[id] = prev.t_days / SMPF_DAYS_PER_YEAR;
                     active[id] = 0;
                 }
-            memcpy(g_prev, g, sizeof g);
-            t_prev = suppress_until;
             prev_valid = 1;
+            before_valid = 0;
             continue;
         }
         /* A timeline point is measured straight into its place in out->points. */
         smpf_timeline_point_t *at = record && out->npoints < cap ? &out->points[out->npoints] : &p;
-        if ((rc = evaluate_at(r, t, record && r->display, at, g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, cur.t_days, record && r->display, at, cur.g)) != SMPF_OK)
             break;
-        /* The earliest crossing in (t_prev, t] among the active criteria. */
-        int first = -1;
-        double t_first = INFINITY;
-        for (int id = 0; prev_valid && id < SMPF_CRIT_COUNT && rc == SMPF_OK; id++) {
-            double tc = INFINITY;
-            if (!active[id] || !(g_prev[id] > 0 && g[id] <= 0))
-                continue;
-            if ((rc = crossing_time(r, id, t_prev, g_prev[id], t, g[id], &tc)) == SMPF_OK &&
-                tc < t_first) {
-                t_first = tc;
-                first = id;
+        crossing_t cross[SMPF_CRIT_COUNT];
+        int ncross = 0, laid = 0;
+        if (prev_valid)
+            rc = step_crossings(r, active, before_valid ? &before : NULL, &prev, &cur, cross,
+                                &ncross);
+        /* Handled in time order.  A touch-up changes the dot: the rest of the step is then
+         * scanned again from there.  Other crossings only record, the step stands. */
+        for (int j = 0; rc == SMPF_OK && j < ncross && !laid; j++) {
+            if (!active[cross[j].criterion])
+                continue; /* ended by an earlier crossing in the step */
+            rc = handle_crossing(r, in, cross[j].criterion, cross[j].t_days, active,
+                                 &suppress_until, out, &laid);
+            if (laid) {
+                prev.t_days = cross[j].t_days;
+                prev_valid = before_valid = 0;
             }
         }
-        if (rc == SMPF_OK && first >= 0) {
+        if (rc != SMPF_OK || laid)
+            continue;
+        if (ncross > 0) { /* the root finder has moved the simulation: back to t_k */
             smpf_kin_sim_restore(pj->sim, pj->snap);
-            if ((rc = smpf_kin_sim_advance(pj->sim, t_first, r->err)) == SMPF_OK)
-                rc = handle_crossing(r, in, first, t_first, active, &suppress_until, out);
-            t_prev = t_first;
-            prev_valid = t_first >= suppress_until;
-            if (rc == SMPF_OK && prev_valid) {
-                smpf_kin_sim_save(pj->sim, pj->snap);
-                rc = evaluate_at(r, t_first, 0, &p, g_prev);
-            }
-            continue; /* the rest of the step, from t_first */
+            if ((rc = smpf_kin_sim_advance(pj->sim, cur.t_days, r->err)) != SMPF_OK)
+                break;
         }
         if (at != &p) {
             last = at;
@@ -372,9 +405,10 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             unrecorded = p;
             last = &unrecorded;
         }
-        memcpy(g_prev, g, sizeof g);
-        t_prev = t;
-        prev_valid = t >= suppress_until;
+        before = prev;
+        before_valid = prev_valid;
+        prev = cur;
+        prev_valid = cur.t_days >= suppress_until;
         k++;
     }
     return rc == SMPF_OK ? natural_horizon(r, in, last, out) : rc;
@@ -448,7 +482,9 @@ static int project(smpf_projector_t *pj, const smpf_project_inputs_t *in,
                               "before the dot has healed (%.0f days)", in->years, t_healed);
     const size_t evaluations_before = pj->optics_evaluations;
     run_t r = {.pj = pj, .par = par, .criteria = &in->criteria, .healed = &out->healed,
-               .status = SMPF_OK, .display = display, .err = err};
+               .status = SMPF_OK, .display = display, .err = err,
+               .root_tol_days = pj->root_tol_days > 0 ? pj->root_tol_days
+                                                      : PROJECTION_ROOT_TOL_DAYS};
     pj->table_ready = 0; /* the skin and, in fast mode, the table: at the first colour */
     rc = projection_set_ink(pj, &par->ink, err);
     if (rc == SMPF_OK)

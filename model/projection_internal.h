@@ -9,6 +9,7 @@
 
 #define PROJECTION_SUBLAYERS 12 /* depth resolution of the deposit, kinetics and optics */
 #define PROJECTION_TABLE_CACHE 16 /* fast-optics tables a projector keeps (one per setup) */
+#define PROJECTION_ROOT_TOL_DAYS 0.25 /* crossing times' tolerance: ensembles bin them by day */
 
 typedef struct optics_table optics_table_t;
 
@@ -38,6 +39,8 @@ struct smpf_projector {
     size_t ncached, next_evict;
     double *scratch; /* matrices for the table's adding */
     smpf_ad_t *ad_jac; /* the fast optics' derivatives' quadrature (projection_fast_node.c) */
+    double root_tol_days; /* crossing times' tolerance; 0: PROJECTION_ROOT_TOL_DAYS (a test's
+                             reference may tighten it) */
 };
 
 /* Points the profile at the ink's component spectra in the catalogue. */

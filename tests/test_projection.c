@@ -17,14 +17,13 @@ static void project(const smpf_project_inputs_t *in, smpf_project_params_t *par,
         fail_msg("%s", err.message);
 }
 
-/* The dot against the skin at t_days, computed without the projection module: the
- * kinetic simulation, its sublayers turned into a pigment profile, the tissue optics. */
-static smpf_cast_t direct_cast(const smpf_project_inputs_t *in, const smpf_project_params_t *par,
-                               double t_days)
+/* The kinetic simulation of the initial sessions alone, run to t_days; its summary. */
+static smpf_kin_sim_t *direct_sim(const smpf_project_inputs_t *in,
+                                  const smpf_project_params_t *par, double t_days,
+                                  smpf_kin_summary_t *sum)
 {
     smpf_error_t err = {0};
     smpf_kin_sim_t *sim;
-    smpf_ad_t *ad;
     smpf_kin_schedule_t sched;
     smpf_kin_schedule_sessions(&par->kin, (size_t)in->sessions, in->session_interval_days,
                                in->start_day_of_year, &sched);
@@ -32,8 +31,19 @@ static smpf_cast_t direct_cast(const smpf_project_inputs_t *in, const smpf_proje
     assert_int_equal(smpf_kin_sim_start(sim, &par->kin, &par->ink, &in->client, &sched, &err),
                      SMPF_OK);
     assert_int_equal(smpf_kin_sim_advance(sim, t_days, &err), SMPF_OK);
+    smpf_kin_sim_summary(sim, sum);
+    return sim;
+}
+
+/* The dot against the skin at t_days, computed without the projection module: the
+ * kinetic simulation, its sublayers turned into a pigment profile, the tissue optics. */
+static smpf_cast_t direct_cast(const smpf_project_inputs_t *in, const smpf_project_params_t *par,
+                               double t_days)
+{
+    smpf_error_t err = {0};
+    smpf_ad_t *ad;
     smpf_kin_summary_t sum;
-    smpf_kin_sim_summary(sim, &sum);
+    smpf_kin_sim_t *sim = direct_sim(in, par, t_days, &sum);
     smpf_pigment_profile_t prof = {0};
     prof.ncomponents = par->ink.ncomponents;
     for (size_t c = 0; c < prof.ncomponents; c++) {
@@ -81,12 +91,42 @@ static void test_touchup_time_lands_on_threshold(void **state)
     assert_float_equal(healed.dL, pr.healed.dL, 0.01);
     const double t = pr.touchup_years * SMPF_DAYS_PER_YEAR;
     smpf_cast_t at = direct_cast(&in, &par, t);
-    /* Brent stops within 0.25 day; ΔE00 moves by < 0.002 a day here. */
+    /* The crossing is refined to within 0.25 day; ΔE00 moves by < 0.002 a day here. */
     assert_float_equal(smpf_color_de00(at.dot, healed.dot), in.criteria.threshold[SMPF_CRIT_DE00],
                        0.01);
     smpf_cast_t before = direct_cast(&in, &par, t - 30);
     assert_true(smpf_color_de00(before.dot, healed.dot) < in.criteria.threshold[SMPF_CRIT_DE00]);
     smpf_projection_free(&pr);
+}
+
+/* Where the dot first heals, the criteria start from the healed reference itself (the
+ * projection evaluates no colour there): blur is the kinetics' at that time, so a blur
+ * threshold just under it is crossed on healing, one just over it is not. */
+static void test_criteria_start_at_the_healed_dot(void **state)
+{
+    (void)state;
+    smpf_project_inputs_t in;
+    smpf_project_inputs_default(&in);
+    in.years = 3;
+    smpf_project_params_t par;
+    smpf_projection_t pr;
+    project(&in, &par, &pr); /* the parameters */
+    smpf_projection_free(&pr);
+    const double t_healed = 2 * in.session_interval_days + SMPF_HEALED_AFTER_DAYS;
+    smpf_kin_summary_t sum;
+    smpf_kin_sim_free(direct_sim(&in, &par, t_healed, &sum));
+    for (int side = -1; side <= 1; side += 2) {
+        smpf_criteria_default(&in.criteria);
+        in.criteria.active[SMPF_CRIT_CONTRAST] = in.criteria.active[SMPF_CRIT_DE00] = 0;
+        in.criteria.threshold[SMPF_CRIT_BLUR] = sum.blur_ratio * (1 + side * 1e-6);
+        project(&in, &par, &pr);
+        const double limit_days = pr.limit_years[SMPF_CRIT_BLUR] * SMPF_DAYS_PER_YEAR;
+        if (side < 0)
+            assert_float_equal(limit_days, t_healed, 1e-9);
+        else
+            assert_false(fabs(limit_days - t_healed) < 1e-9); /* later, or never */
+        smpf_projection_free(&pr);
+    }
 }
 
 /* MODEL.md §5: permanent SMP touch-ups every ~3-5 years, clinic claims 2-10. */
@@ -303,6 +343,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_touchup_time_lands_on_threshold),
+        cmocka_unit_test(test_criteria_start_at_the_healed_dot),
         cmocka_unit_test(test_permanent_default_lands_in_clinic_range),
         cmocka_unit_test(test_temporary_fades_sooner_and_leaves_less),
         cmocka_unit_test(test_deeper_casts_bluer),
