@@ -16,8 +16,9 @@ typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double
 
 /* On x86-64 these are compiled twice, for AVX2 (a block in one 4-double register) and for
  * the baseline (two 2-double registers), the machine's kind chosen when the program is
- * loaded (an ifunc: glibc). */
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__)
+ * loaded (an ifunc: glibc).  Not under ThreadSanitizer: an ifunc's resolver runs while
+ * the program is relocated, before the sanitizer's runtime it would call is set up. */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__) && !defined(__SANITIZE_THREAD__)
 #define LANES_TARGETS __attribute__((target_clones("avx2", "default")))
 #else
 #define LANES_TARGETS
