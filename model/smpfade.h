@@ -657,7 +657,7 @@ double smpf_sun_depth_transmission(const smpf_kin_params_t *p, double top_mm,
 /* ============================================================== projection ==== */
 /* Kinetics and optics joined (MODEL.md §5): the dot's colour against the skin month by
  * month, the healed reference, and touch-ups when a criterion crosses its threshold
- * (found by Brent root finding inside the month, not at the nearest month).  Times are
+ * (found by root finding inside the month, to within 0.25 day, not at the nearest month).  Times are
  * counted from the first session. */
 
 typedef enum {
