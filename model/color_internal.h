@@ -4,6 +4,7 @@
 #ifndef SMPF_COLOR_INTERNAL_H
 #define SMPF_COLOR_INTERNAL_H
 
+#include "cbrt_internal.h"
 #include "smpfade.h"
 
 #include <math.h>
@@ -12,10 +13,12 @@
 
 /* f(t): the cube root above SMPF_LAB_F_LIMIT, the linear segment below (CIE 15:2004
  * §8.2.1, the same arithmetic as Little CMS's cmsXYZ2Lab with a cube root for its
- * pow(t, 1/3); tests/test_color.c compares the two).  Inline: every month's colour. */
+ * pow(t, 1/3); tests/test_color.c compares the two).  Inline: every month's colour; the
+ * cube root inline too (model/cbrt_internal.h: < 0.667 ulp; glibc 2.36's cbrt errs by
+ * up to 3.2 ulp, tests/test_cbrt.c). */
 static inline double smpf_lab_f(double t)
 {
-    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : cbrt(t);
+    return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : smpf_cbrt_pos(t);
 }
 /* f(t) from f_ref = f(t_ref) when t is within 5 % of t_ref (a series, no cube root;
  * relative error < 5e-10), else f(t) itself. */
