@@ -56,7 +56,7 @@ double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y)
 /* Hue angle in degrees, [0, 360], 0 for a neutral (as Little CMS's atan2deg). */
 static double hue_deg_of(double b, double a)
 {
-    double h = a == 0 && b == 0 ? 0.0 : atan2(b, a) * (180.0 / M_PI);
+    double h = a == 0 && b == 0 ? 0.0 : smpf_atan2(b, a) * (180.0 / M_PI);
     while (h > 360.0)
         h -= 360.0;
     while (h < 0)
@@ -119,7 +119,7 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
         const double sin_half = 0.5 * sqrt(dx * dx + dy * dy); /* |sin(Δh'/2)| */
         const double cross = u1x * u2y - u1y * u2x;           /* sin Δh' */
         const double c1 = sx / bisector, s1 = sy / bisector;
-        double meanh_p = atan2(s1, c1) * (180.0 / M_PI);
+        double meanh_p = smpf_atan2(s1, c1) * (180.0 / M_PI);
         if (meanh_p < 0)
             meanh_p += 360.0;
         hue = (de00_hue_t){meanh_p, c1, s1, scale * (cross < 0 ? -sin_half : sin_half)};

@@ -4,6 +4,7 @@
 #ifndef SMPF_COLOR_INTERNAL_H
 #define SMPF_COLOR_INTERNAL_H
 
+#include "atan_internal.h"
 #include "cbrt_internal.h"
 #include "smpfade.h"
 
@@ -29,10 +30,11 @@ static inline smpf_lab_t smpf_lab_from_f(const double f[3])
     return (smpf_lab_t){116.0 * f[1] - 16.0, 500.0 * (f[0] - f[1]), 200.0 * (f[1] - f[2])};
 }
 /* The hue angle h_ab in degrees, [0, 360), and the chroma C*ab of (a*, b*): what
- * smpf_color_hue_deg and smpf_color_chroma return, inline for the months' casts. */
+ * smpf_color_hue_deg and smpf_color_chroma return, inline for the months' casts (atan2:
+ * atan_internal.h). */
 static inline double smpf_lab_hue_deg(double a, double b)
 {
-    const double h = atan2(b, a) * 180.0 / M_PI;
+    const double h = smpf_atan2(b, a) * 180.0 / M_PI;
     return h < 0 ? h + 360.0 : h;
 }
 static inline double smpf_lab_chroma(double a, double b) { return sqrt(a * a + b * b); }
