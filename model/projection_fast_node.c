@@ -247,15 +247,54 @@ static const slice_stencil_t *profile_stencils(const smpf_projector_t *pj, const
     return at;
 }
 
-int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int tabulated,
+int fast_thinned_wavelength(size_t i)
+{
+    const long nm = lround(smpf_wavelength_nm(i));
+    if (nm >= 420 && nm <= 620)
+        return 1;
+    return nm % (nm < 660 ? 10 : 20) == 0;
+}
+
+/* The wavelengths a thinned spectrum skips, from the solved ones (the first and last
+ * wavelengths are solved). */
+static void fill_thinned(double R[SMPF_NWL])
+{
+    size_t solved[SMPF_NWL], n = 0;
+    for (size_t i = 0; i < SMPF_NWL; i++)
+        if (fast_thinned_wavelength(i))
+            solved[n++] = i;
+    for (size_t i = 0, p = 0; i < SMPF_NWL; i++) {
+        while (solved[p] < i)
+            p++;
+        if (solved[p] == i)
+            continue;
+        const size_t s = p < 2 ? 0 : p + 2 > n ? n - 4 : p - 2; /* solved[p - 1] < i < solved[p] */
+        double v = 0;
+        for (size_t k = 0; k < 4; k++) {
+            double w = 1;
+            for (size_t m = 0; m < 4; m++)
+                if (m != k)
+                    w *= ((double)i - (double)solved[s + m]) /
+                         ((double)solved[s + k] - (double)solved[s + m]);
+            v += w * R[solved[s + k]];
+        }
+        R[i] = v;
+    }
+}
+
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, unsigned how,
                        double R[SMPF_NWL], smpf_error_t *err)
 {
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     slice_stencil_t stencils[SMPF_TISSUE_MAX_LAYERS];
-    const slice_stencil_t *at = tabulated ? profile_stencils(pj, t, stencils) : NULL;
+    const slice_stencil_t *at =
+        how & FAST_SPECTRUM_SLICE_TABLES ? profile_stencils(pj, t, stencils) : NULL;
+    const int thinned = (how & FAST_SPECTRUM_THINNED) != 0;
     int st = SMPF_OK;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        if (thinned && !fast_thinned_wavelength(i))
+            continue;
         size_t end;
         st = node_layers(pj, t, i, layers, &end, err);
         if (st == SMPF_OK)
@@ -264,6 +303,8 @@ int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int tabula
         if (st != SMPF_OK)
             smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
     }
+    if (st == SMPF_OK && thinned)
+        fill_thinned(R);
     return st;
 }
 
@@ -383,7 +424,7 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
     if (st != SMPF_OK)
         return st;
     if (t->key.grid_top_mm < t->key.skin_epi_mm)
-        return fast_node_spectrum(pj, t, 0, t->R_skin, err); /* no pigment: the bare skin */
+        return fast_node_spectrum(pj, t, 0, t->R_skin, err); /* no pigment: the bare skin, in full */
     /* The grid lies in the dermis: without pigment it is dermis on dermis. */
     const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);

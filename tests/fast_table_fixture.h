@@ -3,12 +3,14 @@
 #ifndef SMPF_FAST_TABLE_FIXTURE_H
 #define SMPF_FAST_TABLE_FIXTURE_H
 
-/* One projection (one year, the default client and ink) leaves its table in pj->table. */
-static const optics_table_t *fast_table_at(double depth_mm)
+/* One projection (one year, the default client, the ink named) leaves its table in
+ * pj->table. */
+static const optics_table_t *fast_table_of(const char *ink, double depth_mm)
 {
     smpf_error_t err = {0};
     smpf_project_inputs_t in;
     smpf_project_inputs_default(&in);
+    snprintf(in.ink, sizeof in.ink, "%s", ink);
     in.depth_mm = depth_mm;
     in.years = 1;
     in.step_months = 12;
@@ -19,6 +21,14 @@ static const optics_table_t *fast_table_at(double depth_mm)
     smpf_projection_free(&pr);
     assert_non_null(pj->table);
     return pj->table;
+}
+
+/* The same with the default ink. */
+static const optics_table_t *fast_table_at(double depth_mm)
+{
+    smpf_project_inputs_t in;
+    smpf_project_inputs_default(&in);
+    return fast_table_of(in.ink, depth_mm);
 }
 
 #endif
