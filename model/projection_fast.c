@@ -291,7 +291,7 @@ int fast_node_solve(smpf_projector_t *pj, optics_table_t *t, int view, size_t di
         nd->state = NODE_INVALID;
         if (fast_node_profile(pj, t, view, col)) {
             double R[SMPF_NWL];
-            int st = fast_node_spectrum(pj, t, FAST_SPECTRUM_SLICE_TABLES | FAST_SPECTRUM_THINNED, R, err);
+            int st = fast_node_spectrum(pj, t, FAST_SPECTRUM_TABULATED, R, err);
             if (st != SMPF_OK) {
                 free(nd);
                 return st;
@@ -432,8 +432,7 @@ int fast_table_select(smpf_projector_t *pj, const smpf_project_params_t *par, sm
 int fast_profile_xyz(smpf_projector_t *pj, smpf_xyz_t *dot, smpf_error_t *err)
 {
     double R[SMPF_NWL];
-    int st = fast_node_spectrum(pj, pj->table, FAST_SPECTRUM_SLICE_TABLES | FAST_SPECTRUM_THINNED,
-                                R, err);
+    int st = fast_node_spectrum(pj, pj->table, FAST_SPECTRUM_TABULATED, R, err);
     if (st == SMPF_OK)
         *dot = smpf_color_xyz(pj->ctx, R);
     return st;

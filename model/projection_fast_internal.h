@@ -44,8 +44,10 @@ typedef struct {
 #define FAST_JAC_STRIDE 4
 _Static_assert((SMPF_NWL - 1) % FAST_JAC_STRIDE == 0, "the last wavelength is solved");
 enum { FAST_Q_VALUE = 0, FAST_Q_JAC = 1, FAST_QUADRATURES = 2 }; /* a table's two solvers */
-/* The wavelengths quadrature q is solved at, and its operators kept at: every one for the
- * values, every FAST_JAC_STRIDE-th for the derivatives. */
+/* The wavelengths quadrature q's skin above the grid and dermis below are solved at:
+ * every one for the values (the bare skin is solved in full; node values and the slice
+ * operators only at fast_thinned_wavelength's), every FAST_JAC_STRIDE-th for the
+ * derivatives (and their slice operators). */
 static inline size_t fast_wavelength_stride(int q) { return q == FAST_Q_JAC ? FAST_JAC_STRIDE : 1; }
 #define FAST_TAU_CUT 9.0 /* absorption depth below which slices no longer matter:
                             their light is attenuated by exp(-18) = 1.5e-8 at least */
@@ -114,27 +116,19 @@ static inline smpf_skin_t fast_table_skin(const optics_table_t *t)
     return (smpf_skin_t){0, t->key.melanin, t->key.skin_epi_mm, t->key.blood, t->key.saturation};
 }
 
-/* How fast_node_spectrum solves a spectrum.  FAST_SPECTRUM_SLICE_TABLES: the slices'
- * operators interpolated in the table's slice operators where they cover them, else every
- * slice solved.  FAST_SPECTRUM_THINNED: solved only at the wavelengths
- * fast_thinned_wavelength keeps, the others interpolated.  Node values and fallbacks take
- * both; the bare skin neither (as the direct path); the tests compare. */
-enum { FAST_SPECTRUM_SLICE_TABLES = 1, FAST_SPECTRUM_THINNED = 2 };
+/* How fast_node_spectrum solves a spectrum: FAST_SPECTRUM_FULL, every slice at every
+ * wavelength (the bare skin, as the direct path; the tests' reference);
+ * FAST_SPECTRUM_THINNED, every slice at the wavelengths fast_thinned_wavelength keeps, the
+ * others interpolated; FAST_SPECTRUM_TABULATED, the same wavelengths with the slices'
+ * operators interpolated in the table's slice operators where they cover them (node
+ * values and fallbacks). */
+enum { FAST_SPECTRUM_FULL, FAST_SPECTRUM_THINNED, FAST_SPECTRUM_TABULATED };
 
-/* A thinned spectrum's wavelengths: every 5 nm from 420 to 620 nm, where hemoglobin's
- * Soret tail and Q bands and its absorption's fall near 600 nm shape the reflectance;
- * every 10 nm from 380 to 420 and from 620 to 660 nm; every 20 nm from 660 to 780 nm,
- * where the spectra are smooth and the colour-matching functions small: 55 of the 81.
- * The others are 4-point Lagrange interpolations of the solved reflectances around them
- * (two each side where there are).  Against full spectra of the node profiles a 2 048-
- * sample ensemble's tables met: at most 0.0012 ΔE00 (carbon), 0.0052 (with the
- * phthalocyanine toner, whose absorption has bands in the red), 0.0025 (iron oxide);
- * tests/test_fast_node.c bounds it. */
 int fast_thinned_wavelength(size_t i);
 
 /* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),
- * from the table's cached skin above and dermis below; `how`: FAST_SPECTRUM_* flags. */
-int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, unsigned how,
+ * from the table's cached skin above and dermis below; `how`: a FAST_SPECTRUM_ mode. */
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int how,
                        double R[SMPF_NWL], smpf_error_t *err);
 /* dR[c][j][i] = d R_i / d (volume fraction of component c in slice j) for the profile in
  * pj->profile, c < ncomp <= FAST_JAC_COMPS, by forward differences through the adding of

@@ -282,15 +282,15 @@ static void fill_thinned(double R[SMPF_NWL])
     }
 }
 
-int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, unsigned how,
+int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int how,
                        double R[SMPF_NWL], smpf_error_t *err)
 {
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     slice_stencil_t stencils[SMPF_TISSUE_MAX_LAYERS];
     const slice_stencil_t *at =
-        how & FAST_SPECTRUM_SLICE_TABLES ? profile_stencils(pj, t, stencils) : NULL;
-    const int thinned = (how & FAST_SPECTRUM_THINNED) != 0;
+        how == FAST_SPECTRUM_TABULATED ? profile_stencils(pj, t, stencils) : NULL;
+    const int thinned = how != FAST_SPECTRUM_FULL;
     int st = SMPF_OK;
     for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
         if (thinned && !fast_thinned_wavelength(i))
@@ -424,7 +424,7 @@ int fast_table_setup(smpf_projector_t *pj, optics_table_t *t, smpf_error_t *err)
     if (st != SMPF_OK)
         return st;
     if (t->key.grid_top_mm < t->key.skin_epi_mm)
-        return fast_node_spectrum(pj, t, 0, t->R_skin, err); /* no pigment: the bare skin, in full */
+        return fast_node_spectrum(pj, t, FAST_SPECTRUM_FULL, t->R_skin, err); /* the bare skin */
     /* The grid lies in the dermis: without pigment it is dermis on dermis. */
     const size_t n = smpf_ad_quad_points(pj->ad), nn = n * n;
     const double Rsp = smpf_fresnel(1.0, smpf_tissue_refractive_index(pj->tissue), 1.0);

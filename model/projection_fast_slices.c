@@ -33,8 +33,12 @@ struct slice_ops {
     slice_kind_t kind[FAST_SLICE_KINDS];
     int kind_of_layer[SMPF_TISSUE_MAX_LAYERS]; /* -1: not a slice layer of the grid */
     int slice_of_layer[SMPF_TISSUE_MAX_LAYERS];
-    /* Per quadrature: (R, T), n x n each, per wavelength (values: all SMPF_NWL; derivatives:
-     * every FAST_JAC_STRIDE-th, the ones they are solved at); NULL: unsolved */
+    /* Per quadrature, the wavelengths its solves use (values: fast_thinned_wavelength;
+     * derivatives: every FAST_JAC_STRIDE-th): their count and each wavelength's place
+     * among them (-1: none) */
+    size_t count[FAST_QUADRATURES];
+    int place[FAST_QUADRATURES][SMPF_NWL];
+    /* Per quadrature: (R, T), n x n each, per wavelength of its set; NULL: unsolved */
     double *_Atomic ops[FAST_QUADRATURES][FAST_SLICE_KINDS][SLICE_NODES];
 };
 
@@ -69,6 +73,12 @@ int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *
         return smpf_error_set(err, SMPF_ERR_NOMEM, "fast optics: out of memory");
     for (size_t k = 0; k < SMPF_TISSUE_MAX_LAYERS; k++)
         s->kind_of_layer[k] = s->slice_of_layer[k] = -1;
+    for (int q = 0; q < FAST_QUADRATURES; q++)
+        for (size_t i = 0; i < SMPF_NWL; i++) {
+            const int solved = q == FAST_Q_VALUE ? fast_thinned_wavelength(i)
+                                                 : i % FAST_JAC_STRIDE == 0;
+            s->place[q][i] = solved ? (int)s->count[q]++ : -1;
+        }
     double z = 0;
     for (size_t k = 0; k < nl; k++) {
         const double top = z, h = layers[k].thickness_mm;
@@ -95,8 +105,8 @@ int fast_slices_new(smpf_projector_t *pj, const optics_table_t *t, slice_ops_t *
     return SMPF_OK;
 }
 
-/* The operators of kind c at node m in quadrature q (workspace ad) for every wavelength,
- * solved when first asked for: the kind's layer with fraction f_m of the ink, taken from
+/* The operators of kind c at node m in quadrature q (workspace ad) for every wavelength of
+ * the quadrature's set, solved when first asked for: the kind's layer with fraction f_m of the ink, taken from
  * the stack the tissue model builds (the same mixing rule as every solve). */
 static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t *t,
                       slice_ops_t *s, int q, int c, int m, const double **out, smpf_error_t *err)
@@ -107,8 +117,7 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
         return SMPF_OK;
     }
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
-    const size_t stride = fast_wavelength_stride(q);
-    double *ops = malloc(((SMPF_NWL - 1) / stride + 1) * 2 * nn * sizeof *ops);
+    double *ops = malloc(s->count[q] * 2 * nn * sizeof *ops);
     smpf_pigment_profile_t *pr = malloc(sizeof *pr);
     if (!ops || !pr) {
         free(ops);
@@ -122,9 +131,11 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
     const smpf_skin_t skin = fast_table_skin(t);
     smpf_layer_t layers[SMPF_TISSUE_MAX_LAYERS];
     int st = SMPF_OK;
-    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i += stride) {
+    for (size_t i = 0; st == SMPF_OK && i < SMPF_NWL; i++) {
+        if (s->place[q][i] < 0)
+            continue;
         size_t nl;
-        double *R = ops + i / stride * 2 * nn;
+        double *R = ops + (size_t)s->place[q][i] * 2 * nn;
         st = smpf_tissue_stack(pj->tissue, &skin, pr, i, layers, &nl, err);
         if (st == SMPF_OK)
             st = ad_layer(ad, layers + s->kind[c].layer, R, R + nn, err);
@@ -181,10 +192,10 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, si
     *done = 0;
     if (at->start < 0)
         return SMPF_OK;
-    const size_t stride = fast_wavelength_stride(q);
-    if (i % stride != 0)
-        return smpf_error_set(err, SMPF_ERR_FAILURE, "fast optics: no slice operators of the "
-                              "derivatives at %g nm", smpf_wavelength_nm(i));
+    if (s->place[q][i] < 0)
+        return smpf_error_set(err, SMPF_ERR_FAILURE, "fast optics: no slice operators %s at "
+                              "%g nm", q == FAST_Q_VALUE ? "of the values" : "of the derivatives",
+                              smpf_wavelength_nm(i));
     smpf_ad_t *ad = q == FAST_Q_VALUE ? pj->ad : pj->ad_jac;
     const size_t nn = smpf_ad_quad_points(ad) * smpf_ad_quad_points(ad);
     const double *node[4];
@@ -193,7 +204,7 @@ int fast_slice_operator(smpf_projector_t *pj, const optics_table_t *t, int q, si
         int st = slice_node(pj, ad, t, s, q, s->kind_of_layer[k], at->start + m, &ops, err);
         if (st != SMPF_OK)
             return st;
-        node[m] = ops + i / stride * 2 * nn; /* R, then T */
+        node[m] = ops + (size_t)s->place[q][i] * 2 * nn; /* R, then T */
     }
     combine4(nn, at->w, node[0], node[1], node[2], node[3], R);
     combine4(nn, at->w, node[0] + nn, node[1] + nn, node[2] + nn, node[3] + nn, T);
