@@ -229,6 +229,15 @@ struct smpf_kin_sim {
     /* The block's own exponentials over one month, the same for every month */
     smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
     unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
+    /* The deposit's depth profile (kinetics.c, deposit): the shares of a unit deposit
+     * laid in E and in F per sublayer, for the key it was computed with (every session of
+     * a schedule, and every rerun from a snapshot, usually lays the same one). */
+    struct {
+        int valid;
+        double sigma, z, dej, top_mm, dz_mm;
+        size_t nsub;
+        double *epi, *dermal; /* [sublayer] */
+    } shape;
     double *x;             /* [row][cell]: E F M X, the readout's in_skin, S L D B */
     smpf_kin_now_t now;    /* with x, what a snapshot holds */
     unsigned long long last_sinks_id; /* the last id given to the sinks' content */
