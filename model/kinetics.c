@@ -32,8 +32,11 @@ int smpf_kin_sim_new(size_t nsublayers, smpf_kin_sim_t **out, smpf_error_t *err)
     s->month_skin = calloc(2 * 12 * lane_blocks(nsublayers * SMPF_KIN_MAX_COMPONENTS),
                            sizeof(smpf_kin_skin_lanes_t));
     s->mid_mm = calloc(nsublayers * SMPF_KIN_MAX_COMPONENTS, sizeof(double));
+    s->shape.epi = calloc(2 * nsublayers, sizeof(double)); /* epi, then dermal */
+    s->shape.dermal = s->shape.epi ? s->shape.epi + nsublayers : NULL;
     s->now.sinks_id = s->last_sinks_id = 1; /* a new snapshot holds none (0) */
-    int rc = s->eig && s->k_uv_per_day && s->x && s->month_step && s->month_skin && s->mid_mm
+    int rc = s->eig && s->k_uv_per_day && s->x && s->month_step && s->month_skin && s->mid_mm &&
+                     s->shape.epi
                  ? SMPF_OK
                  : smpf_error_set(err, SMPF_ERR_NOMEM, "kinetics: out of memory");
     if (rc == SMPF_OK)
@@ -58,6 +61,7 @@ void smpf_kin_sim_free(smpf_kin_sim_t *s)
     free(s->month_step);
     free(s->month_skin);
     free(s->mid_mm);
+    free(s->shape.epi);
     free(s);
 }
 
@@ -253,6 +257,34 @@ static double in_skin_total(const smpf_kin_sim_t *s)
     return sum;
 }
 
+/* The shares of a unit deposit of width 2 sigma at depth z that each sublayer lays in E
+ * and in F (see deposit), kept in s->shape: recomputed only when the deposit, the
+ * junction dej or the grid differ (exactly) from those it holds. */
+static void deposit_shape(smpf_kin_sim_t *s, double sigma, double z, double dej)
+{
+    if (s->shape.valid && s->shape.sigma == sigma && s->shape.z == z && s->shape.dej == dej &&
+        s->shape.top_mm == s->top_mm && s->shape.dz_mm == s->dz_mm && s->shape.nsub == s->nsub)
+        return;
+    /* A sublayer's upper edge is the lower edge of the one below: one CDF per edge. */
+    double pa = gsl_cdf_gaussian_P(-INFINITY, sigma);
+    for (size_t j = 0; j < s->nsub; j++) {
+        const double a = j == 0 ? -INFINITY : s->top_mm + (double)j * s->dz_mm;
+        const double b = j + 1 == s->nsub ? INFINITY : s->top_mm + (double)(j + 1) * s->dz_mm;
+        const double pb = gsl_cdf_gaussian_P(b - z, sigma);
+        const double pe = a < dej ? gsl_cdf_gaussian_P(fmin(b, dej) - z, sigma) - pa : 0.0;
+        s->shape.epi[j] = pe;
+        s->shape.dermal[j] = pb - pa - pe;
+        pa = pb;
+    }
+    s->shape.valid = 1;
+    s->shape.sigma = sigma;
+    s->shape.z = z;
+    s->shape.dej = dej;
+    s->shape.top_mm = s->top_mm;
+    s->shape.dz_mm = s->dz_mm;
+    s->shape.nsub = s->nsub;
+}
+
 /* Tops the pigment in skin up to the session's target density.  The Gaussian's mass above
  * the grid goes to the top sublayer, below it to the bottom one; within each sublayer,
  * the part above the dermo-epidermal junction goes to E, the rest to F. */
@@ -262,22 +294,14 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
     const double amount = fmax(0.0, se->target_density - before);
     if (amount <= 0.0)
         return;
-    const double sigma = 0.5 * se->deposit_width_mm, z = se->needle_depth_mm;
-    const double dej = s->p.value[SMPF_KP_EPIDERMIS_THICKNESS_MM];
-    /* A sublayer's upper edge is the lower edge of the one below: one CDF per edge. */
-    double pa = gsl_cdf_gaussian_P(-INFINITY, sigma);
-    for (size_t j = 0; j < s->nsub; j++) {
-        const double a = j == 0 ? -INFINITY : s->top_mm + (double)j * s->dz_mm;
-        const double b = j + 1 == s->nsub ? INFINITY : s->top_mm + (double)(j + 1) * s->dz_mm;
-        const double pb = gsl_cdf_gaussian_P(b - z, sigma);
-        const double pe = a < dej ? gsl_cdf_gaussian_P(fmin(b, dej) - z, sigma) - pa : 0.0;
+    deposit_shape(s, 0.5 * se->deposit_width_mm, se->needle_depth_mm,
+                  s->p.value[SMPF_KP_EPIDERMIS_THICKNESS_MM]);
+    for (size_t j = 0; j < s->nsub; j++)
         for (size_t c = 0; c < s->ncomp; c++) {
             const double share = amount * s->ink.component[c].fraction;
-            smpf_kin_row(s, SMPF_KC_E)[j * s->ncomp + c] += share * pe;
-            smpf_kin_row(s, SMPF_KC_F)[j * s->ncomp + c] += share * (pb - pa - pe);
+            smpf_kin_row(s, SMPF_KC_E)[j * s->ncomp + c] += share * s->shape.epi[j];
+            smpf_kin_row(s, SMPF_KC_F)[j * s->ncomp + c] += share * s->shape.dermal[j];
         }
-        pa = pb;
-    }
     s->now.deposited += amount;
     /* The dot's age for lateral spread: the mean laying time of the pigment in skin,
      * weighting older pigment by what is left of it (as if all pigment were lost at one

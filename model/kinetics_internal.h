@@ -166,7 +166,8 @@ void smpf_kin_sim_rewind(smpf_kin_sim_t *s);
 void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track);
 
 /* The pigment in skin of every sublayer j < nsublayers and component c < ncomponents in
- * one pass, for the optics (one call instead of two per value):
+ * one pass (one call instead of two per value; the fast optics read the rows in place,
+ * smpf_kin_row and smpf_kin_in_skin_row):
  * in_skin[c * stride + j] = smpf_kin_sim_in_skin(s, j, c) and, when epi is not NULL,
  * epi[c * stride + j] = smpf_kin_sim_amount(s, j, c, SMPF_KC_E); stride >= nsublayers. */
 void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
@@ -229,6 +230,15 @@ struct smpf_kin_sim {
     /* The block's own exponentials over one month, the same for every month */
     smpf_kin_block_expm1_t month_em[SMPF_KIN_MAX_COMPONENTS][2];
     unsigned char month_em_ready[SMPF_KIN_MAX_COMPONENTS][2];
+    /* The deposit's depth profile (kinetics.c, deposit): the shares of a unit deposit
+     * laid in E and in F per sublayer, for the key it was computed with (every session of
+     * a schedule, and every rerun from a snapshot, usually lays the same one). */
+    struct {
+        int valid;
+        double sigma, z, dej, top_mm, dz_mm;
+        size_t nsub;
+        double *epi, *dermal; /* [sublayer] */
+    } shape;
     double *x;             /* [row][cell]: E F M X, the readout's in_skin, S L D B */
     smpf_kin_now_t now;    /* with x, what a snapshot holds */
     unsigned long long last_sinks_id; /* the last id given to the sinks' content */

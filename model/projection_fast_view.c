@@ -287,6 +287,33 @@ static int view_estimate(smpf_projector_t *pj, optics_table_t *t, const anchor_t
     return st;
 }
 
+/* The dot's profile a[c][j] in volume fractions, its columns col (mm: dermal per
+ * component, then epidermal; col zeroed by the caller) and the profile's sum, from the
+ * simulation's rows of the pigment in skin and of E (sublayer j, component c at
+ * j * ncomp + c).  Inline: one-component inks (ncomp 1, the cells are the sublayers)
+ * get contiguous loops. */
+static inline double dot_profile(const optics_table_t *t, const double *skin_amount,
+                                 const double *epi_amount, size_t ncomp, double scale,
+                                 double (*a)[PROJECTION_SUBLAYERS], double *col)
+{
+    const double inv_dz_per_mm = 1.0 / t->key.grid_dz_mm;
+    double total = 0;
+    for (size_t c = 0; c < ncomp; c++) {
+        double all = 0, epi = 0; /* sums in registers: this runs for every month */
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
+            a[c][j] = skin_amount[j * ncomp + c] * scale * inv_dz_per_mm;
+            total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
+            all += skin_amount[j * ncomp + c];
+        }
+        for (size_t j = 0; t->has_epi && j < FAST_GRID_SUBLAYERS; j++)
+            epi += epi_amount[j * ncomp + c];
+        col[c] = (t->has_epi ? all - epi : all) * scale;
+        if (t->has_epi)
+            col[ncomp] += epi * scale;
+    }
+    return total;
+}
+
 int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double column_mm,
                  fast_dot_t *dot, int *done, smpf_error_t *err)
 {
@@ -295,27 +322,15 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     if (!t || t->dims > FAST_MAX_DIMS)
         return SMPF_OK;
     const double scale = summary->peak_dilution * column_mm;
-    const double inv_dz_per_mm = 1.0 / t->key.grid_dz_mm;
     const size_t ncomp = t->key.ncomp, nsub = t->key.nsub;
     /* The profile in volume fractions; the dermal (without E) and epidermal columns, mm. */
-    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS], total = 0;
+    double a[FAST_JAC_COMPS][PROJECTION_SUBLAYERS], derm[PROJECTION_SUBLAYERS];
     double col[FAST_MAX_DIMS] = {0};
-    double epi_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
-    double skin_amount[SMPF_KIN_MAX_COMPONENTS][PROJECTION_SUBLAYERS];
-    smpf_kin_sim_skin_amounts(pj->sim, PROJECTION_SUBLAYERS, &epi_amount[0][0], &skin_amount[0][0]);
-    for (size_t c = 0; c < ncomp; c++) {
-        double all = 0, epi = 0; /* sums in registers: this runs for every month */
-        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
-            a[c][j] = skin_amount[c][j] * scale * inv_dz_per_mm;
-            total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
-            all += skin_amount[c][j];
-        }
-        for (size_t j = 0; t->has_epi && j < FAST_GRID_SUBLAYERS; j++)
-            epi += epi_amount[c][j];
-        col[c] = (t->has_epi ? all - epi : all) * scale;
-        if (t->has_epi)
-            col[ncomp] += epi * scale;
-    }
+    /* The simulation's amounts, read in place (the table's ink is the simulation's). */
+    const double *skin_amount = smpf_kin_in_skin_row(pj->sim);
+    const double *epi_amount = smpf_kin_row(pj->sim, SMPF_KC_E);
+    const double total = ncomp == 1 ? dot_profile(t, skin_amount, epi_amount, 1, scale, a, col)
+                                    : dot_profile(t, skin_amount, epi_amount, ncomp, scale, a, col);
     /* Anchors from the cheapest: the base view with the epidermal column at its nearest
      * node, then interpolated; the UV view with q at its nearest node, then interpolated.
      * The first whose correction is small is taken; else the smallest correction within
@@ -345,7 +360,7 @@ int fast_dot_xyz(smpf_projector_t *pj, const smpf_kin_summary_t *summary, double
     for (size_t i = 0; i < n && st == SMPF_OK && !(best_de <= FAST_QUICK_DE00); i++) {
         if (i == nbase) { /* one component */
             for (size_t j = 0; j < nsub; j++) {
-                derm[j] = (skin_amount[0][j] - epi_amount[0][j]) * scale;
+                derm[j] = (skin_amount[j] - epi_amount[j]) * scale;
                 uvp[0] += derm[j];
             }
             uvp[1] = uv_exposure(t, derm);
