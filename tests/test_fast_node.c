@@ -127,19 +127,19 @@ static void test_tabulated_slices_match_exact(void **state)
 }
 
 /* Thinned spectra (55 of the 81 wavelengths solved, the others interpolated; every slice
- * solved) against the same node profiles solved at every wavelength: dermal columns from a trace to an opaque
- * deposit, with the epidermal part and UV's thinning, for carbon at a shallow and a deep
- * needle depth and for carbon with the phthalocyanine toner, whose absorption has bands in
- * the red.  Measured: 0.0004 ΔE00 (carbon), 0.0017 (toner); ensembles'
- * tables met at most 0.0052 (projection_fast_internal.h); 0.01 allowed, a tenth of the
- * fast path's budget.  A wavelength left unfilled or misplaced moves the colour by
+ * solved) against the same node profiles solved at every wavelength: dermal columns from a
+ * trace to an opaque deposit, with the epidermal part and UV's thinning, for carbon at a
+ * shallow and a deep needle depth and for carbon with the phthalocyanine toner, whose
+ * absorption has bands in the red.  Measured: 0.0004 ΔE00 (carbon), 0.0017 (toner);
+ * ensembles' tables met at most 0.0052 (projection_fast_internal.h); 0.01 allowed, a tenth
+ * of the fast path's budget.  A wavelength left unfilled or misplaced moves the colour by
  * several ΔE00. */
 static double thinning_error(const optics_table_t *t, int view, double p0, double p1)
 {
     smpf_error_t err = {0};
     /* A two-component ink's table with an epidermal column takes three columns (the
-     * toner's at 0.3 mm; fast_dot_xyz leaves such tables to the direct path): its
-     * epidermal one 0. */
+     * toner's at 0.3 mm, whose profiles fast_dot_xyz leaves to the table's own solve,
+     * fast_profile_xyz, thinned too): its epidermal one 0. */
     const double p[FAST_MAX_DIMS + 1] = {p0, p1, 0};
     if (!fast_node_profile(pj, t, view, p))
         return 0; /* beyond volume fraction 1 */
