@@ -17,9 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SLICE_F0 1e-7   /* offset of the log axis: a fraction this small is nearly none */
+/* Offset of the log axis, below which it is linear: a slice's pigment optical depth is
+ * then below ~0.006 (carbon's mua ~1.5e4 /mm per unit fraction, slices 0.025-0.05 mm), where R
+ * and T are linear in f to ~1e-5.  It was 1e-7, with 18 more nodes below that. */
+#define SLICE_F0 1e-5
 #define SLICE_STEP 0.25 /* node spacing in ln(f + f0) */
-#define SLICE_NODES 64  /* the last at f = 0.69; above, slices are solved exactly */
+#define SLICE_NODES 46  /* the last at f = 0.77; above, slices are solved exactly */
 
 typedef struct {
     double thickness_mm;
