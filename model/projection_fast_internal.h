@@ -124,6 +124,15 @@ static inline smpf_skin_t fast_table_skin(const optics_table_t *t)
  * values and fallbacks). */
 enum { FAST_SPECTRUM_FULL, FAST_SPECTRUM_THINNED, FAST_SPECTRUM_TABULATED };
 
+/* A thinned spectrum's wavelengths: every 5 nm from 420 to 620 nm, where hemoglobin's
+ * Soret tail and Q bands and its absorption's fall near 600 nm shape the reflectance;
+ * every 10 nm from 380 to 420 and from 620 to 660 nm; every 20 nm from 660 to 780 nm,
+ * where the spectra are smooth and the colour-matching functions small: 55 of the 81.
+ * The others are 4-point Lagrange interpolations, relative to the bare skin's reflectance,
+ * of the solved ones around them (projection_fast_node.c, fill_thinned).  Against full
+ * spectra of the node profiles a 2 048-sample ensemble's tables met: at most 0.0012 ΔE00
+ * (carbon), 0.0025 (iron oxide), 0.0051 (the phthalocyanine toner, whose absorption has
+ * bands in the red); tests/test_fast_node.c bounds it. */
 int fast_thinned_wavelength(size_t i);
 
 /* The dot's reflectance spectrum with the profile in pj->profile (on the table's grid),

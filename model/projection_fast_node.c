@@ -256,8 +256,13 @@ int fast_thinned_wavelength(size_t i)
 }
 
 /* The wavelengths a thinned spectrum skips, from the solved ones (the first and last
- * wavelengths are solved). */
-static void fill_thinned(double R[SMPF_NWL])
+ * wavelengths are solved).  What is interpolated is the reflectance relative to the bare
+ * skin's (solved in full): a dot whose pigment is gone is the skin again, to round-off.
+ * Interpolating the reflectance itself left such a dot off the skin, and its cast hue,
+ * ill-conditioned as the pigment vanishes, 0.4° off the direct path's; interpolating the
+ * difference from the skin erred by up to 0.005 ΔE00 on opaque deposits, where it carries
+ * the skin's hemoglobin bands. */
+static void fill_thinned(const double R_skin[SMPF_NWL], double R[SMPF_NWL])
 {
     size_t solved[SMPF_NWL], n = 0;
     for (size_t i = 0; i < SMPF_NWL; i++)
@@ -269,6 +274,9 @@ static void fill_thinned(double R[SMPF_NWL])
         if (solved[p] == i)
             continue;
         const size_t s = p < 2 ? 0 : p + 2 > n ? n - 4 : p - 2; /* solved[p - 1] < i < solved[p] */
+        int relative = R_skin[i] > 0; /* a skin reflecting nothing: the reflectance itself */
+        for (size_t k = 0; k < 4; k++)
+            relative &= R_skin[solved[s + k]] > 0;
         double v = 0;
         for (size_t k = 0; k < 4; k++) {
             double w = 1;
@@ -276,9 +284,9 @@ static void fill_thinned(double R[SMPF_NWL])
                 if (m != k)
                     w *= ((double)i - (double)solved[s + m]) /
                          ((double)solved[s + k] - (double)solved[s + m]);
-            v += w * R[solved[s + k]];
+            v += w * (relative ? R[solved[s + k]] / R_skin[solved[s + k]] : R[solved[s + k]]);
         }
-        R[i] = v;
+        R[i] = relative ? R_skin[i] * v : v;
     }
 }
 
@@ -304,7 +312,7 @@ int fast_node_spectrum(smpf_projector_t *pj, const optics_table_t *t, int how,
             smpf_error_prefix(err, "fast optics, %g nm: ", smpf_wavelength_nm(i));
     }
     if (st == SMPF_OK && thinned)
-        fill_thinned(R);
+        fill_thinned(t->R_skin, R);
     return st;
 }
 
