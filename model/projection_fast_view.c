@@ -326,8 +326,11 @@ static inline double dot_profile(const optics_table_t *t, const double *skin_amo
     double total = 0;
     for (size_t c = 0; c < ncomp; c++) {
         double all = 0, epi = 0; /* sums in registers: this runs for every month */
-        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
+        /* The products in a loop of their own, which vectorises (the sums, in order,
+         * cannot). */
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
             a[c][j] = skin_amount[j * ncomp + c] * scale * inv_dz_per_mm;
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
             total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
             all += skin_amount[j * ncomp + c];
         }
