@@ -233,13 +233,6 @@ int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
     return 1;
 }
 
-fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim)
-{
-    if (view == VIEW_UV)
-        return dim == 1 ? FAST_EXPOSURE_AXIS : FAST_COLUMN_AXIS;
-    return t->has_epi && dim == t->key.ncomp ? FAST_EPIDERMAL_AXIS : FAST_COLUMN_AXIS;
-}
-
 double fast_axis_value(fast_axis_t a, long k) { return a.scale * expm1(a.step * (double)k); }
 
 static void node_params(const optics_table_t *t, int view, size_t dims, const int *idx,

@@ -169,8 +169,13 @@ int fast_node_profile(smpf_projector_t *pj, const optics_table_t *t, int view,
                       const double *col);
 /* The axis of dimension dim of a view: a column (mm; the base view's last dimension is
  * the epidermal column when the table has one) or, in the UV view's second dimension, the
- * exposure q. */
-fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim);
+ * exposure q.  Inline: the estimates place the base view's columns every month. */
+static inline fast_axis_t fast_node_axis(const optics_table_t *t, int view, size_t dim)
+{
+    if (view == VIEW_UV)
+        return dim == 1 ? FAST_EXPOSURE_AXIS : FAST_COLUMN_AXIS;
+    return t->has_epi && dim == t->key.ncomp ? FAST_EPIDERMAL_AXIS : FAST_COLUMN_AXIS;
+}
 /* Node k's parameter on an axis (the table keeps them: node_value), and the inverse: a
  * parameter's place, in node units (negative parameters and NaN at node 0). */
 double fast_axis_value(fast_axis_t a, long k);

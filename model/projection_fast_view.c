@@ -123,6 +123,39 @@ void fast_stencil_correction(size_t count, const double *weight, const node_jac_
     stencil_correction(count, weight, jac, ncomp, delta, correction);
 }
 
+/* The stencil's nodes (W0 x W1 of them from start; W0 and W1 constants where this is
+ * inlined, so the loops unroll): their weighted XYZ summed into xyz, and with want_jac
+ * their weights and derivatives.  A snapped dimension's width is 1 and its weight 1:
+ * w0 * 1 is w0 exactly, so leaving the product out changes no bit.  Returns 0 when a
+ * node lies beyond volume fraction 1, -1 on an error (in *st). */
+static inline __attribute__((always_inline)) int
+stencil_nodes(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an, const int *start,
+              double (*w)[4], const int W0, const int W1, int want_jac, double xyz[3],
+              double *weight, const node_jac_t **jac, size_t *count, int *st, smpf_error_t *err)
+{
+    node_t *_Atomic *const slots = fast_node_slot(t, an->view, an->dims, start);
+    for (int o1 = 0; o1 < W1; o1++)
+        for (int o0 = 0; o0 < W0; o0++) {
+            const double wn = W1 == 1 ? w[0][o0] : W0 == 1 ? w[1][o1] : w[0][o0] * w[1][o1];
+            const node_t *nd = atomic_load_explicit(&slots[o0 * FAST_NODES + o1], memory_order_acquire);
+            if (!fast_node_ready(nd, want_jac)) {
+                const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
+                *st = fast_node_solve(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
+                if (*st != SMPF_OK)
+                    return -1;
+            }
+            if (nd->state != NODE_OK)
+                return 0; /* the stencil reaches beyond volume fraction 1 */
+            for (int k = 0; k < 3; k++)
+                xyz[k] += wn * nd->xyz[k];
+            if (want_jac) {
+                weight[*count] = wn;
+                jac[(*count)++] = atomic_load_explicit(&nd->jac, memory_order_acquire);
+            }
+        }
+    return 1;
+}
+
 static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *an,
                        double (*delta)[PROJECTION_SUBLAYERS], int want_jac, estimate_t *e,
                        smpf_error_t *err)
@@ -130,7 +163,7 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
     e->ok = 0;
     e->have_f = 0;
     int start[FAST_MAX_DIMS] = {0, 0}, width[FAST_MAX_DIMS] = {1, 1};
-    double w[FAST_MAX_DIMS][4] = {{1}, {1}};
+    double w[FAST_MAX_DIMS][4]; /* set where width is 4 */
     for (size_t d = 0; d < an->dims; d++) { /* places within the table: view_estimate */
         const double u = an->u[d];
         if (an->snap >> d & 1) {
@@ -145,26 +178,19 @@ static int interpolate(smpf_projector_t *pj, optics_table_t *t, const anchor_t *
     double xyz[3] = {0, 0, 0}, weight[FAST_STENCIL_NODES];
     const node_jac_t *jac[FAST_STENCIL_NODES];
     size_t count = 0;
-    node_t *_Atomic *const slots = fast_node_slot(t, an->view, an->dims, start);
-    for (int o1 = 0; o1 < width[1]; o1++)
-        for (int o0 = 0; o0 < width[0]; o0++) {
-            const double wn = w[0][o0] * w[1][o1];
-            const node_t *nd = atomic_load_explicit(&slots[o0 * FAST_NODES + o1], memory_order_acquire);
-            if (!fast_node_ready(nd, want_jac)) {
-                const int idx[FAST_MAX_DIMS] = {start[0] + o0, start[1] + o1};
-                const int st = fast_node_solve(pj, t, an->view, an->dims, idx, want_jac, &nd, err);
-                if (st != SMPF_OK)
-                    return st;
-            }
-            if (nd->state != NODE_OK)
-                return SMPF_OK; /* the stencil reaches beyond volume fraction 1 */
-            for (int k = 0; k < 3; k++)
-                xyz[k] += wn * nd->xyz[k];
-            if (want_jac) {
-                weight[count] = wn;
-                jac[count++] = atomic_load_explicit(&nd->jac, memory_order_acquire);
-            }
-        }
+    int st = SMPF_OK, in;
+    if (width[0] == 4 && width[1] == 4)
+        in = stencil_nodes(pj, t, an, start, w, 4, 4, want_jac, xyz, weight, jac, &count, &st, err);
+    else if (width[0] == 4)
+        in = stencil_nodes(pj, t, an, start, w, 4, 1, want_jac, xyz, weight, jac, &count, &st, err);
+    else if (width[1] == 4)
+        in = stencil_nodes(pj, t, an, start, w, 1, 4, want_jac, xyz, weight, jac, &count, &st, err);
+    else { /* every dimension snapped: the node itself, weight 1 */
+        w[0][0] = 1;
+        in = stencil_nodes(pj, t, an, start, w, 1, 1, want_jac, xyz, weight, jac, &count, &st, err);
+    }
+    if (in <= 0)
+        return st;
     for (int k = 0; k < 3; k++) {
         e->xyz[k] = xyz[k];
         e->correction[k] = 0;
@@ -300,8 +326,11 @@ static inline double dot_profile(const optics_table_t *t, const double *skin_amo
     double total = 0;
     for (size_t c = 0; c < ncomp; c++) {
         double all = 0, epi = 0; /* sums in registers: this runs for every month */
-        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
+        /* The products in a loop of their own, which vectorises (the sums, in order,
+         * cannot). */
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++)
             a[c][j] = skin_amount[j * ncomp + c] * scale * inv_dz_per_mm;
+        for (size_t j = 0; j < FAST_GRID_SUBLAYERS; j++) {
             total += a[c][j]; /* components outer, slices inner: as the misfit's sum */
             all += skin_amount[j * ncomp + c];
         }
