@@ -296,11 +296,17 @@ static void deposit(smpf_kin_sim_t *s, const smpf_kin_session_t *se)
         return;
     deposit_shape(s, 0.5 * se->deposit_width_mm, se->needle_depth_mm,
                   s->p.value[SMPF_KP_EPIDERMIS_THICKNESS_MM]);
+    /* The shares and rows first: the stores below could alias them for the compiler. */
+    const size_t nc = s->ncomp;
+    double share[SMPF_KIN_MAX_COMPONENTS];
+    for (size_t c = 0; c < nc; c++)
+        share[c] = amount * s->ink.component[c].fraction;
+    double *restrict e = smpf_kin_row(s, SMPF_KC_E), *restrict f = smpf_kin_row(s, SMPF_KC_F);
+    const double *restrict epi = s->shape.epi, *restrict dermal = s->shape.dermal;
     for (size_t j = 0; j < s->nsub; j++)
-        for (size_t c = 0; c < s->ncomp; c++) {
-            const double share = amount * s->ink.component[c].fraction;
-            smpf_kin_row(s, SMPF_KC_E)[j * s->ncomp + c] += share * s->shape.epi[j];
-            smpf_kin_row(s, SMPF_KC_F)[j * s->ncomp + c] += share * s->shape.dermal[j];
+        for (size_t c = 0; c < nc; c++) {
+            e[j * nc + c] += share[c] * epi[j];
+            f[j * nc + c] += share[c] * dermal[j];
         }
     s->now.deposited += amount;
     /* The dot's age for lateral spread: the mean laying time of the pigment in skin,
@@ -321,7 +327,8 @@ static double months_elapsed(double t_days)
  * same grid), so whole months from t = 0 reuse precomputed factors. */
 static int month_of(double t_days)
 {
-    return (int)((long long)months_elapsed(t_days) % 12);
+    const double m = t_days / SMPF_DAYS_PER_MONTH; /* as months_elapsed, one conversion */
+    return (int)((m < 0x1p52 ? (long long)m : (long long)floor(m)) % 12);
 }
 
 /* Passes over the sessions whose healing window has closed by t_days.  Sessions are in
@@ -389,28 +396,11 @@ static inline int apply_due_sessions(smpf_kin_sim_t *s)
     return 1;
 }
 
-/* Advances every cell across [t_days, t_days + dt) of the given month and healing state:
- * a whole model month (up to round-off in dt) with the month's propagators, a part of one
- * with the per-interval solve, each component's block exponentials shared by its cells.
- * Whether the readout of the new state has been taken on the way. */
-static int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
+/* Advances every cell across [t_days, t_days + dt), a part of a model month, with the
+ * per-interval solve, each component's block exponentials shared by its cells. */
+static void advance_part(smpf_kin_sim_t *s, double dt, int month, int healing)
 {
-    const size_t ncells = smpf_kin_cells(s);
     double x[SMPF_KC_COUNT];
-    if (fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS) {
-        prepare_month(s, healing, month);
-        if (s->skip_sinks) {
-            smpf_kin_month_skin_only(s, month_skin(s, healing, month));
-            return 1;
-        }
-        const smpf_kin_propagator_t *p = month_step(s, healing, month);
-        for (size_t i = 0; i < ncells; i++) {
-            load_cell(s, i, x);
-            smpf_kin_propagate(&p[i], x);
-            store_cell(s, i, x);
-        }
-        return 0;
-    }
     for (size_t c = 0; c < s->ncomp; c++) {
         const smpf_kin_block_t *b = &s->block[c][healing];
         const double k_bio = s->ink.component[c].k_bio_per_day;
@@ -429,6 +419,31 @@ static int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
             smpf_kin_apply(b, &f, s->k_epi_per_day, k_uv, k_bio, x);
             store_cell(s, i, x);
         }
+    }
+}
+
+/* Advances every cell across [t_days, t_days + dt) of the given month and healing state:
+ * a whole model month (up to round-off in dt) with the month's propagators, a part of one
+ * with advance_part.  Whether the readout of the new state has been taken on the way.
+ * (Inline: the whole months without the sinks, the ensemble's path, then make no call
+ * but the propagation's.) */
+static inline int advance_cells(smpf_kin_sim_t *s, double dt, int month, int healing)
+{
+    if (!(fabs(dt - SMPF_DAYS_PER_MONTH) < MIN_STEP_DAYS)) {
+        advance_part(s, dt, month, healing);
+        return 0;
+    }
+    prepare_month(s, healing, month);
+    if (s->skip_sinks) {
+        smpf_kin_month_skin_only(s, month_skin(s, healing, month));
+        return 1;
+    }
+    const smpf_kin_propagator_t *p = month_step(s, healing, month);
+    double x[SMPF_KC_COUNT];
+    for (size_t i = 0; i < smpf_kin_cells(s); i++) {
+        load_cell(s, i, x);
+        smpf_kin_propagate(&p[i], x);
+        store_cell(s, i, x);
     }
     return 0;
 }

@@ -302,6 +302,9 @@ void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month
  * its blocks (the sinks untracked), taking the readout of the new state on the way
  * (kinetics_lanes.c). */
 void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p);
+/* The readout of the current amounts (in_skin, total and moment_mm but the sinks' totals)
+ * for smpf_kin_sim_refresh (kinetics_lanes.c). */
+void smpf_kin_skin_readout(smpf_kin_sim_t *s);
 /* The pigment in skin of component c's cells across a part of a month (the interval of
  * em, the block's exponentials, in model month `month`), the sinks untracked: what
  * smpf_kin_factors_shifted + smpf_kin_apply give E, F, M and X, to the last bit. */

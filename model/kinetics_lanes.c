@@ -24,11 +24,41 @@ typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double
 #define LANES_TARGETS
 #endif
 
+_Static_assert(SMPF_KIN_LANES == 4, "month_block's transpose is written for 4 lanes");
+
+/* The readout's running sums in registers: (E, F, M, X) in the lanes of one vector, added
+ * to cell by cell in the order of smpf_kin_tally_cell (each lane's sum the same), and the
+ * depth moment. */
+typedef struct {
+    lanes_t sum;
+    double moment_mm;
+} lanes_tally_t;
+
+/* Adds SMPF_KIN_LANES cells (their E, F, M, X and pigment in skin `all`) to the readout's
+ * sums t, transposed to one vector per cell; mid: their sublayers' middles. */
+static inline void tally_block(lanes_tally_t *t, lanes_t e, lanes_t f, lanes_t m, lanes_t x,
+                               lanes_t all, const double *mid)
+{
+    const lanes_t ef02 = __builtin_shufflevector(e, f, 0, 4, 2, 6); /* e0 f0 e2 f2 */
+    const lanes_t ef13 = __builtin_shufflevector(e, f, 1, 5, 3, 7);
+    const lanes_t mx02 = __builtin_shufflevector(m, x, 0, 4, 2, 6);
+    const lanes_t mx13 = __builtin_shufflevector(m, x, 1, 5, 3, 7);
+    t->sum += __builtin_shufflevector(ef02, mx02, 0, 1, 4, 5); /* cell 0: e f m x */
+    t->sum += __builtin_shufflevector(ef13, mx13, 0, 1, 4, 5);
+    t->sum += __builtin_shufflevector(ef02, mx02, 2, 3, 6, 7);
+    t->sum += __builtin_shufflevector(ef13, mx13, 2, 3, 6, 7);
+    LANES_AT(midv, mid);
+    const lanes_t moment = midv * all;
+    for (int l = 0; l < SMPF_KIN_LANES; l++)
+        t->moment_mm += moment[l];
+}
+
 /* A whole month of SMPF_KIN_LANES cells (rows e, f, m, x from the first of them): per cell
- * the products and sums of smpf_kin_propagate for E, F, M and X, in the same order; and
- * the new pigment in skin, E + F + M + X, into all. */
+ * the products and sums of smpf_kin_propagate for E, F, M and X, in the same order; the
+ * new pigment in skin, E + F + M + X, into all; and, when t is not NULL, the cells added to
+ * the readout's sums t (mid: their sublayers' middles). */
 static inline void month_block(const smpf_kin_skin_lanes_t *p, double *e, double *f, double *m,
-                               double *x, double *all)
+                               double *x, double *all, lanes_tally_t *t, const double *mid)
 {
     LANES_AT(ev, e);
     LANES_AT(fv, f);
@@ -54,34 +84,42 @@ static inline void month_block(const smpf_kin_skin_lanes_t *p, double *e, double
     memcpy(m, &m1, sizeof m1);
     memcpy(x, &x1, sizeof x1);
     memcpy(all, &a, sizeof a);
+    if (t)
+        tally_block(t, ev, f1, m1, x1, a, mid);
 }
 
 /* Per block of cells: each cell's expm1(-kappa dt) and its component's block gathered
- * into lanes (empty lanes past the last cell), then keep = 1 + expm1((lambda_i - kappa) t)
- * per mode and dermal = left diag(keep) right, summed from 0 in the order of
- * smpf_kin_propagator_of. */
+ * into lanes (empty lanes past the last cell: kappa 0 and the component that lane would
+ * have), then keep = 1 + expm1((lambda_i - kappa) t) per mode and dermal = left
+ * diag(keep) right, summed from 0 in the order of smpf_kin_propagator_of.  When the
+ * components repeat every block (ncomp divides SMPF_KIN_LANES: lane l holds component
+ * l % ncomp), the blocks are gathered once. */
 LANES_TARGETS void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month,
                                                smpf_kin_skin_lanes_t *out)
 {
     const size_t n = smpf_kin_cells(s), nc = s->ncomp;
+    double em_epi[SMPF_KIN_LANES], em_mode[3][SMPF_KIN_LANES];
+    double left[3][3][SMPF_KIN_LANES], right[3][3][SMPF_KIN_LANES];
     for (size_t i0 = 0; i0 < n; i0 += SMPF_KIN_LANES, out++) {
-        double em_kappa[SMPF_KIN_LANES] = {0.0}, em_epi[SMPF_KIN_LANES] = {0.0};
-        double em_mode[3][SMPF_KIN_LANES] = {{0.0}};
-        double left[3][3][SMPF_KIN_LANES] = {{{0.0}}}, right[3][3][SMPF_KIN_LANES] = {{{0.0}}};
-        for (size_t l = 0; l < SMPF_KIN_LANES && i0 + l < n; l++) {
-            const size_t j = (i0 + l) / nc, c = (i0 + l) % nc;
-            const smpf_kin_block_t *b = &s->block[c][healing];
-            const smpf_kin_block_expm1_t *e = &s->month_em[c][healing];
-            const double kappa = smpf_kin_uv_rate(s, c, j)[month] + s->ink.component[c].k_bio_per_day;
-            em_kappa[l] = expm1(-kappa * e->dt_days);
-            em_epi[l] = e->em_epi;
-            for (int r = 0; r < 3; r++) {
-                em_mode[r][l] = e->em_mode[r];
-                for (int q = 0; q < 3; q++) {
-                    left[r][q][l] = b->left[r][q];
-                    right[r][q][l] = b->right[r][q];
+        if (i0 == 0 || SMPF_KIN_LANES % nc != 0)
+            for (size_t l = 0; l < SMPF_KIN_LANES; l++) {
+                const size_t c = (i0 + l) % nc;
+                const smpf_kin_block_t *b = &s->block[c][healing];
+                const smpf_kin_block_expm1_t *e = &s->month_em[c][healing];
+                em_epi[l] = e->em_epi;
+                for (int r = 0; r < 3; r++) {
+                    em_mode[r][l] = e->em_mode[r];
+                    for (int q = 0; q < 3; q++) {
+                        left[r][q][l] = b->left[r][q];
+                        right[r][q][l] = b->right[r][q];
+                    }
                 }
             }
+        double em_kappa[SMPF_KIN_LANES] = {0.0};
+        for (size_t l = 0; l < SMPF_KIN_LANES && i0 + l < n; l++) {
+            const size_t j = (i0 + l) / nc, c = (i0 + l) % nc;
+            const double kappa = smpf_kin_uv_rate(s, c, j)[month] + s->ink.component[c].k_bio_per_day;
+            em_kappa[l] = expm1(-kappa * s->month_em[c][healing].dt_days);
         }
         LANES_AT(em_k, em_kappa);
         LANES_AT(epi, em_epi);
@@ -105,7 +143,8 @@ LANES_TARGETS void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int heal
     }
 }
 
-/* Block by block; a last, partial block is worked on in a copy padded with empty cells. */
+/* Block by block, the readout's sums on the way; a last, partial block is worked on in a
+ * copy padded with empty cells, its cells then summed one by one. */
 LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
 {
     const size_t n = smpf_kin_cells(s);
@@ -113,20 +152,48 @@ LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_sk
                                         smpf_kin_row(s, SMPF_KC_M), smpf_kin_row(s, SMPF_KC_X),
                                         smpf_kin_in_skin_row(s)};
     const size_t whole = n - n % SMPF_KIN_LANES;
+    lanes_tally_t lt = {(lanes_t){0.0}, 0.0};
     for (size_t i = 0; i < whole; i += SMPF_KIN_LANES, p++)
-        month_block(p, row[0] + i, row[1] + i, row[2] + i, row[3] + i, row[4] + i);
+        month_block(p, row[0] + i, row[1] + i, row[2] + i, row[3] + i, row[4] + i, &lt,
+                    s->mid_mm + i);
+    smpf_kin_tally_t t = {{lt.sum[0], lt.sum[1], lt.sum[2], lt.sum[3]}, lt.moment_mm};
     if (whole < n) {
         double part[SMPF_KC_IN_SKIN + 1][SMPF_KIN_LANES] = {{0.0}};
         for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
             memcpy(part[k], row[k] + whole, (n - whole) * sizeof(double));
-        month_block(p, part[0], part[1], part[2], part[3], part[4]);
+        month_block(p, part[0], part[1], part[2], part[3], part[4], NULL, NULL);
         for (int k = 0; k <= SMPF_KC_IN_SKIN; k++)
             memcpy(row[k] + whole, part[k], (n - whole) * sizeof(double));
+        for (size_t i = whole; i < n; i++)
+            smpf_kin_tally_cell(&t, row[0][i], row[1][i], row[2][i], row[3][i], row[4][i],
+                                s->mid_mm[i]);
     }
-    smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
-    for (size_t i = 0; i < n; i++)
-        smpf_kin_tally_cell(&t, row[0][i], row[1][i], row[2][i], row[3][i], row[4][i],
-                            s->mid_mm[i]);
+    smpf_kin_take_tally(s, &t);
+}
+
+/* The readout of the current amounts: what smpf_kin_sim_refresh computes cell by cell,
+ * whole blocks of cells in vectors (the same sums in the same order). */
+LANES_TARGETS void smpf_kin_skin_readout(smpf_kin_sim_t *s)
+{
+    const size_t n = smpf_kin_cells(s), whole = n - n % SMPF_KIN_LANES;
+    const double *e = smpf_kin_row(s, SMPF_KC_E), *f = smpf_kin_row(s, SMPF_KC_F);
+    const double *m = smpf_kin_row(s, SMPF_KC_M), *x = smpf_kin_row(s, SMPF_KC_X);
+    double *all = smpf_kin_in_skin_row(s);
+    lanes_tally_t lt = {(lanes_t){0.0}, 0.0};
+    for (size_t i = 0; i < whole; i += SMPF_KIN_LANES) {
+        LANES_AT(ev, e + i);
+        LANES_AT(fv, f + i);
+        LANES_AT(mv, m + i);
+        LANES_AT(xv, x + i);
+        const lanes_t a = ev + fv + mv + xv;
+        memcpy(all + i, &a, sizeof a);
+        tally_block(&lt, ev, fv, mv, xv, a, s->mid_mm + i);
+    }
+    smpf_kin_tally_t t = {{lt.sum[0], lt.sum[1], lt.sum[2], lt.sum[3]}, lt.moment_mm};
+    for (size_t i = whole; i < n; i++) {
+        all[i] = e[i] + f[i] + m[i] + x[i];
+        smpf_kin_tally_cell(&t, e[i], f[i], m[i], x[i], all[i], s->mid_mm[i]);
+    }
     smpf_kin_take_tally(s, &t);
 }
 

@@ -11,16 +11,8 @@
 
 void smpf_kin_sim_refresh(smpf_kin_sim_t *s, int sinks)
 {
+    smpf_kin_skin_readout(s);
     const size_t n = smpf_kin_cells(s);
-    const double *restrict e = smpf_kin_row(s, SMPF_KC_E), *restrict f = smpf_kin_row(s, SMPF_KC_F);
-    const double *restrict m = smpf_kin_row(s, SMPF_KC_M), *restrict x = smpf_kin_row(s, SMPF_KC_X);
-    double *restrict all = smpf_kin_in_skin_row(s);
-    for (size_t i = 0; i < n; i++)
-        all[i] = e[i] + f[i] + m[i] + x[i];
-    smpf_kin_tally_t t = {{0.0, 0.0, 0.0, 0.0}, 0.0};
-    for (size_t i = 0; i < n; i++)
-        smpf_kin_tally_cell(&t, e[i], f[i], m[i], x[i], all[i], s->mid_mm[i]);
-    smpf_kin_take_tally(s, &t);
     if (sinks) {
         double sink[SMPF_KC_COUNT - SMPF_KC_IN_SKIN] = {0.0, 0.0, 0.0, 0.0};
         for (size_t i = 0; i < n; i++)
@@ -78,7 +70,8 @@ void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
     const double *v = s->p.value;
     const double sigma0 = v[SMPF_KP_DOT_DIAMETER_MM] / FWHM_PER_SIGMA;
     const double age = s->now.deposited > 0 ? s->now.t_days - s->now.age_origin_days : 0.0;
-    const double var = sigma0 * sigma0 + 2.0 * v[SMPF_KP_D_LAT_MM2_PER_DAY] * fmax(0.0, age);
+    const double age_pos = age > 0.0 ? age : 0.0; /* fmax(0, age), without a libm call */
+    const double var = sigma0 * sigma0 + 2.0 * v[SMPF_KP_D_LAT_MM2_PER_DAY] * age_pos;
     out->dot_sigma_mm = sqrt(var);
     out->dot_fwhm_mm = FWHM_PER_SIGMA * out->dot_sigma_mm;
     out->blur_ratio = out->dot_fwhm_mm / v[SMPF_KP_DOT_SPACING_MM];
