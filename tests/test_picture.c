@@ -110,8 +110,7 @@ static void test_patch_png(void **state)
     pic_patch_frame f[3];
     frames3(f);
     char err[256] = "";
-    const char *path = "/tmp/smpf-test-patch.png";
-    unlink(path);
+    char *path = test_temp_path(".png");
     if (pic_render_patch(path, PIC_PNG, f, 3, "Test patch", err, sizeof err) != 0)
         fail_msg("%s", err);
     image im = load_png(path);
@@ -137,6 +136,7 @@ static void test_patch_png(void **state)
     assert_float_equal(pigment_mm2(&im, 2, 2.0), 0.5 * area, 0.03 * area);
     cairo_surface_destroy(im.s);
     unlink(path);
+    free(path);
 }
 
 static void test_patch_svg_has_words(void **state)
@@ -146,7 +146,7 @@ static void test_patch_svg_has_words(void **state)
     frames3(f);
     f[0].jitter = 0.15;
     char err[256] = "";
-    const char *path = "/tmp/smpf-test-patch.svg";
+    char *path = test_temp_path(".svg");
     if (pic_render_patch(path, PIC_SVG, f, 3, "Scalp <patch> & dots", err, sizeof err) != 0)
         fail_msg("%s", err);
     char *text = test_read_file(path);
@@ -159,6 +159,7 @@ static void test_patch_svg_has_words(void **state)
     assert_non_null(strstr(text, "</svg>"));
     free(text);
     unlink(path);
+    free(path);
 }
 
 static void expect_no_temp_left(const char *dir)
@@ -299,8 +300,7 @@ static void test_plot_png_and_svg(void **state)
     pic_plot p;
     synthetic_plot(&c, &p);
     char err[256] = "";
-    const char *png = "/tmp/smpf-test-plot.png", *svg = "/tmp/smpf-test-plot.svg";
-    unlink(png);
+    char *png = test_temp_path(".png"), *svg = test_temp_path(".svg");
     if (pic_plot_curves(png, PIC_PNG, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
     image im = load_png(png);
@@ -319,6 +319,7 @@ static void test_plot_png_and_svg(void **state)
     assert_true(white > im.w * im.h / 4);
     cairo_surface_destroy(im.s);
     unlink(png);
+    free(png);
 
     if (pic_plot_curves(svg, PIC_SVG, &p, err, sizeof err) != 0)
         fail_msg("%s", err);
@@ -329,6 +330,7 @@ static void test_plot_png_and_svg(void **state)
     assert_non_null(strstr(text, "(b) colour drift"));
     free(text);
     unlink(svg);
+    free(svg);
 }
 
 int main(void)

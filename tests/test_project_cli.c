@@ -121,10 +121,11 @@ static void test_skins(void **state)
 static void test_render_and_plot(void **state)
 {
     (void)state;
-    test_run_t r = test_run_cli("render --years 2 --at 0,1,2 --output /tmp/smpf-test-render.png");
+    char *png = test_temp_path(".png"), *plot = test_temp_path(".svg");
+    test_run_t r = test_run_cli("render --years 2 --at 0,1,2 --output %s", png);
     assert_int_equal(r.status, 0);
     test_run_free(&r);
-    FILE *f = fopen("/tmp/smpf-test-render.png", "rb");
+    FILE *f = fopen(png, "rb");
     assert_non_null(f);
     unsigned char head[24];
     assert_int_equal(fread(head, 1, 24, f), 24);
@@ -132,27 +133,29 @@ static void test_render_and_plot(void **state)
     assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
     const unsigned w = (unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19];
     const unsigned w5 = w; /* three frames are narrower than five */
-    r = test_run_cli("render --years 5 --output /tmp/smpf-test-render.png");
+    r = test_run_cli("render --years 5 --output %s", png);
     assert_int_equal(r.status, 0);
     test_run_free(&r);
-    f = fopen("/tmp/smpf-test-render.png", "rb");
+    f = fopen(png, "rb");
     assert_int_equal(fread(head, 1, 24, f), 24);
     fclose(f);
     assert_true(((unsigned)head[16] << 24 | head[17] << 16 | head[18] << 8 | head[19]) > w5);
-    unlink("/tmp/smpf-test-render.png");
+    unlink(png);
+    free(png);
     test_expect(test_run_cli("render"), 2, "--output FILE.png|FILE.svg is required");
     test_expect(test_run_cli("render --output x.jpg"), 2, "neither .png nor .svg");
     test_expect(test_run_cli("render --output x.png --at 3,1"), 2, "times must increase");
     test_expect(test_run_cli("project --years 1 --plot x.gif"), 2, "neither .png nor .svg");
-    r = test_run_cli("project --years 1 --plot /tmp/smpf-test-plot.svg --format csv");
+    r = test_run_cli("project --years 1 --plot %s --format csv", plot);
     assert_int_equal(r.status, 0);
     test_run_free(&r);
-    char *svg = test_read_file("/tmp/smpf-test-plot.svg");
+    char *svg = test_read_file(plot);
     assert_non_null(svg);
     assert_non_null(strstr(svg, "<svg"));
     assert_non_null(strstr(svg, "fading and drift"));
     free(svg);
-    unlink("/tmp/smpf-test-plot.svg");
+    unlink(plot);
+    free(plot);
 }
 
 int main(void)

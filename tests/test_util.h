@@ -34,6 +34,13 @@ static inline char *test_write_temp(const char *suffix, const char *text, size_t
     return path;
 }
 
+/* A new, unique temporary file's malloc'ed path (the file exists, empty): for outputs, so
+ * that test runs in several checkouts at once do not write over each other. */
+static inline char *test_temp_path(const char *suffix)
+{
+    return test_write_temp(suffix, "", 0);
+}
+
 static inline char *test_read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
