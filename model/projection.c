@@ -351,7 +351,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
      * or where the dot has (re)healed, so that no later crossing in the same step is
      * lost. */
     for (size_t k = 0; rc == SMPF_OK && k <= nscan;) {
-        scan_point_t cur = {fmin((double)k * dt, t_end), {0}};
+        const double t_k = (double)k * dt;
+        scan_point_t cur = {t_k < t_end ? t_k : t_end, {0}}; /* fmin, inline */
         const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_timeline_point_t p;
         smpf_kin_sim_save(pj->sim, pj->snap); /* the state at prev */
