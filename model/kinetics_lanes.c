@@ -17,8 +17,10 @@ typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double
 /* On x86-64 these are compiled twice, for AVX2 (a block in one 4-double register) and for
  * the baseline (two 2-double registers), the machine's kind chosen when the program is
  * loaded (an ifunc: glibc).  Not under ThreadSanitizer: an ifunc's resolver runs while
- * the program is relocated, before the sanitizer's runtime it would call is set up. */
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__GLIBC__) && !defined(__SANITIZE_THREAD__)
+ * the program is relocated, before the sanitizer's runtime it would call is set up.  Not
+ * with clang, whose C front end left the cloned functions undefined at link time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && \
+    !defined(__SANITIZE_THREAD__)
 #define LANES_TARGETS __attribute__((target_clones("avx2", "default")))
 #else
 #define LANES_TARGETS
@@ -35,20 +37,23 @@ typedef struct {
 } lanes_tally_t;
 
 /* Adds SMPF_KIN_LANES cells (their E, F, M, X and pigment in skin `all`) to the readout's
- * sums t, transposed to one vector per cell; mid: their sublayers' middles. */
-static inline void tally_block(lanes_tally_t *t, lanes_t e, lanes_t f, lanes_t m, lanes_t x,
-                               lanes_t all, const double *mid)
+ * sums t, transposed to one vector per cell; mid: their sublayers' middles.  The vectors by
+ * pointer: by value, a 32-byte vector argument changes the ABI between the AVX2 and the
+ * baseline clones (clang refuses it; gcc's -Wpsabi without inlining). */
+static inline void tally_block(lanes_tally_t *t, const lanes_t *e, const lanes_t *f,
+                               const lanes_t *m, const lanes_t *x, const lanes_t *all,
+                               const double *mid)
 {
-    const lanes_t ef02 = __builtin_shufflevector(e, f, 0, 4, 2, 6); /* e0 f0 e2 f2 */
-    const lanes_t ef13 = __builtin_shufflevector(e, f, 1, 5, 3, 7);
-    const lanes_t mx02 = __builtin_shufflevector(m, x, 0, 4, 2, 6);
-    const lanes_t mx13 = __builtin_shufflevector(m, x, 1, 5, 3, 7);
+    const lanes_t ef02 = __builtin_shufflevector(*e, *f, 0, 4, 2, 6); /* e0 f0 e2 f2 */
+    const lanes_t ef13 = __builtin_shufflevector(*e, *f, 1, 5, 3, 7);
+    const lanes_t mx02 = __builtin_shufflevector(*m, *x, 0, 4, 2, 6);
+    const lanes_t mx13 = __builtin_shufflevector(*m, *x, 1, 5, 3, 7);
     t->sum += __builtin_shufflevector(ef02, mx02, 0, 1, 4, 5); /* cell 0: e f m x */
     t->sum += __builtin_shufflevector(ef13, mx13, 0, 1, 4, 5);
     t->sum += __builtin_shufflevector(ef02, mx02, 2, 3, 6, 7);
     t->sum += __builtin_shufflevector(ef13, mx13, 2, 3, 6, 7);
     LANES_AT(midv, mid);
-    const lanes_t moment = midv * all;
+    const lanes_t moment = midv * *all;
     for (int l = 0; l < SMPF_KIN_LANES; l++)
         t->moment_mm += moment[l];
 }
@@ -85,7 +90,7 @@ static inline void month_block(const smpf_kin_skin_lanes_t *p, double *e, double
     memcpy(x, &x1, sizeof x1);
     memcpy(all, &a, sizeof a);
     if (t)
-        tally_block(t, ev, f1, m1, x1, a, mid);
+        tally_block(t, &ev, &f1, &m1, &x1, &a, mid);
 }
 
 /* Per block of cells: each cell's expm1(-kappa dt) and its component's block gathered
@@ -187,7 +192,7 @@ LANES_TARGETS void smpf_kin_skin_readout(smpf_kin_sim_t *s)
         LANES_AT(xv, x + i);
         const lanes_t a = ev + fv + mv + xv;
         memcpy(all + i, &a, sizeof a);
-        tally_block(&lt, ev, fv, mv, xv, a, s->mid_mm + i);
+        tally_block(&lt, &ev, &fv, &mv, &xv, &a, s->mid_mm + i);
     }
     smpf_kin_tally_t t = {{lt.sum[0], lt.sum[1], lt.sum[2], lt.sum[3]}, lt.moment_mm};
     for (size_t i = whole; i < n; i++) {
