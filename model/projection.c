@@ -432,7 +432,8 @@ static void point_numbers(const smpf_timeline_point_t *p, double v[POINT_NUMBERS
 static int point_surely_finite(const smpf_timeline_point_t *p)
 {
     /* Two sums of neighbouring fields (any order will do: an overflow only sends the point
-     * to the closer look), read in place: the compiler adds them in pairs. */
+     * to the closer look), read in place: the compiler adds them in pairs.  The same 16
+     * fields as point_numbers: a field added to one belongs in the other. */
     const double even = p->years + p->L + p->b + p->h + p->contrast + p->cast_ratio +
                         p->hue_shift_deg + p->centroid_mm;
     const double odd = p->fraction_remaining + p->a + p->C + p->dE00 + p->cast_h + p->cast_C +

@@ -11,8 +11,9 @@
  * dermal column of component c and e the epidermal column (f_c the ink's fractions: the
  * epidermal part is young, its composition is the ink's).  Given the skin and the deposit
  * geometry, the dot's reflectance is a smooth function of these few columns.  We tabulate
- * the full 81-wavelength spectrum's XYZ on a grid in ln(column + c0) and interpolate with
- * 4-point Lagrange polynomials per dimension.  XYZ is linear in the spectrum, so the
+ * the XYZ of the 81-wavelength spectrum (55 wavelengths solved, the others interpolated:
+ * fast_thinned_wavelength) on a grid in ln(column + c0) and interpolate with 4-point
+ * Lagrange polynomials per dimension.  XYZ is linear in the spectrum, so the
  * interpolated XYZ is exactly the XYZ of the interpolated spectrum: the colour is still
  * computed from a full spectrum each time.
  *

@@ -22,7 +22,7 @@
  * and T are linear in f to ~1e-5.  It was 1e-7, with 18 more nodes below that. */
 #define SLICE_F0 1e-5
 #define SLICE_STEP 0.25 /* node spacing in ln(f + f0) */
-#define SLICE_NODES 46  /* the last at f = 0.77; above, slices are solved exactly */
+#define SLICE_NODES 46  /* stencils reach f = 0.47 (u <= 43); above, slices are solved exactly */
 
 typedef struct {
     double thickness_mm;
@@ -158,7 +158,7 @@ static int slice_node(smpf_projector_t *pj, smpf_ad_t *ad, const optics_table_t 
 typedef double slice_v2 __attribute__((vector_size(2 * sizeof(double))));
 
 /* out = w0 a + w1 b + w2 c + w3 d over n (even) elements, in pairs of doubles: this runs
- * for every slice of every node at every wavelength. */
+ * for every slice of every node at every solved wavelength. */
 static void combine4(size_t n, const double w[4], const double *restrict a,
                      const double *restrict b, const double *restrict c,
                      const double *restrict d, double *restrict out)
