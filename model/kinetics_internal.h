@@ -165,14 +165,6 @@ void smpf_kin_sim_rewind(smpf_kin_sim_t *s);
  * rewind and restore. */
 void smpf_kin_sim_track_sinks(smpf_kin_sim_t *s, int track);
 
-/* The pigment in skin of every sublayer j < nsublayers and component c < ncomponents in
- * one pass (one call instead of two per value; the fast optics read the rows in place,
- * smpf_kin_row and smpf_kin_in_skin_row):
- * in_skin[c * stride + j] = smpf_kin_sim_in_skin(s, j, c) and, when epi is not NULL,
- * epi[c * stride + j] = smpf_kin_sim_amount(s, j, c, SMPF_KC_E); stride >= nsublayers. */
-void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
-                               double *in_skin);
-
 #define SMPF_KIN_MAX_SUBLAYERS 1000
 
 /* Where a simulation stands, besides its amounts (and what a snapshot saves of it). */

@@ -35,25 +35,6 @@ double smpf_kin_sim_in_skin(const smpf_kin_sim_t *s, size_t sub, size_t c)
     return sub < s->nsub && c < s->ncomp ? smpf_kin_in_skin_row(s)[sub * s->ncomp + c] : 0.0;
 }
 
-void smpf_kin_sim_skin_amounts(const smpf_kin_sim_t *s, size_t stride, double *epi,
-                               double *in_skin)
-{
-    const size_t nc = s->ncomp, n = s->nsub;
-    const double *e = smpf_kin_row(s, SMPF_KC_E), *all = smpf_kin_in_skin_row(s);
-    if (nc == 1) { /* the cells are the sublayers */
-        memcpy(in_skin, all, n * sizeof *in_skin);
-        if (epi)
-            memcpy(epi, e, n * sizeof *epi);
-        return;
-    }
-    for (size_t c = 0; c < nc; c++)
-        for (size_t j = 0; j < n; j++) {
-            in_skin[c * stride + j] = all[j * nc + c];
-            if (epi)
-                epi[c * stride + j] = e[j * nc + c];
-        }
-}
-
 void smpf_kin_sim_summary(const smpf_kin_sim_t *s, smpf_kin_summary_t *out)
 {
     out->t_days = s->now.t_days;

@@ -204,8 +204,9 @@ static void test_skin_only_equals_full(void **state)
     skin_only_equals_full("tattoo_black_pb15", 7, 1);  /* 3 components, 21 cells */
 }
 
-/* The optics' bulk read against the accessors, value by value: two components (cells
- * interleaved), one (cells in sublayer order, read as rows). */
+/* The rows the fast optics read in place (fast_dot_xyz: the pigment in skin and E, sublayer
+ * j and component c at j * ncomp + c) against the accessors, value by value: two
+ * components (cells interleaved), one (cells in sublayer order). */
 static void skin_amounts_match(const char *ink_name)
 {
     smpf_error_t err = {0};
@@ -218,16 +219,13 @@ static void skin_amounts_match(const char *ink_name)
     assert_int_equal(smpf_kin_sim_new(7, &sim, &err), SMPF_OK);
     assert_int_equal(smpf_kin_sim_start(sim, &kin, &ink, &client, &sched, &err), SMPF_OK);
     assert_int_equal(smpf_kin_sim_advance(sim, 250.5, &err), SMPF_OK);
-    enum { STRIDE = 9 };
-    double epi[2 * STRIDE], all[2 * STRIDE], all_only[2 * STRIDE];
-    smpf_kin_sim_skin_amounts(sim, STRIDE, epi, all);
-    smpf_kin_sim_skin_amounts(sim, STRIDE, NULL, all_only);
-    for (size_t c = 0; c < ink.ncomponents; c++)
+    const double *epi = smpf_kin_row(sim, SMPF_KC_E), *all = smpf_kin_in_skin_row(sim);
+    const size_t nc = ink.ncomponents;
+    for (size_t c = 0; c < nc; c++)
         for (size_t j = 0; j < 7; j++) {
-            assert_true(epi[c * STRIDE + j] == smpf_kin_sim_amount(sim, j, c, SMPF_KC_E));
-            assert_true(all[c * STRIDE + j] == smpf_kin_sim_in_skin(sim, j, c));
-            assert_true(all_only[c * STRIDE + j] == all[c * STRIDE + j]);
-            assert_true(all[c * STRIDE + j] > 0);
+            assert_true(epi[j * nc + c] == smpf_kin_sim_amount(sim, j, c, SMPF_KC_E));
+            assert_true(all[j * nc + c] == smpf_kin_sim_in_skin(sim, j, c));
+            assert_true(all[j * nc + c] > 0);
         }
     smpf_kin_sim_free(sim);
 }
