@@ -58,6 +58,20 @@ static inline void tally_block(lanes_tally_t *t, const lanes_t *e, const lanes_t
         t->moment_mm += moment[l];
 }
 
+/* The readout's sums of the whole blocks, lt, completed with the cells from `whole` on,
+ * one by one (their pigment in skin already in its row), and taken into the state. */
+static void take_readout(smpf_kin_sim_t *s, const lanes_tally_t *lt, size_t whole)
+{
+    const size_t n = smpf_kin_cells(s);
+    const double *e = smpf_kin_row(s, SMPF_KC_E), *f = smpf_kin_row(s, SMPF_KC_F);
+    const double *m = smpf_kin_row(s, SMPF_KC_M), *x = smpf_kin_row(s, SMPF_KC_X);
+    const double *all = smpf_kin_in_skin_row(s);
+    smpf_kin_tally_t t = {{lt->sum[0], lt->sum[1], lt->sum[2], lt->sum[3]}, lt->moment_mm};
+    for (size_t i = whole; i < n; i++)
+        smpf_kin_tally_cell(&t, e[i], f[i], m[i], x[i], all[i], s->mid_mm[i]);
+    smpf_kin_take_tally(s, &t);
+}
+
 /* A whole month of SMPF_KIN_LANES cells (rows e, f, m, x from the first of them): per cell
  * the products and sums of smpf_kin_propagate for E, F, M and X, in the same order; the
  * new pigment in skin, E + F + M + X, into all; and, when t is not NULL, the cells added to
@@ -161,7 +175,6 @@ LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_sk
     for (size_t i = 0; i < whole; i += SMPF_KIN_LANES, p++)
         month_block(p, row[0] + i, row[1] + i, row[2] + i, row[3] + i, row[4] + i, &lt,
                     s->mid_mm + i);
-    smpf_kin_tally_t t = {{lt.sum[0], lt.sum[1], lt.sum[2], lt.sum[3]}, lt.moment_mm};
     if (whole < n) {
         double part[SMPF_KC_IN_SKIN + 1][SMPF_KIN_LANES] = {{0.0}};
         for (int k = 0; k < SMPF_KC_IN_SKIN; k++)
@@ -169,11 +182,8 @@ LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_sk
         month_block(p, part[0], part[1], part[2], part[3], part[4], NULL, NULL);
         for (int k = 0; k <= SMPF_KC_IN_SKIN; k++)
             memcpy(row[k] + whole, part[k], (n - whole) * sizeof(double));
-        for (size_t i = whole; i < n; i++)
-            smpf_kin_tally_cell(&t, row[0][i], row[1][i], row[2][i], row[3][i], row[4][i],
-                                s->mid_mm[i]);
     }
-    smpf_kin_take_tally(s, &t);
+    take_readout(s, &lt, whole);
 }
 
 /* The readout of the current amounts: what smpf_kin_sim_refresh computes cell by cell,
@@ -194,12 +204,9 @@ LANES_TARGETS void smpf_kin_skin_readout(smpf_kin_sim_t *s)
         memcpy(all + i, &a, sizeof a);
         tally_block(&lt, &ev, &fv, &mv, &xv, &a, s->mid_mm + i);
     }
-    smpf_kin_tally_t t = {{lt.sum[0], lt.sum[1], lt.sum[2], lt.sum[3]}, lt.moment_mm};
-    for (size_t i = whole; i < n; i++) {
+    for (size_t i = whole; i < n; i++)
         all[i] = e[i] + f[i] + m[i] + x[i];
-        smpf_kin_tally_cell(&t, e[i], f[i], m[i], x[i], all[i], s->mid_mm[i]);
-    }
-    smpf_kin_take_tally(s, &t);
+    take_readout(s, &lt, whole);
 }
 
 /* A part of a month of SMPF_KIN_LANES cells of one component (rows e, f, m, x from the
