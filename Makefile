@@ -6,9 +6,11 @@ PKG_LIB := gsl lcms2
 PKG_CLI := jansson cairo plplot
 # -ffp-contract=off: no fused multiply-adds, which compilers may otherwise form where the
 # machine has them, so every machine computes the same bits (shards merged across a cluster).
+# -fopenmp-simd: `#pragma omp simd` marks loops to vectorise (model/color_lanes.c); no
+# OpenMP runtime.
 # -fno-math-errno: no code reads errno after a maths function, so sqrt is the instruction
 # alone (IEEE sqrt is exact: the same bits), without a call kept for errno on x < 0.
-CSTD    := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -fno-math-errno
+CSTD    := -std=c11 -D_DEFAULT_SOURCE -ffp-contract=off -fno-math-errno -fopenmp-simd
 WARN    := -Wall -Wextra -Wpedantic -Werror
 OPT     ?= -O3 -g
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
@@ -51,7 +53,12 @@ deps:
 $(BUILD)/%.o: %.c model/smpfade.h $(wildcard model/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) $(FILE_CFLAGS) -c $< -o $@
+
+# The colour lanes' selections become vector blends only where the compiler may evaluate
+# a comparison that is not needed (NaN comparisons raise a flag no code reads); no value
+# changes (tests/test_color.c compares them bit for bit with the scalar functions).
+$(BUILD)/model/color_lanes.o: FILE_CFLAGS := -fno-trapping-math
 
 $(LIB_A): $(MODEL_OBJ)
 	@rm -f $@

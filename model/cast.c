@@ -30,8 +30,8 @@ static inline void cast_channel(double dot, double white, double skin, double sk
                                                                                : smpf_lab_f(tc);
 }
 
-void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
-                       const smpf_cast_skin_t *skin, smpf_cast_t *out)
+void smpf_cast_lab_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                           const smpf_cast_skin_t *skin, smpf_cast_t *out)
 {
     const smpf_xyz_t white = ctx->white;
     const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin->xyz.X, skin->xyz.Y, skin->xyz.Z},
@@ -47,6 +47,14 @@ void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *
     out->de00 = NAN;
     out->dL = out->dot.L - out->skin.L;
     out->cast = smpf_lab_from_f(fc);
+    out->cast_hue_deg = out->cast_chroma = out->cast_ratio = NAN;
+    out->cast_ratio_defined = 0;
+}
+
+void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                       const smpf_cast_skin_t *skin, smpf_cast_t *out)
+{
+    smpf_cast_lab_against(ctx, dot, dot_f, skin, out);
     out->cast_hue_deg = smpf_lab_hue_deg(out->cast.a, out->cast.b);
     out->cast_chroma = smpf_lab_chroma(out->cast.a, out->cast.b);
     out->cast_ratio_defined = out->cast.L < 100.0;

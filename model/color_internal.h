@@ -68,5 +68,24 @@ void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t
  * f(X/Xn), f(Y/Yn), f(Z/Zn) when the caller has them, else NULL. */
 void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
                        const smpf_cast_skin_t *skin, smpf_cast_t *out);
+/* smpf_cast_against without the cast's hue, chroma and ratio (NaN; the months' come from
+ * smpf_color_lanes). */
+void smpf_cast_lab_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                           const smpf_cast_skin_t *skin, smpf_cast_t *out);
 
+/* The colour figures of many months against one healed dot (model/color_lanes.c), four
+ * at a time: each equal, bit for bit, to what smpf_color_de00(dot, ref), smpf_lab_hue_deg,
+ * smpf_lab_chroma, the cast ratio and smpf_hue_diff_deg(ref_cast_hue_deg, hue) give. */
+#define SMPF_COLOR_LANES 4
+typedef struct {
+    double L[SMPF_COLOR_LANES], a[SMPF_COLOR_LANES], b[SMPF_COLOR_LANES]; /* the dots */
+    double cast_L[SMPF_COLOR_LANES], cast_a[SMPF_COLOR_LANES], cast_b[SMPF_COLOR_LANES];
+} smpf_color_lanes_in_t;
+typedef struct {
+    double de00[SMPF_COLOR_LANES]; /* from ref */
+    double cast_hue_deg[SMPF_COLOR_LANES], cast_chroma[SMPF_COLOR_LANES];
+    double cast_ratio[SMPF_COLOR_LANES], hue_shift_deg[SMPF_COLOR_LANES];
+} smpf_color_lanes_out_t;
+void smpf_color_lanes(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double ref_cast_hue_deg,
+                      smpf_color_lanes_out_t *out);
 #endif

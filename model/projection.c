@@ -69,12 +69,23 @@ void smpf_projection_free(smpf_projection_t *pr)
     }
 }
 
-/* The timeline quantities and, per criterion, g > 0 while no touch-up is due.  The dot's
- * sRGB, chroma and hue only for a point that is shown (`shown`; else 0): no criterion,
- * horizon figure or ensemble histogram uses them. */
+/* A point the scan has evaluated: its time, every criterion there, and the dot's CIELAB.
+ * ΔE00's g is exact, or, when `de00_bound_only`, a lower limit from ΔE00's bound that
+ * clears the threshold (exact_g makes it exact where a root finder needs the value). */
+typedef struct {
+    double t_days;
+    double g[SMPF_CRIT_COUNT];
+    smpf_lab_t dot;
+    int de00_bound_only;
+} scan_point_t;
+
+/* The timeline quantities but the colour figures the lanes compute (finish_points): dE00,
+ * the cast's hue, chroma, ratio and hue shift, NaN until then; the cast's CIELAB for
+ * them in *cast.  The dot's sRGB, chroma and hue only for a point that is shown (`shown`;
+ * else 0): no criterion, horizon figure or ensemble histogram uses them. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int shown,
-                    smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
+                    const smpf_cast_t *healed, int shown, smpf_timeline_point_t *p,
+                    smpf_lab_t *cast)
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
     p->fraction_remaining = s->fraction_remaining;
@@ -83,20 +94,71 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->b = c->dot.b;
     p->C = shown ? smpf_color_chroma(c->dot) : 0.0;
     p->h = shown ? smpf_color_hue_deg(c->dot) : 0.0;
-    p->dE00 = smpf_color_de00(c->dot, healed->dot);
+    p->dE00 = p->cast_h = p->cast_C = p->cast_ratio = p->hue_shift_deg = NAN;
     p->contrast = c->dL / healed->dL;
-    p->cast_h = c->cast_hue_deg;
-    p->cast_C = c->cast_chroma;
-    p->cast_ratio = c->cast_ratio;
-    p->hue_shift_deg = smpf_hue_diff_deg(healed->cast_hue_deg, c->cast_hue_deg);
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
     p->rgb = shown ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
-    g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
-    g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
-    g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
-    g[SMPF_CRIT_BLUR] = cr->threshold[SMPF_CRIT_BLUR] - p->blur;
+    *cast = c->cast;
+}
+
+/* The colour figures of n measured points against the healed dot, four at a time: the
+ * months of a projection side by side (model/color_lanes.c, bit for bit the scalar
+ * functions'). */
+static void finish_points(const smpf_cast_t *healed, smpf_timeline_point_t *p,
+                          const smpf_lab_t *cast, size_t n)
+{
+    for (size_t i0 = 0; i0 < n; i0 += SMPF_COLOR_LANES) {
+        smpf_color_lanes_in_t in;
+        smpf_color_lanes_out_t out;
+        for (size_t k = 0; k < SMPF_COLOR_LANES; k++) {
+            const size_t i = i0 + k < n ? i0 + k : n - 1; /* the last lanes repeat a point */
+            in.L[k] = p[i].L, in.a[k] = p[i].a, in.b[k] = p[i].b;
+            in.cast_L[k] = cast[i].L, in.cast_a[k] = cast[i].a, in.cast_b[k] = cast[i].b;
+        }
+        smpf_color_lanes(&in, healed->dot, healed->cast_hue_deg, &out);
+        for (size_t k = 0; k < SMPF_COLOR_LANES && i0 + k < n; k++) {
+            smpf_timeline_point_t *q = &p[i0 + k];
+            q->dE00 = out.de00[k];
+            q->cast_h = out.cast_hue_deg[k];
+            q->cast_C = out.cast_chroma[k];
+            q->cast_ratio = out.cast_ratio[k];
+            q->hue_shift_deg = out.hue_shift_deg[k];
+        }
+    }
+}
+
+/* Per criterion, g > 0 while no touch-up is due.  ΔE00 from the point when finished;
+ * otherwise its bound (smpf_color_de00_bound, never below ΔE00) when that clears the
+ * threshold or the criterion is no longer active (`active`; NULL: all are), else computed
+ * (smpf_color_de00: the lanes' value).  The hue criterion needs a finished point. */
+static void criteria_at(const smpf_cast_t *healed, const smpf_criteria_t *cr, const int *active,
+                        const smpf_timeline_point_t *p, scan_point_t *sp)
+{
+    const double de00_limit = cr->threshold[SMPF_CRIT_DE00];
+    sp->dot = (smpf_lab_t){p->L, p->a, p->b};
+    sp->de00_bound_only = 0;
+    double de00 = p->dE00;
+    if (isnan(de00)) {
+        const double bound = smpf_color_de00_bound(sp->dot, healed->dot);
+        sp->de00_bound_only = bound < de00_limit * (1 - 1e-12) ||
+                              (active && !active[SMPF_CRIT_DE00]);
+        de00 = sp->de00_bound_only ? bound : smpf_color_de00(sp->dot, healed->dot);
+    }
+    sp->g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
+    sp->g[SMPF_CRIT_DE00] = de00_limit - de00;
+    sp->g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
+    sp->g[SMPF_CRIT_BLUR] = cr->threshold[SMPF_CRIT_BLUR] - p->blur;
+}
+
+/* ΔE00's exact g at a scan point whose g is its bound's. */
+static double de00_exact_g(const smpf_cast_t *healed, const smpf_criteria_t *cr,
+                           const scan_point_t *sp)
+{
+    return sp->de00_bound_only
+               ? cr->threshold[SMPF_CRIT_DE00] - smpf_color_de00(sp->dot, healed->dot)
+               : sp->g[SMPF_CRIT_DE00];
 }
 
 /* State of one run, shared with the root finder. */
@@ -109,22 +171,30 @@ typedef struct {
     int status;
     int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
     int touched_up;     /* the main pass has laid a touch-up */
+    const int *active;  /* the main pass's active criteria (NULL: all) */
     double root_tol_days; /* the crossing times' */
     smpf_error_t *err;
 } run_t;
 
-/* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
+/* Colour and criteria at t_days, from the snapshot saved at the start of the month.  With
+ * `cast` the point's colour figures are left to finish_points and its cast's CIELAB put
+ * there (unless the hue criterion needs them now); without, the point is finished. */
 static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
-                       double g[SMPF_CRIT_COUNT])
+                       smpf_lab_t *cast, scan_point_t *sp)
 {
-    smpf_cast_t cast;
+    smpf_cast_t c;
     smpf_kin_summary_t sum;
+    smpf_lab_t own_cast;
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK)
-        rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
-    if (rc == SMPF_OK)
-        measure(r->pj, &cast, &sum, r->healed, r->criteria, shown, p, g);
-    return rc;
+        rc = projection_dot(r->pj, r->par, 0, &c, &sum, r->err);
+    if (rc != SMPF_OK)
+        return rc;
+    measure(r->pj, &c, &sum, r->healed, shown, p, cast ? cast : &own_cast);
+    if (!cast || r->criteria->active[SMPF_CRIT_HUE])
+        finish_points(r->healed, p, cast ? cast : &own_cast, 1);
+    criteria_at(r->healed, r->criteria, r->active, p, sp);
+    return SMPF_OK;
 }
 
 /* The root finder's function: criterion r->criterion at t_days inside the step. */
@@ -132,14 +202,14 @@ static double criterion_at(double t_days, void *vr)
 {
     run_t *r = vr;
     smpf_timeline_point_t p;
-    double g[SMPF_CRIT_COUNT];
+    scan_point_t sp;
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
-    int rc = evaluate_at(r, t_days, 0, &p, g);
+    int rc = evaluate_at(r, t_days, 0, &p, NULL, &sp);
     if (rc != SMPF_OK) {
         r->status = rc;
         return NAN;
     }
-    return g[r->criterion];
+    return sp.g[r->criterion];
 }
 
 /* Criterion id's crossing between lo (g > 0, the snapshot's time) and hi (g <= 0), which
@@ -170,7 +240,7 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
     if (rc == SMPF_OK)
         rc = smpf_kin_sim_advance(pj->sim, t_healed, r->err);
     if (rc == SMPF_OK)
-        rc = projection_dot(pj, r->par, healed, &sum, r->err);
+        rc = projection_dot(pj, r->par, 1, healed, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
     healed->de00 = smpf_color_de00(healed->dot, healed->skin); /* reported; months skip it */
@@ -198,9 +268,9 @@ static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
         return SMPF_OK;
     }
     if (r->touched_up) {
-        double g[SMPF_CRIT_COUNT];
+        scan_point_t sp;
         smpf_kin_sim_rewind(r->pj->sim);
-        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
+        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, NULL, &sp);
         if (rc != SMPF_OK)
             return rc;
     }
@@ -273,14 +343,16 @@ static int scan_months(int step_months)
 
 /* The criteria where the dot first heals: that is the healed reference, whose colour the
  * reference pass has found, so only the kinetic summary is new (blur). */
-static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p,
-                           double g[SMPF_CRIT_COUNT])
+static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p, scan_point_t *sp)
 {
     smpf_kin_summary_t sum;
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK) {
+        smpf_lab_t cast;
         smpf_kin_sim_summary(r->pj->sim, &sum);
-        measure(r->pj, r->healed, &sum, r->healed, r->criteria, 0, p, g);
+        measure(r->pj, r->healed, &sum, r->healed, 0, p, &cast);
+        finish_points(r->healed, p, &cast, 1);
+        criteria_at(r->healed, r->criteria, r->active, p, sp);
     }
     return rc;
 }
@@ -290,12 +362,6 @@ typedef struct {
     int criterion;
     double t_days;
 } crossing_t;
-
-/* A point the scan has evaluated: its time and every criterion there. */
-typedef struct {
-    double t_days;
-    double g[SMPF_CRIT_COUNT];
-} scan_point_t;
 
 /* The crossings in the step (prev, cur] of the active criteria (g > 0 at prev, <= 0 at
  * cur), refined and sorted by time; returns their number in *n.  `before` (or NULL), the
@@ -308,8 +374,14 @@ static int step_crossings(run_t *r, const int active[SMPF_CRIT_COUNT],
     for (int id = 0; id < SMPF_CRIT_COUNT; id++) {
         if (!active[id] || !(prev->g[id] > 0 && cur->g[id] <= 0))
             continue;
-        const root_knot_t lo = {prev->t_days, prev->g[id]}, hi = {cur->t_days, cur->g[id]};
-        const root_knot_t third = {before ? before->t_days : NAN, before ? before->g[id] : NAN};
+        /* the knots' values exact (a bound that cleared ΔE00's threshold is not) */
+        const int de00 = id == SMPF_CRIT_DE00;
+        const double g_prev = de00 ? de00_exact_g(r->healed, r->criteria, prev) : prev->g[id];
+        const double g_before = !before ? NAN
+                                : de00 ? de00_exact_g(r->healed, r->criteria, before)
+                                       : before->g[id];
+        const root_knot_t lo = {prev->t_days, g_prev}, hi = {cur->t_days, cur->g[id]};
+        const root_knot_t third = {before ? before->t_days : NAN, g_before};
         double tc;
         int rc = crossing_time(r, id, lo, hi, before ? &third : NULL, &tc);
         if (rc != SMPF_OK)
@@ -335,10 +407,14 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
     const size_t per_point = (size_t)(in->step_months / scan);
     const size_t cap = nscan / per_point + 2;
     out->points = malloc(cap * sizeof *out->points); /* each point written whole by measure */
-    if (!out->points)
+    smpf_lab_t *casts = malloc(cap * sizeof *casts); /* the points' casts, for finish_points */
+    if (!out->points || !casts) {
+        free(casts);
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
+    }
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
+    r->active = active;
     double suppress_until = t_healed;
     /* prev: where the step starts, valid once the dot has healed; before: the scan point
      * before it, valid when a step on the same dot led from it to prev */
@@ -352,7 +428,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
      * lost. */
     for (size_t k = 0; rc == SMPF_OK && k <= nscan;) {
         const double t_k = (double)k * dt;
-        scan_point_t cur = {t_k < t_end ? t_k : t_end, {0}}; /* fmin, inline */
+        scan_point_t cur = {.t_days = t_k < t_end ? t_k : t_end}; /* fmin, inline */
         const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_timeline_point_t p;
         smpf_kin_sim_save(pj->sim, pj->snap); /* the state at prev */
@@ -360,8 +436,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             /* The dot has (re)healed inside this step: criteria start there.  One that is
              * already crossed then cannot be restored by a touch-up. */
             prev.t_days = suppress_until;
-            rc = r->touched_up ? evaluate_at(r, prev.t_days, 0, &p, prev.g)
-                               : healed_criteria(r, prev.t_days, &p, prev.g);
+            rc = r->touched_up ? evaluate_at(r, prev.t_days, 0, &p, NULL, &prev)
+                               : healed_criteria(r, prev.t_days, &p, &prev);
             for (int id = 0; rc == SMPF_OK && id < SMPF_CRIT_COUNT; id++)
                 if (active[id] && prev.g[id] <= 0) {
                     out->limit_years[id] = prev.t_days / SMPF_DAYS_PER_YEAR;
@@ -373,7 +449,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         }
         /* A timeline point is measured straight into its place in out->points. */
         smpf_timeline_point_t *at = record && out->npoints < cap ? &out->points[out->npoints] : &p;
-        if ((rc = evaluate_at(r, cur.t_days, record && r->display, at, cur.g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, cur.t_days, record && r->display, at,
+                              at != &p ? &casts[out->npoints] : NULL, &cur)) != SMPF_OK)
             break;
         crossing_t cross[SMPF_CRIT_COUNT];
         int ncross = 0, laid = 0;
@@ -412,6 +489,10 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         prev_valid = cur.t_days >= suppress_until;
         k++;
     }
+    if (rc == SMPF_OK) /* the timeline's colour figures, all months side by side */
+        finish_points(r->healed, out->points, casts, out->npoints);
+    free(casts);
+    r->active = NULL;
     return rc == SMPF_OK ? natural_horizon(r, in, last, out) : rc;
 }
 

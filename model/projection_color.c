@@ -71,8 +71,8 @@ static int select_optics(smpf_projector_t *pj, const smpf_project_params_t *par,
     return rc;
 }
 
-int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
-                   smpf_kin_summary_t *summary, smpf_error_t *err)
+int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, int figures,
+                   smpf_cast_t *cast, smpf_kin_summary_t *summary, smpf_error_t *err)
 {
     smpf_kin_sim_summary(pj->sim, summary);
     int rc = pj->table_ready ? SMPF_OK : select_optics(pj, par, err);
@@ -94,7 +94,9 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
             return rc;
     }
     /* without the dot-skin ΔE00; with the dot's f(X/Xn)... when the fast guard has them */
-    smpf_cast_against(pj->ctx, dot.xyz, dot.have_f ? dot.f : NULL, &pj->skin, cast);
+    (figures ? smpf_cast_against : smpf_cast_lab_against)(pj->ctx, dot.xyz,
+                                                         dot.have_f ? dot.f : NULL, &pj->skin,
+                                                         cast);
     return SMPF_OK;
 }
 

@@ -48,9 +48,10 @@ int projection_set_ink(smpf_projector_t *pj, const smpf_kin_ink_t *ink, smpf_err
 /* The bare skin's reflectance, once per projection (direct mode). */
 int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err);
 /* The dot's colour against the skin from the simulation's current state (without the
- * dot-skin ΔE00: cast->de00 is NaN). */
-int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
-                   smpf_kin_summary_t *summary, smpf_error_t *err);
+ * dot-skin ΔE00: cast->de00 is NaN; with the cast's hue, chroma and ratio only when
+ * `figures`, else NaN). */
+int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, int figures,
+                   smpf_cast_t *cast, smpf_kin_summary_t *summary, smpf_error_t *err);
 /* The volume-fraction profile of the simulation's current state (direct path). */
 void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
                              const smpf_kin_summary_t *summary);

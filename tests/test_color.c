@@ -7,6 +7,7 @@
 
 #include <lcms2.h>
 #include <math.h>
+#include <string.h>
 
 static smpf_context_t *ctx;
 
@@ -90,6 +91,60 @@ static void test_lab_de00_match_lcms(void **state)
     }
     if (worst_lab > 1e-11 || worst_de > 1e-11)
         fail_msg("largest difference from Little CMS: Lab %g, ΔE00 %g", worst_lab, worst_de);
+}
+
+/* smpf_color_lanes, four months at a time, is smpf_color_de00 and the cast's hue, chroma,
+ * ratio and hue shift bit for bit: random dots and casts against random references, and
+ * the lanes that leave the common path (nearly opposite hues, exact neutrals, a cast at
+ * L* >= 100, hues that differ by 360°, quotients atan2 hands to libm) among them. */
+static void test_color_lanes_bit_identical(void **state)
+{
+    (void)state;
+    uint64_t x = 2718;
+    long compared = 0;
+    for (int round = 0; round < 20000; round++) {
+        double u[4];
+        for (int k = 0; k < 4; k++)
+            u[k] = test_uniform(&x);
+        const smpf_lab_t ref = {100 * u[0], 160 * u[1] - 80, 160 * u[2] - 80};
+        const double ref_hue = round % 7 == 0 ? 360.0 * u[3] : smpf_lab_hue_deg(ref.a, ref.b);
+        smpf_color_lanes_in_t in;
+        for (int i = 0; i < SMPF_COLOR_LANES; i++) {
+            double v[6];
+            for (int k = 0; k < 6; k++)
+                v[k] = test_uniform(&x);
+            in.L[i] = 100 * v[0], in.a[i] = 160 * v[1] - 80, in.b[i] = 160 * v[2] - 80;
+            in.cast_L[i] = 110 * v[3], in.cast_a[i] = 60 * v[4] - 30, in.cast_b[i] = 60 * v[5] - 30;
+            const int kind = (round + i) % 9;
+            if (kind == 1) /* hues near opposite */
+                in.a[i] = -ref.a * (1 + 2e-3 * (v[0] - 0.5)), in.b[i] = -ref.b * (1 + 1e-3 * v[1]);
+            if (kind == 2) /* exact neutrals */
+                in.a[i] = in.b[i] = in.cast_a[i] = in.cast_b[i] = 0;
+            if (kind == 3) /* near-neutral, and a quotient atan2 hands over */
+                in.a[i] *= 1e-9, in.cast_b[i] = 1e-300 * v[2];
+            if (kind == 4) /* the reference's own colour */
+                in.L[i] = ref.L, in.a[i] = ref.a, in.b[i] = ref.b;
+            if (kind == 5) /* a cast hue just below 0: 360 after the turn */
+                in.cast_a[i] = 10, in.cast_b[i] = -1e-30;
+        }
+        smpf_color_lanes_out_t out;
+        smpf_color_lanes(&in, ref, ref_hue, &out);
+        for (int i = 0; i < SMPF_COLOR_LANES; i++, compared++) {
+            const smpf_lab_t dot = {in.L[i], in.a[i], in.b[i]};
+            const double ca = in.cast_a[i], cb = in.cast_b[i], cL = in.cast_L[i];
+            const double hue = smpf_lab_hue_deg(ca, cb), chroma = smpf_lab_chroma(ca, cb);
+            const double want[5] = {smpf_color_de00(dot, ref), hue, chroma,
+                                    cL < 100.0 ? chroma / (100.0 - cL) : 0.0,
+                                    smpf_hue_diff_deg(ref_hue, hue)};
+            const double got[5] = {out.de00[i], out.cast_hue_deg[i], out.cast_chroma[i],
+                                   out.cast_ratio[i], out.hue_shift_deg[i]};
+            for (int k = 0; k < 5; k++)
+                if (memcmp(&want[k], &got[k], sizeof want[k]) != 0)
+                    fail_msg("round %d lane %d figure %d: %a, the scalar functions %a", round, i,
+                             k, got[k], want[k]);
+        }
+    }
+    assert_true(compared == 80000);
 }
 
 /* The bound the fast optics' guard uses before computing ΔE00 (smpf_color_de00_bound)
@@ -327,6 +382,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_de00_sharma_pairs),
         cmocka_unit_test(test_lab_de00_match_lcms),
+        cmocka_unit_test(test_color_lanes_bit_identical),
         cmocka_unit_test(test_de00_bound),
         cmocka_unit_test(test_lab_f_near),
         cmocka_unit_test(test_cast_is_lab_against_skin),
