@@ -54,6 +54,9 @@ static inline double smpf_hue_diff_deg(double a_deg, double b_deg)
 /* An upper bound of CIEDE2000(x, y) from the CIELAB differences alone (no hue angles):
  * sqrt(ΔL*² + (1 + √3/2)((1.5 Δa*)² + Δb*²)). */
 double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y);
+/* A tighter upper bound of CIEDE2000(x, y): S_L, G and bounds of S_C, S_H and R_T from the
+ * chromas (about half a CIEDE2000's work; model/color.c). */
+double smpf_color_de00_bound_weighted(smpf_lab_t x, smpf_lab_t y);
 
 /* The skin's side of a cast (model/cast.c), for many dots against one skin. */
 typedef struct {

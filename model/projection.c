@@ -70,8 +70,8 @@ void smpf_projection_free(smpf_projection_t *pr)
 }
 
 /* A point the scan has evaluated: its time, every criterion there, and the dot's CIELAB.
- * ΔE00's g is exact, or, when `de00_bound_only`, a lower limit from ΔE00's bound that
- * clears the threshold (exact_g makes it exact where a root finder needs the value). */
+ * ΔE00's g is exact, or, when `de00_bound_only`, a lower limit from a bound of ΔE00
+ * (de00_exact_g gives the exact value where the root finder needs it). */
 typedef struct {
     double t_days;
     double g[SMPF_CRIT_COUNT];
@@ -130,8 +130,9 @@ static void finish_points(const smpf_cast_t *healed, smpf_timeline_point_t *p,
 }
 
 /* Per criterion, g > 0 while no touch-up is due.  ΔE00 from the point when finished;
- * otherwise its bound (smpf_color_de00_bound, never below ΔE00) when that clears the
- * threshold or the criterion is no longer active (`active`; NULL: all are), else computed
+ * otherwise a bound (smpf_color_de00_bound, then the tighter
+ * smpf_color_de00_bound_weighted; never below ΔE00) when that clears the threshold or
+ * the criterion is no longer active (`active`; NULL: all are), else computed
  * (smpf_color_de00: the lanes' value).  The hue criterion needs a finished point. */
 static void criteria_at(const smpf_cast_t *healed, const smpf_criteria_t *cr, const int *active,
                         const smpf_timeline_point_t *p, scan_point_t *sp)
@@ -141,9 +142,11 @@ static void criteria_at(const smpf_cast_t *healed, const smpf_criteria_t *cr, co
     sp->de00_bound_only = 0;
     double de00 = p->dE00;
     if (isnan(de00)) {
-        const double bound = smpf_color_de00_bound(sp->dot, healed->dot);
-        sp->de00_bound_only = bound < de00_limit * (1 - 1e-12) ||
-                              (active && !active[SMPF_CRIT_DE00]);
+        const double clear = de00_limit * (1 - 1e-12);
+        double bound = smpf_color_de00_bound(sp->dot, healed->dot);
+        if (!(bound < clear))
+            bound = smpf_color_de00_bound_weighted(sp->dot, healed->dot);
+        sp->de00_bound_only = bound < clear || (active && !active[SMPF_CRIT_DE00]);
         de00 = sp->de00_bound_only ? bound : smpf_color_de00(sp->dot, healed->dot);
     }
     sp->g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];

@@ -94,9 +94,11 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, int f
             return rc;
     }
     /* without the dot-skin ΔE00; with the dot's f(X/Xn)... when the fast guard has them */
-    (figures ? smpf_cast_against : smpf_cast_lab_against)(pj->ctx, dot.xyz,
-                                                         dot.have_f ? dot.f : NULL, &pj->skin,
-                                                         cast);
+    const double *dot_f = dot.have_f ? dot.f : NULL;
+    if (figures)
+        smpf_cast_against(pj->ctx, dot.xyz, dot_f, &pj->skin, cast);
+    else /* the months' figures: smpf_color_lanes, after the scan */
+        smpf_cast_lab_against(pj->ctx, dot.xyz, dot_f, &pj->skin, cast);
     return SMPF_OK;
 }
 

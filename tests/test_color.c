@@ -155,7 +155,7 @@ static void test_de00_bound(void **state)
 {
     (void)state;
     uint64_t x = 4242;
-    double tightest = INFINITY;
+    double tightest = INFINITY, tightest_weighted = INFINITY, mean_ratio[2] = {0, 0};
     for (int i = 0; i < 200000; i++) {
         double u[7];
         for (int k = 0; k < 7; k++)
@@ -172,11 +172,20 @@ static void test_de00_bound(void **state)
                               p.b + size * (u[5] - 0.5)};
         const cmsCIELab lp = {p.L, p.a, p.b}, lq = {q.L, q.a, q.b};
         const double de = cmsCIE2000DeltaE(&lp, &lq, 1, 1, 1), bound = smpf_color_de00_bound(p, q);
+        const double weighted = smpf_color_de00_bound_weighted(p, q);
         if (!(de <= bound * (1 + 1e-12) + 1e-12))
             fail_msg("pair %d: ΔE00 %.6g above the bound %.6g", i, de, bound);
+        if (!(de <= weighted) || !(smpf_color_de00(p, q) <= weighted))
+            fail_msg("pair %d: ΔE00 %.17g above the weighted bound %.17g", i, de, weighted);
         tightest = fmin(tightest, bound / fmax(de, 1e-300));
+        tightest_weighted = fmin(tightest_weighted, weighted / fmax(de, 1e-300));
+        mean_ratio[0] += bound / fmax(de, 1e-300) / 200000;
+        mean_ratio[1] += weighted / fmax(de, 1e-300) / 200000;
     }
-    print_message("ΔE00 bound: at least %.3f x ΔE00 over 200 000 pairs\n", tightest);
+    print_message("ΔE00 bound: at least %.3f x ΔE00, mean %.3f x over 200 000 pairs; weighted "
+                  "bound at least %.6f x, mean %.3f x\n", tightest, mean_ratio[0],
+                  tightest_weighted, mean_ratio[1]);
+    assert_true(mean_ratio[1] < mean_ratio[0]);
     const smpf_lab_t a = {40, 3, -2}, b = {40.07, 3, -2};
     assert_true(fabs(smpf_color_de00_bound(a, b) - 0.07) < 1e-12);
 }
