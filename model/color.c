@@ -147,10 +147,7 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
         hue = opposite_hues(a_p, b_p, a_ps, b_ps, scale);
     }
 
-    /* The rotation term's sine first: fewer values live across the libm calls */
-    const double dh = (hue.meanh_deg - 275) / 25;
-    const double delta_ro = 30 * exp(-dh * dh);
-    const double minus_sin = -sin(2 * delta_ro * RAD_PER_DEG);
+    const double minus_sin = smpf_de00_minus_rotation_sine((hue.meanh_deg - 275) / 25);
 
     /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°),
      * the multiples of h by the double- and triple-angle identities */

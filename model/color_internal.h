@@ -51,6 +51,63 @@ static inline double smpf_hue_diff_deg(double a_deg, double b_deg)
     return d;
 }
 
+/* CIEDE2000's rotation term's sine, -sin(2 Δθ) with Δθ = 30° exp(-dh²), dh = (h̄' - 275°) /
+ * 25°, without libm and without branches, so that the months' colour lanes
+ * (model/color_lanes.c) compute it in vector registers as smpf_color_de00 does one by
+ * one.  exp(-x) = 2^-k exp(-r), k = round(x / ln 2), r = x - k ln 2 (ln 2 as a head with
+ * 32 trailing zero bits and a tail: k ln2_hi is exact), exp(-r) by its Taylor series to
+ * r^13 (|r| <= 0.35: truncation < 5e-18), 2^-k by k's binary digits (exact products);
+ * x is capped at 40, where Δθ < 2e-16° and the term no longer reaches ΔE00's last bit.
+ * sin(y), 0 <= y <= π/3, by its Taylor series to y^19 (truncation < 1e-19).  Both within
+ * a few ulp of libm's (tests/test_color.c). */
+static inline double smpf_de00_minus_rotation_sine(double dh)
+{
+    const double x0 = dh * dh, x = x0 < 40.0 ? x0 : 40.0;
+    const double ln2_hi = 0x1.62e42feep-1, ln2_lo = 0x1.a39ef35793c76p-33;
+    const double shifter = 0x1.8p52; /* adding and subtracting it rounds to an integer */
+    const double k = (x * 0x1.71547652b82fep0 + shifter) - shifter;
+    const double r = (x - k * ln2_hi) - k * ln2_lo, m = -r;
+    double e = 1.0 / 6227020800.0; /* 1/13! */
+    e = 1.0 / 479001600.0 + m * e;
+    e = 1.0 / 39916800.0 + m * e;
+    e = 1.0 / 3628800.0 + m * e;
+    e = 1.0 / 362880.0 + m * e;
+    e = 1.0 / 40320.0 + m * e;
+    e = 1.0 / 5040.0 + m * e;
+    e = 1.0 / 720.0 + m * e;
+    e = 1.0 / 120.0 + m * e;
+    e = 1.0 / 24.0 + m * e;
+    e = 1.0 / 6.0 + m * e;
+    e = 0.5 + m * e;
+    e = 1.0 + m * e;
+    e = 1.0 + m * e;
+    /* 2^-k, k <= 58, from its binary digits */
+    double rest = k, scale = 1.0;
+    const double k32 = rest >= 32 ? rest - 32 : rest;
+    scale = rest >= 32 ? scale * 0x1p-32 : scale, rest = k32;
+    const double k16 = rest >= 16 ? rest - 16 : rest;
+    scale = rest >= 16 ? scale * 0x1p-16 : scale, rest = k16;
+    const double k8 = rest >= 8 ? rest - 8 : rest;
+    scale = rest >= 8 ? scale * 0x1p-8 : scale, rest = k8;
+    const double k4 = rest >= 4 ? rest - 4 : rest;
+    scale = rest >= 4 ? scale * 0x1p-4 : scale, rest = k4;
+    const double k2 = rest >= 2 ? rest - 2 : rest;
+    scale = rest >= 2 ? scale * 0x1p-2 : scale, rest = k2;
+    scale = rest >= 1 ? scale * 0x1p-1 : scale;
+    const double delta_ro = 30 * (e * scale);
+    const double y = 2 * delta_ro * (M_PI / 180.0), y2 = y * y;
+    double s = -1.0 / 121645100408832000.0; /* -1/19! */
+    s = 1.0 / 355687428096000.0 + y2 * s;
+    s = -1.0 / 1307674368000.0 + y2 * s;
+    s = 1.0 / 6227020800.0 + y2 * s;
+    s = -1.0 / 39916800.0 + y2 * s;
+    s = 1.0 / 362880.0 + y2 * s;
+    s = -1.0 / 5040.0 + y2 * s;
+    s = 1.0 / 120.0 + y2 * s;
+    s = -1.0 / 6.0 + y2 * s;
+    return -(y + y * (y2 * s));
+}
+
 /* An upper bound of CIEDE2000(x, y) from the CIELAB differences alone (no hue angles):
  * sqrt(ΔL*² + (1 + √3/2)((1.5 Δa*)² + Δb*²)). */
 double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y);

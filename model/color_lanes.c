@@ -1,15 +1,17 @@
 /* The colour figures of a projection's months four at a time: CIEDE2000 from the healed
  * dot and the cast's hue, chroma, ratio and hue shift.  One month's figures are a chain of
- * square roots and divisions, each waiting on the last; four months side by side fill the
- * vector units (AVX2, or SSE2's two lanes twice) and overlap the waits.
+ * square roots and divisions, each waiting on the last; four months side by side fill
+ * AVX2's vector units and overlap the waits (without AVX2 the same code runs lane by lane,
+ * to the same bits).
  *
  * The arithmetic is smpf_color_de00's, smpf_lab_hue_deg's and smpf_hue_diff_deg's, the
- * same operations in the same order, branches replaced by selections
- * (smpf_atan2_lane), so every figure is those functions' bit for bit (no fused
- * multiply-adds: -ffp-contract=off; tests/test_color.c compares).  exp and sin are libm's,
- * one lane after the other.  A lane that leaves the common path (hues within 0.06° of
- * opposite, where smpf_color_de00 takes Little CMS's angle arithmetic; a quotient
- * smpf_atan2 hands to libm; a hue difference of ±360°) is computed by those functions. */
+ * same operations in the same order, branches replaced by selections (smpf_atan2_lane;
+ * the rotation term's exponential and sine by smpf_de00_minus_rotation_sine, which
+ * smpf_color_de00 uses too), so every figure is those functions' bit for bit (no fused
+ * multiply-adds: -ffp-contract=off; tests/test_color.c compares).  A lane that leaves the
+ * common path (hues within 0.06° of opposite, where smpf_color_de00 takes Little CMS's
+ * angle arithmetic; a quotient smpf_atan2 hands to libm; a hue difference of ±360°) is
+ * computed by those functions. */
 #include "color_internal.h"
 
 #include <math.h>
@@ -20,8 +22,6 @@
 #define COLOR_LANES_TARGETS __attribute__((target_clones("avx2", "default")))
 #endif
 
-#define RAD_PER_DEG (M_PI / 180.0)
-
 /* C^7 / (C^7 + 25^7), as in color.c */
 static inline double chroma7_ratio(double c)
 {
@@ -31,7 +31,7 @@ static inline double chroma7_ratio(double c)
 
 /* What the first vector pass hands the libm calls and the second pass. */
 typedef struct {
-    double dh[SMPF_COLOR_LANES], minus_sin[SMPF_COLOR_LANES];
+    double dh[SMPF_COLOR_LANES];
     double cos_meanh[SMPF_COLOR_LANES], sin_meanh[SMPF_COLOR_LANES];
     double delta_H[SMPF_COLOR_LANES], C_p[SMPF_COLOR_LANES], C_ps[SMPF_COLOR_LANES];
     long off_path[SMPF_COLOR_LANES]; /* long: as wide as the lanes' doubles */
@@ -113,7 +113,7 @@ static void second_pass(const smpf_color_lanes_in_t *in, smpf_lab_t ref, const d
         const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
         const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
         const double Rc = 2 * sqrt(chroma7_ratio(meanC_p));
-        const double Rt = m->minus_sin[i] * Rc;
+        const double Rt = smpf_de00_minus_rotation_sine(m->dh[i]) * Rc;
         const double l = delta_L / Sl, c = delta_C / Sc, h = m->delta_H[i] / Sh;
         out->de00[i] = sqrt(l * l + c * c + h * h + Rt * c * h);
     }
@@ -124,10 +124,6 @@ void smpf_color_lanes(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double re
 {
     de00_lanes_t m;
     first_pass(in, ref, ref_cast_hue_deg, &m, out);
-    for (int i = 0; i < SMPF_COLOR_LANES; i++) { /* libm's, as smpf_color_de00 calls them */
-        const double delta_ro = 30 * exp(-m.dh[i] * m.dh[i]);
-        m.minus_sin[i] = -sin(2 * delta_ro * RAD_PER_DEG);
-    }
     second_pass(in, ref, &m, out);
     for (int i = 0; i < SMPF_COLOR_LANES; i++) {
         if (!m.off_path[i])

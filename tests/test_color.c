@@ -5,6 +5,7 @@
 #include "smpfade.h"
 #include "test_util.h"
 
+#include <float.h>
 #include <lcms2.h>
 #include <math.h>
 #include <string.h>
@@ -91,6 +92,27 @@ static void test_lab_de00_match_lcms(void **state)
     }
     if (worst_lab > 1e-11 || worst_de > 1e-11)
         fail_msg("largest difference from Little CMS: Lab %g, ΔE00 %g", worst_lab, worst_de);
+}
+
+/* CIEDE2000's rotation-term sine without libm against libm's exp and sin, over every mean
+ * hue (dh = (h - 275) / 25 from -11 to 3.4) and beyond: within 4 ulp of the term's
+ * largest value where it matters, and below 1e-17 where exp(-dh²) is capped. */
+static void test_de00_rotation_sine(void **state)
+{
+    (void)state;
+    double worst = 0;
+    for (int i = 0; i <= 200000; i++) {
+        const double dh = -12.0 + 16.0 * i / 200000.0;
+        const double want = -sin(2 * (30 * exp(-dh * dh)) * (M_PI / 180.0));
+        const double got = smpf_de00_minus_rotation_sine(dh);
+        const double err = fabs(got - want);
+        if (dh * dh <= 40)
+            worst = fmax(worst, err / fmax(fabs(want), 1e-300) / DBL_EPSILON);
+        else if (!(err < 1e-17))
+            fail_msg("dh %g: %g, libm %g", dh, got, want);
+    }
+    print_message("rotation-term sine: at most %.2f ulp from libm's exp and sin\n", worst);
+    assert_true(worst <= 4);
 }
 
 /* smpf_color_lanes, four months at a time, is smpf_color_de00 and the cast's hue, chroma,
@@ -391,6 +413,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_de00_sharma_pairs),
         cmocka_unit_test(test_lab_de00_match_lcms),
+        cmocka_unit_test(test_de00_rotation_sine),
         cmocka_unit_test(test_color_lanes_bit_identical),
         cmocka_unit_test(test_de00_bound),
         cmocka_unit_test(test_lab_f_near),
