@@ -128,24 +128,39 @@ void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t
  * f(X/Xn), f(Y/Yn), f(Z/Zn) when the caller has them, else NULL. */
 void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
                        const smpf_cast_skin_t *skin, smpf_cast_t *out);
-/* smpf_cast_against without the cast's hue, chroma and ratio (NaN; the months' come from
- * smpf_color_lanes). */
-void smpf_cast_lab_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
-                           const smpf_cast_skin_t *skin, smpf_cast_t *out);
+/* The dot's side of smpf_cast_against: its CIELAB and ΔL* (the cast and its figures NaN),
+ * and its f(X/Xn), f(Y/Yn), f(Z/Zn) (dot_f when given) in f_dot. */
+void smpf_cast_dot_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                           const smpf_cast_skin_t *skin, smpf_cast_t *out, double f_dot[3]);
+/* The cast of a dot smpf_cast_dot_against has measured (f_dot: its f values): its CIELAB,
+ * hue, chroma and ratio. */
+void smpf_cast_complete(const smpf_context_t *ctx, const double f_dot[3],
+                        const smpf_cast_skin_t *skin, smpf_cast_t *out);
+/* The cast's CIELAB: the dot's against the skin as white, from its f values. */
+smpf_lab_t smpf_cast_lab(const smpf_context_t *ctx, smpf_xyz_t dot, const double f_dot[3],
+                         const smpf_cast_skin_t *skin);
 
 /* The colour figures of many months against one healed dot (model/color_lanes.c), four
- * at a time: each equal, bit for bit, to what smpf_color_de00(dot, ref), smpf_lab_hue_deg,
- * smpf_lab_chroma, the cast ratio and smpf_hue_diff_deg(ref_cast_hue_deg, hue) give. */
+ * at a time: each equal, bit for bit, to what smpf_color_de00(dot, ref), the cast
+ * (smpf_cast_lab against `skin`), smpf_lab_hue_deg, smpf_lab_chroma, the cast ratio and
+ * smpf_hue_diff_deg(ref_cast_hue_deg, hue) give. */
 #define SMPF_COLOR_LANES 4
 typedef struct {
     double L[SMPF_COLOR_LANES], a[SMPF_COLOR_LANES], b[SMPF_COLOR_LANES]; /* the dots */
-    double cast_L[SMPF_COLOR_LANES], cast_a[SMPF_COLOR_LANES], cast_b[SMPF_COLOR_LANES];
+    double xyz[3][SMPF_COLOR_LANES]; /* their X, Y, Z */
+    double f[3][SMPF_COLOR_LANES];   /* their f(X/Xn), f(Y/Yn), f(Z/Zn) */
 } smpf_color_lanes_in_t;
 typedef struct {
     double de00[SMPF_COLOR_LANES]; /* from ref */
     double cast_hue_deg[SMPF_COLOR_LANES], cast_chroma[SMPF_COLOR_LANES];
     double cast_ratio[SMPF_COLOR_LANES], hue_shift_deg[SMPF_COLOR_LANES];
 } smpf_color_lanes_out_t;
-void smpf_color_lanes(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double ref_cast_hue_deg,
+typedef struct {
+    smpf_lab_t ref;          /* the healed dot */
+    double ref_cast_hue_deg; /* its cast's hue */
+    const smpf_context_t *ctx;
+    const smpf_cast_skin_t *skin;
+} smpf_color_lanes_ref_t;
+void smpf_color_lanes(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *ref,
                       smpf_color_lanes_out_t *out);
 #endif

@@ -13,6 +13,7 @@
  * angle arithmetic; a quotient smpf_atan2 hands to libm; a hue difference of ±360°) is
  * computed by those functions. */
 #include "color_internal.h"
+#include "context.h"
 
 #include <math.h>
 
@@ -39,12 +40,36 @@ typedef struct {
 
 /* smpf_color_de00 up to its rotation term's exponent, and the cast's figures. */
 COLOR_LANES_TARGETS
-static void first_pass(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double ref_cast_hue_deg,
+static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *r,
                        de00_lanes_t *m, smpf_color_lanes_out_t *out)
 {
+    const smpf_lab_t ref = r->ref;
+    const double ref_cast_hue_deg = r->ref_cast_hue_deg;
     const double as = ref.a, bs = ref.b, Cs = sqrt(as * as + bs * bs);
+    /* the cast's channels (smpf_cast_lab): f(dot / white) / f(skin / white) where the skin
+     * and both ratios are on the cube-root branch (td above td_limit), else f(dot / skin)
+     * on its linear segment, or by the scalar function where that takes a cube root */
+    const smpf_xyz_t white = r->ctx->white, skin = r->skin->xyz;
+    const double w[3] = {white.X, white.Y, white.Z}, s[3] = {skin.X, skin.Y, skin.Z};
+    double td_limit[3];
+    for (int ch = 0; ch < 3; ch++)
+        td_limit[ch] = r->skin->cube_root[ch] ? SMPF_LAB_F_LIMIT : INFINITY;
 #pragma omp simd
     for (int i = 0; i < SMPF_COLOR_LANES; i++) {
+        double fc[3];
+        long cast_cube_root = 0;
+        for (int ch = 0; ch < 3; ch++) {
+            const double td = in->xyz[ch][i] / w[ch], tc = in->xyz[ch][i] / s[ch];
+            const double shortcut = in->f[ch][i] / r->skin->f[ch];
+            const double linear = (841.0 / 108.0) * tc + (16.0 / 116.0);
+            const long quick = (td > td_limit[ch]) & (tc > SMPF_LAB_F_LIMIT);
+            const long on_segment = tc <= SMPF_LAB_F_LIMIT;
+            fc[ch] = quick ? shortcut : linear;
+            cast_cube_root |= !quick & !on_segment;
+        }
+        const double cL = 116.0 * fc[1] - 16.0, ca = 500.0 * (fc[0] - fc[1]);
+        const double cb = 200.0 * (fc[1] - fc[2]);
+
         const double a1 = in->a[i], b1 = in->b[i], C = sqrt(a1 * a1 + b1 * b1);
         const double G = 0.5 * (1 - sqrt(chroma7_ratio((C + Cs) / 2)));
         const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
@@ -71,7 +96,6 @@ static void first_pass(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double r
         m->C_p[i] = C_p;
         m->C_ps[i] = C_ps;
 
-        const double ca = in->cast_a[i], cb = in->cast_b[i], cL = in->cast_L[i];
         long cast_handed_over;
         const double h = smpf_atan2_lane(cb, ca, &cast_handed_over) * 180.0 / M_PI;
         const double h_turned = h + 360.0;
@@ -85,16 +109,16 @@ static void first_pass(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double r
         const long below = d <= -180.0, above = d > 180.0;
         out->hue_shift_deg[i] = below ? d_up : above ? d_down : d;
         const long narrow_bisector = !(bisector >= 1e-3), full_turn = !(fabs(d) < 360.0);
-        m->off_path[i] = narrow_bisector | handed_over | cast_handed_over | full_turn;
+        m->off_path[i] = narrow_bisector | handed_over | cast_cube_root | cast_handed_over | full_turn;
     }
 }
 
 /* From the rotation term's sine on: T, the weights and the difference. */
 COLOR_LANES_TARGETS
-static void second_pass(const smpf_color_lanes_in_t *in, smpf_lab_t ref, const de00_lanes_t *m,
-                        smpf_color_lanes_out_t *out)
+static void second_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *r,
+                        const de00_lanes_t *m, smpf_color_lanes_out_t *out)
 {
-    const double Ls = ref.L;
+    const double Ls = r->ref.L;
     const double cos30 = 0.8660254037844387, sin30 = 0.5;
     const double cos6 = 0.9945218953682733, sin6 = 0.10452846326765347;
     const double cos63 = 0.4539904997395468, sin63 = 0.8910065241883678;
@@ -119,21 +143,23 @@ static void second_pass(const smpf_color_lanes_in_t *in, smpf_lab_t ref, const d
     }
 }
 
-void smpf_color_lanes(const smpf_color_lanes_in_t *in, smpf_lab_t ref, double ref_cast_hue_deg,
+void smpf_color_lanes(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *ref,
                       smpf_color_lanes_out_t *out)
 {
     de00_lanes_t m;
-    first_pass(in, ref, ref_cast_hue_deg, &m, out);
+    first_pass(in, ref, &m, out);
     second_pass(in, ref, &m, out);
     for (int i = 0; i < SMPF_COLOR_LANES; i++) {
         if (!m.off_path[i])
             continue;
         const smpf_lab_t dot = {in->L[i], in->a[i], in->b[i]};
-        const double ca = in->cast_a[i], cb = in->cast_b[i], cL = in->cast_L[i];
-        out->de00[i] = smpf_color_de00(dot, ref);
-        out->cast_hue_deg[i] = smpf_lab_hue_deg(ca, cb);
-        out->cast_chroma[i] = smpf_lab_chroma(ca, cb);
-        out->cast_ratio[i] = cL < 100.0 ? out->cast_chroma[i] / (100.0 - cL) : 0.0;
-        out->hue_shift_deg[i] = smpf_hue_diff_deg(ref_cast_hue_deg, out->cast_hue_deg[i]);
+        const smpf_xyz_t xyz = {in->xyz[0][i], in->xyz[1][i], in->xyz[2][i]};
+        const double f[3] = {in->f[0][i], in->f[1][i], in->f[2][i]};
+        const smpf_lab_t cast = smpf_cast_lab(ref->ctx, xyz, f, ref->skin);
+        out->de00[i] = smpf_color_de00(dot, ref->ref);
+        out->cast_hue_deg[i] = smpf_lab_hue_deg(cast.a, cast.b);
+        out->cast_chroma[i] = smpf_lab_chroma(cast.a, cast.b);
+        out->cast_ratio[i] = cast.L < 100.0 ? out->cast_chroma[i] / (100.0 - cast.L) : 0.0;
+        out->hue_shift_deg[i] = smpf_hue_diff_deg(ref->ref_cast_hue_deg, out->cast_hue_deg[i]);
     }
 }

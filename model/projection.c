@@ -79,13 +79,18 @@ typedef struct {
     int de00_bound_only;
 } scan_point_t;
 
+/* What finish_points needs of a point beyond its CIELAB: the dot's XYZ and f values. */
+typedef struct {
+    smpf_xyz_t xyz;
+    double f[3];
+} pending_t;
+
 /* The timeline quantities but the colour figures the lanes compute (finish_points): dE00,
- * the cast's hue, chroma, ratio and hue shift, NaN until then; the cast's CIELAB for
- * them in *cast.  The dot's sRGB, chroma and hue only for a point that is shown (`shown`;
+ * the cast's hue, chroma, ratio and hue shift, NaN until then; what they need in *pending.  The dot's sRGB, chroma and hue only for a point that is shown (`shown`;
  * else 0): no criterion, horizon figure or ensemble histogram uses them. */
-static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, int shown, smpf_timeline_point_t *p,
-                    smpf_lab_t *cast)
+static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const double f_dot[3],
+                    const smpf_kin_summary_t *s, const smpf_cast_t *healed, int shown,
+                    smpf_timeline_point_t *p, pending_t *pending)
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
     p->fraction_remaining = s->fraction_remaining;
@@ -100,24 +105,29 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
     p->rgb = shown ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
-    *cast = c->cast;
+    pending->xyz = c->dot_xyz;
+    memcpy(pending->f, f_dot, sizeof pending->f);
 }
 
 /* The colour figures of n measured points against the healed dot, four at a time: the
  * months of a projection side by side (model/color_lanes.c, bit for bit the scalar
  * functions'). */
-static void finish_points(const smpf_cast_t *healed, smpf_timeline_point_t *p,
-                          const smpf_lab_t *cast, size_t n)
+static void finish_points(const smpf_projector_t *pj, const smpf_cast_t *healed,
+                          smpf_timeline_point_t *p, const pending_t *pending, size_t n)
 {
+    const smpf_color_lanes_ref_t ref = {healed->dot, healed->cast_hue_deg, pj->ctx, &pj->skin};
     for (size_t i0 = 0; i0 < n; i0 += SMPF_COLOR_LANES) {
         smpf_color_lanes_in_t in;
         smpf_color_lanes_out_t out;
         for (size_t k = 0; k < SMPF_COLOR_LANES; k++) {
             const size_t i = i0 + k < n ? i0 + k : n - 1; /* the last lanes repeat a point */
+            const pending_t *q = &pending[i];
             in.L[k] = p[i].L, in.a[k] = p[i].a, in.b[k] = p[i].b;
-            in.cast_L[k] = cast[i].L, in.cast_a[k] = cast[i].a, in.cast_b[k] = cast[i].b;
+            in.xyz[0][k] = q->xyz.X, in.xyz[1][k] = q->xyz.Y, in.xyz[2][k] = q->xyz.Z;
+            for (int ch = 0; ch < 3; ch++)
+                in.f[ch][k] = q->f[ch];
         }
-        smpf_color_lanes(&in, healed->dot, healed->cast_hue_deg, &out);
+        smpf_color_lanes(&in, &ref, &out);
         for (size_t k = 0; k < SMPF_COLOR_LANES && i0 + k < n; k++) {
             smpf_timeline_point_t *q = &p[i0 + k];
             q->dE00 = out.de00[k];
@@ -175,27 +185,30 @@ typedef struct {
     int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
     int touched_up;     /* the main pass has laid a touch-up */
     const int *active;  /* the main pass's active criteria (NULL: all) */
+    double healed_f[3]; /* the healed dot's f(X/Xn), f(Y/Yn), f(Z/Zn) */
     double root_tol_days; /* the crossing times' */
     smpf_error_t *err;
 } run_t;
 
 /* Colour and criteria at t_days, from the snapshot saved at the start of the month.  With
- * `cast` the point's colour figures are left to finish_points and its cast's CIELAB put
+ * `pending` the point's colour figures are left to finish_points and what it needs put
  * there (unless the hue criterion needs them now); without, the point is finished. */
 static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
-                       smpf_lab_t *cast, scan_point_t *sp)
+                       pending_t *pending, scan_point_t *sp)
 {
     smpf_cast_t c;
     smpf_kin_summary_t sum;
-    smpf_lab_t own_cast;
+    pending_t own;
+    pending_t *q = pending ? pending : &own;
+    double f_dot[3];
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK)
-        rc = projection_dot(r->pj, r->par, 0, &c, &sum, r->err);
+        rc = projection_dot(r->pj, r->par, &c, f_dot, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
-    measure(r->pj, &c, &sum, r->healed, shown, p, cast ? cast : &own_cast);
-    if (!cast || r->criteria->active[SMPF_CRIT_HUE])
-        finish_points(r->healed, p, cast ? cast : &own_cast, 1);
+    measure(r->pj, &c, f_dot, &sum, r->healed, shown, p, q);
+    if (!pending || r->criteria->active[SMPF_CRIT_HUE])
+        finish_points(r->pj, r->healed, p, q, 1);
     criteria_at(r->healed, r->criteria, r->active, p, sp);
     return SMPF_OK;
 }
@@ -243,9 +256,10 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
     if (rc == SMPF_OK)
         rc = smpf_kin_sim_advance(pj->sim, t_healed, r->err);
     if (rc == SMPF_OK)
-        rc = projection_dot(pj, r->par, 1, healed, &sum, r->err);
+        rc = projection_dot(pj, r->par, healed, r->healed_f, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
+    smpf_cast_complete(pj->ctx, r->healed_f, &pj->skin, healed);
     healed->de00 = smpf_color_de00(healed->dot, healed->skin); /* reported; months skip it */
     /* Contrast is measured against the healed ΔL*: it needs a dot that differs at all. */
     if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL)) {
@@ -351,10 +365,10 @@ static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p, sc
     smpf_kin_summary_t sum;
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK) {
-        smpf_lab_t cast;
+        pending_t pending;
         smpf_kin_sim_summary(r->pj->sim, &sum);
-        measure(r->pj, r->healed, &sum, r->healed, 0, p, &cast);
-        finish_points(r->healed, p, &cast, 1);
+        measure(r->pj, r->healed, r->healed_f, &sum, r->healed, 0, p, &pending);
+        finish_points(r->pj, r->healed, p, &pending, 1);
         criteria_at(r->healed, r->criteria, r->active, p, sp);
     }
     return rc;
@@ -410,9 +424,9 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
     const size_t per_point = (size_t)(in->step_months / scan);
     const size_t cap = nscan / per_point + 2;
     out->points = malloc(cap * sizeof *out->points); /* each point written whole by measure */
-    smpf_lab_t *casts = malloc(cap * sizeof *casts); /* the points' casts, for finish_points */
-    if (!out->points || !casts) {
-        free(casts);
+    pending_t *pending = malloc(cap * sizeof *pending); /* for finish_points */
+    if (!out->points || !pending) {
+        free(pending);
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
     }
     int active[SMPF_CRIT_COUNT];
@@ -453,7 +467,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         /* A timeline point is measured straight into its place in out->points. */
         smpf_timeline_point_t *at = record && out->npoints < cap ? &out->points[out->npoints] : &p;
         if ((rc = evaluate_at(r, cur.t_days, record && r->display, at,
-                              at != &p ? &casts[out->npoints] : NULL, &cur)) != SMPF_OK)
+                              at != &p ? &pending[out->npoints] : NULL, &cur)) != SMPF_OK)
             break;
         crossing_t cross[SMPF_CRIT_COUNT];
         int ncross = 0, laid = 0;
@@ -493,8 +507,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         k++;
     }
     if (rc == SMPF_OK) /* the timeline's colour figures, all months side by side */
-        finish_points(r->healed, out->points, casts, out->npoints);
-    free(casts);
+        finish_points(pj, r->healed, out->points, pending, out->npoints);
+    free(pending);
     r->active = NULL;
     return rc == SMPF_OK ? natural_horizon(r, in, last, out) : rc;
 }

@@ -115,48 +115,69 @@ static void test_de00_rotation_sine(void **state)
     assert_true(worst <= 4);
 }
 
-/* smpf_color_lanes, four months at a time, is smpf_color_de00 and the cast's hue, chroma,
- * ratio and hue shift bit for bit: random dots and casts against random references, and
- * the lanes that leave the common path (nearly opposite hues, exact neutrals, a cast at
- * L* >= 100, hues that differ by 360°, quotients atan2 hands to libm) among them. */
+/* smpf_color_lanes, four months at a time, is smpf_color_de00, the cast (smpf_cast_lab) and
+ * its hue, chroma, ratio and hue shift bit for bit: random dots against random skins and
+ * references, and the lanes that leave the common path among them (nearly opposite hues,
+ * exact neutrals, quotients atan2 hands to libm, a cast hue just below 0°, a skin or
+ * ratio below CIELAB's cube-root branch, a cast at L* >= 100). */
 static void test_color_lanes_bit_identical(void **state)
 {
     (void)state;
+    const smpf_xyz_t white = smpf_color_white(ctx);
     uint64_t x = 2718;
     long compared = 0;
     for (int round = 0; round < 20000; round++) {
-        double u[4];
-        for (int k = 0; k < 4; k++)
+        double u[7];
+        for (int k = 0; k < 7; k++)
             u[k] = test_uniform(&x);
         const smpf_lab_t ref = {100 * u[0], 160 * u[1] - 80, 160 * u[2] - 80};
         const double ref_hue = round % 7 == 0 ? 360.0 * u[3] : smpf_lab_hue_deg(ref.a, ref.b);
+        /* skins from dark (some channels below the cube-root branch) to light */
+        const double dark = round % 5 == 0 ? 0.005 : 0.4;
+        const smpf_xyz_t skin_xyz = {white.X * dark * (0.5 + u[4]), white.Y * dark * (0.5 + u[5]),
+                                     white.Z * dark * (0.2 + u[6])};
+        smpf_cast_skin_t skin;
+        smpf_cast_skin(ctx, skin_xyz, &skin);
+        const smpf_color_lanes_ref_t r = {ref, ref_hue, ctx, &skin};
         smpf_color_lanes_in_t in;
+        smpf_xyz_t dots[SMPF_COLOR_LANES];
         for (int i = 0; i < SMPF_COLOR_LANES; i++) {
             double v[6];
             for (int k = 0; k < 6; k++)
                 v[k] = test_uniform(&x);
-            in.L[i] = 100 * v[0], in.a[i] = 160 * v[1] - 80, in.b[i] = 160 * v[2] - 80;
-            in.cast_L[i] = 110 * v[3], in.cast_a[i] = 60 * v[4] - 30, in.cast_b[i] = 60 * v[5] - 30;
             const int kind = (round + i) % 9;
-            if (kind == 1) /* hues near opposite */
-                in.a[i] = -ref.a * (1 + 2e-3 * (v[0] - 0.5)), in.b[i] = -ref.b * (1 + 1e-3 * v[1]);
-            if (kind == 2) /* exact neutrals */
-                in.a[i] = in.b[i] = in.cast_a[i] = in.cast_b[i] = 0;
-            if (kind == 3) /* near-neutral, and a quotient atan2 hands over */
-                in.a[i] *= 1e-9, in.cast_b[i] = 1e-300 * v[2];
-            if (kind == 4) /* the reference's own colour */
-                in.L[i] = ref.L, in.a[i] = ref.a, in.b[i] = ref.b;
+            const double level = kind == 6 ? 1e-4 : kind == 7 ? 3.0 : 1.0; /* dark; light */
+            smpf_xyz_t d = {skin_xyz.X * level * 1.2 * v[0], skin_xyz.Y * level * 1.2 * v[1],
+                            skin_xyz.Z * level * 1.2 * v[2]};
+            if (kind == 2) /* a neutral cast */
+                d = (smpf_xyz_t){skin_xyz.X * v[0], skin_xyz.Y * v[0], skin_xyz.Z * v[0]};
             if (kind == 5) /* a cast hue just below 0: 360 after the turn */
-                in.cast_a[i] = 10, in.cast_b[i] = -1e-30;
+                d = (smpf_xyz_t){skin_xyz.X * 0.5, skin_xyz.Y * 0.45, skin_xyz.Z * 0.45 * (1 + 1e-15)};
+            dots[i] = d;
+            const double f[3] = {smpf_lab_f(d.X / white.X), smpf_lab_f(d.Y / white.Y),
+                                 smpf_lab_f(d.Z / white.Z)};
+            smpf_lab_t lab = smpf_lab_from_f(f);
+            if (kind == 1) /* hues near opposite the reference */
+                lab.a = -ref.a * (1 + 2e-3 * (v[3] - 0.5)), lab.b = -ref.b * (1 + 1e-3 * v[4]);
+            if (kind == 3) /* near-neutral */
+                lab.a *= 1e-9, lab.b = 1e-300 * v[5];
+            if (kind == 4) /* the reference's own colour */
+                lab = ref;
+            in.L[i] = lab.L, in.a[i] = lab.a, in.b[i] = lab.b;
+            in.xyz[0][i] = d.X, in.xyz[1][i] = d.Y, in.xyz[2][i] = d.Z;
+            for (int ch = 0; ch < 3; ch++)
+                in.f[ch][i] = f[ch];
         }
         smpf_color_lanes_out_t out;
-        smpf_color_lanes(&in, ref, ref_hue, &out);
+        smpf_color_lanes(&in, &r, &out);
         for (int i = 0; i < SMPF_COLOR_LANES; i++, compared++) {
             const smpf_lab_t dot = {in.L[i], in.a[i], in.b[i]};
-            const double ca = in.cast_a[i], cb = in.cast_b[i], cL = in.cast_L[i];
-            const double hue = smpf_lab_hue_deg(ca, cb), chroma = smpf_lab_chroma(ca, cb);
+            const double f[3] = {in.f[0][i], in.f[1][i], in.f[2][i]};
+            const smpf_lab_t cast = smpf_cast_lab(ctx, dots[i], f, &skin);
+            const double hue = smpf_lab_hue_deg(cast.a, cast.b);
+            const double chroma = smpf_lab_chroma(cast.a, cast.b);
             const double want[5] = {smpf_color_de00(dot, ref), hue, chroma,
-                                    cL < 100.0 ? chroma / (100.0 - cL) : 0.0,
+                                    cast.L < 100.0 ? chroma / (100.0 - cast.L) : 0.0,
                                     smpf_hue_diff_deg(ref_hue, hue)};
             const double got[5] = {out.de00[i], out.cast_hue_deg[i], out.cast_chroma[i],
                                    out.cast_ratio[i], out.hue_shift_deg[i]};
