@@ -190,42 +190,57 @@ typedef struct {
     smpf_error_t *err;
 } run_t;
 
-/* Colour and criteria at t_days, from the snapshot saved at the start of the month.  With
- * `pending` the point's colour figures are left to finish_points and what it needs put
- * there (unless the hue criterion needs them now); without, the point is finished. */
-static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
-                       pending_t *pending, scan_point_t *sp)
+/* Colour and criteria at t_days, from the snapshot saved at the start of the month, what
+ * finish_points needs in *pending; the colour figures computed now when `finish` or when
+ * the hue criterion needs them, else left NaN. */
+static int evaluate(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
+                    pending_t *pending, int finish, scan_point_t *sp)
 {
     smpf_cast_t c;
     smpf_kin_summary_t sum;
-    pending_t own;
-    pending_t *q = pending ? pending : &own;
     double f_dot[3];
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK)
         rc = projection_dot(r->pj, r->par, &c, f_dot, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
-    measure(r->pj, &c, f_dot, &sum, r->healed, shown, p, q);
-    if (!pending || r->criteria->active[SMPF_CRIT_HUE])
-        finish_points(r->pj, r->healed, p, q, 1);
+    measure(r->pj, &c, f_dot, &sum, r->healed, shown, p, pending);
+    if (finish || r->criteria->active[SMPF_CRIT_HUE])
+        finish_points(r->pj, r->healed, p, pending, 1);
     criteria_at(r->healed, r->criteria, r->active, p, sp);
     return SMPF_OK;
+}
+
+/* A point of the timeline: with `pending` its colour figures are left to finish_points
+ * (unless the hue criterion needs them now); without, computed now. */
+static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
+                       pending_t *pending, scan_point_t *sp)
+{
+    pending_t own;
+    return evaluate(r, t_days, shown, p, pending ? pending : &own, !pending, sp);
+}
+
+/* The criteria alone (the point's colour figures are not wanted). */
+static int criteria_only_at(run_t *r, double t_days, scan_point_t *sp)
+{
+    smpf_timeline_point_t p;
+    pending_t pending;
+    return evaluate(r, t_days, 0, &p, &pending, 0, sp);
 }
 
 /* The root finder's function: criterion r->criterion at t_days inside the step. */
 static double criterion_at(double t_days, void *vr)
 {
     run_t *r = vr;
-    smpf_timeline_point_t p;
     scan_point_t sp;
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
-    int rc = evaluate_at(r, t_days, 0, &p, NULL, &sp);
+    int rc = criteria_only_at(r, t_days, &sp);
     if (rc != SMPF_OK) {
         r->status = rc;
         return NAN;
     }
-    return sp.g[r->criterion];
+    return r->criterion == SMPF_CRIT_DE00 ? de00_exact_g(r->healed, r->criteria, &sp)
+                                          : sp.g[r->criterion];
 }
 
 /* Criterion id's crossing between lo (g > 0, the snapshot's time) and hi (g <= 0), which
@@ -368,7 +383,8 @@ static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p, sc
         pending_t pending;
         smpf_kin_sim_summary(r->pj->sim, &sum);
         measure(r->pj, r->healed, r->healed_f, &sum, r->healed, 0, p, &pending);
-        finish_points(r->pj, r->healed, p, &pending, 1);
+        if (r->criteria->active[SMPF_CRIT_HUE])
+            finish_points(r->pj, r->healed, p, &pending, 1);
         criteria_at(r->healed, r->criteria, r->active, p, sp);
     }
     return rc;
@@ -453,7 +469,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             /* The dot has (re)healed inside this step: criteria start there.  One that is
              * already crossed then cannot be restored by a touch-up. */
             prev.t_days = suppress_until;
-            rc = r->touched_up ? evaluate_at(r, prev.t_days, 0, &p, NULL, &prev)
+            rc = r->touched_up ? criteria_only_at(r, prev.t_days, &prev)
                                : healed_criteria(r, prev.t_days, &p, &prev);
             for (int id = 0; rc == SMPF_OK && id < SMPF_CRIT_COUNT; id++)
                 if (active[id] && prev.g[id] <= 0) {
