@@ -80,4 +80,40 @@ static inline double smpf_atan2(double y, double x)
                  : (z - SMPF_ATAN_PI_TAIL) - SMPF_ATAN_PI_HEAD;
 }
 
+/* smpf_atan2 without branches, for loops the compiler vectorises (model/color_lanes.c):
+ * every case's arithmetic is computed and the lane's own selected, the same operations in
+ * the same order, so the result is smpf_atan2's bit for bit.  Where smpf_atan2 hands over
+ * to libm (|y/x| outside [2^-60, 2^60], or NaN) *handed_over is set and the result is not
+ * to be used: the caller computes that lane with smpf_atan2. */
+static inline double smpf_atan2_lane(double y, double x, long *handed_over)
+{
+    const double *a = smpf_atan_poly;
+    const double t = fabs(y) / fabs(x);
+    *handed_over = !((t >= SMPF_ATAN2_RATIO_MIN) & (t <= SMPF_ATAN2_RATIO_MAX));
+    /* the reduction r = num / den of each interval (t / 1 is t itself); every candidate
+     * computed, then the lane's selected: a compiler may not select between expressions
+     * it would have to evaluate speculatively */
+    const long id = (long)(t >= 0.4375) + (t >= 0.6875) + (t >= 1.1875) + (t >= 2.4375) - 1;
+    const double num0 = 2.0 * t - 1.0, num1 = t - 1.0, num2 = t - 1.5;
+    const double den0 = 2.0 + t, den1 = t + 1.0, den2 = 1.0 + 1.5 * t;
+    const double num = id < 0 ? t : id == 0 ? num0 : id == 1 ? num1 : id == 2 ? num2 : -1.0;
+    const double den = id < 0 ? 1.0 : id == 0 ? den0 : id == 1 ? den1 : id == 2 ? den2 : t;
+    const double r = num / den;
+    const double z = r * r, w = z * z;
+    const double odd = z * (a[0] + w * (a[2] + w * (a[4] + w * (a[6] + w * (a[8] + w * a[10])))));
+    const double even = w * (a[1] + w * (a[3] + w * (a[5] + w * (a[7] + w * a[9]))));
+    const double poly = r * (odd + even);
+    const double head = id <= 0 ? smpf_atan_head[0] : id == 1 ? smpf_atan_head[1]
+                      : id == 2 ? smpf_atan_head[2] : smpf_atan_head[3];
+    const double tail = id <= 0 ? smpf_atan_tail[0] : id == 1 ? smpf_atan_tail[1]
+                      : id == 2 ? smpf_atan_tail[2] : smpf_atan_tail[3];
+    const double near_zero = r - poly, reduced = head - ((poly - tail) - r);
+    const double zz = id < 0 ? near_zero : reduced;
+    const double minus_zz = -zz;
+    const double upper = SMPF_ATAN_PI_HEAD - (zz - SMPF_ATAN_PI_TAIL);
+    const double lower = (zz - SMPF_ATAN_PI_TAIL) - SMPF_ATAN_PI_HEAD;
+    const double right = y > 0 ? zz : minus_zz, left = y > 0 ? upper : lower;
+    return x > 0 ? right : left;
+}
+
 #endif

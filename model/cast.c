@@ -17,40 +17,58 @@ void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t
     out->lab = smpf_lab_from_f(out->f);
 }
 
-/* One channel: the dot's f(dot / white) (f_given when the caller has it) and the cast's
- * f(dot / skin).  On the cube-root branch for all three ratios the latter is
- * f(dot / white) / f(skin / white), one cube root fewer (equal up to round-off). */
-static inline void cast_channel(double dot, double white, double skin, double skin_f,
-                                int skin_cube_root, const double *f_given, double *f_dot,
-                                double *f_cast)
+void smpf_cast_dot_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                           const smpf_cast_skin_t *skin, smpf_cast_t *out, double f_dot[3])
 {
-    const double td = dot / white, tc = dot / skin;
-    *f_dot = f_given ? *f_given : smpf_lab_f(td);
-    *f_cast = skin_cube_root && td > SMPF_LAB_F_LIMIT && tc > SMPF_LAB_F_LIMIT ? *f_dot / skin_f
-                                                                               : smpf_lab_f(tc);
+    const smpf_xyz_t white = ctx->white;
+    const double d[3] = {dot.X, dot.Y, dot.Z}, w[3] = {white.X, white.Y, white.Z};
+    for (int i = 0; i < 3; i++)
+        f_dot[i] = dot_f ? dot_f[i] : smpf_lab_f(d[i] / w[i]);
+    out->dot_xyz = dot;
+    out->skin_xyz = skin->xyz;
+    out->dot = smpf_lab_from_f(f_dot);
+    out->skin = skin->lab;
+    out->de00 = NAN;
+    out->dL = out->dot.L - out->skin.L;
+    out->cast.L = out->cast.a = out->cast.b = NAN;
+    out->cast_hue_deg = out->cast_chroma = out->cast_ratio = NAN;
+    out->cast_ratio_defined = 0;
+}
+
+/* Per channel f(dot / skin); on the cube-root branch for all three ratios it is
+ * f(dot / white) / f(skin / white), one cube root fewer (equal up to round-off). */
+smpf_lab_t smpf_cast_lab(const smpf_context_t *ctx, smpf_xyz_t dot, const double f_dot[3],
+                         const smpf_cast_skin_t *skin)
+{
+    const smpf_xyz_t white = ctx->white;
+    const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin->xyz.X, skin->xyz.Y, skin->xyz.Z},
+                 w[3] = {white.X, white.Y, white.Z};
+    double fc[3];
+    for (int i = 0; i < 3; i++) {
+        const double td = d[i] / w[i], tc = d[i] / s[i];
+        fc[i] = skin->cube_root[i] && td > SMPF_LAB_F_LIMIT && tc > SMPF_LAB_F_LIMIT
+                    ? f_dot[i] / skin->f[i]
+                    : smpf_lab_f(tc);
+    }
+    return smpf_lab_from_f(fc);
+}
+
+void smpf_cast_complete(const smpf_context_t *ctx, const double f_dot[3],
+                        const smpf_cast_skin_t *skin, smpf_cast_t *out)
+{
+    out->cast = smpf_cast_lab(ctx, out->dot_xyz, f_dot, skin);
+    out->cast_hue_deg = smpf_lab_hue_deg(out->cast.a, out->cast.b);
+    out->cast_chroma = smpf_lab_chroma(out->cast.a, out->cast.b);
+    out->cast_ratio_defined = out->cast.L < 100.0;
+    out->cast_ratio = out->cast_ratio_defined ? out->cast_chroma / (100.0 - out->cast.L) : 0.0;
 }
 
 void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
                        const smpf_cast_skin_t *skin, smpf_cast_t *out)
 {
-    const smpf_xyz_t white = ctx->white;
-    const double d[3] = {dot.X, dot.Y, dot.Z}, s[3] = {skin->xyz.X, skin->xyz.Y, skin->xyz.Z},
-                 w[3] = {white.X, white.Y, white.Z};
-    double fd[3], fc[3];
-    for (int i = 0; i < 3; i++)
-        cast_channel(d[i], w[i], s[i], skin->f[i], skin->cube_root[i], dot_f ? dot_f + i : NULL,
-                     &fd[i], &fc[i]);
-    out->dot_xyz = dot;
-    out->skin_xyz = skin->xyz;
-    out->dot = smpf_lab_from_f(fd);
-    out->skin = skin->lab;
-    out->de00 = NAN;
-    out->dL = out->dot.L - out->skin.L;
-    out->cast = smpf_lab_from_f(fc);
-    out->cast_hue_deg = smpf_lab_hue_deg(out->cast.a, out->cast.b);
-    out->cast_chroma = smpf_lab_chroma(out->cast.a, out->cast.b);
-    out->cast_ratio_defined = out->cast.L < 100.0;
-    out->cast_ratio = out->cast_ratio_defined ? out->cast_chroma / (100.0 - out->cast.L) : 0.0;
+    double f_dot[3];
+    smpf_cast_dot_against(ctx, dot, dot_f, skin, out, f_dot);
+    smpf_cast_complete(ctx, f_dot, skin, out);
 }
 
 void smpf_cast_xyz(const smpf_context_t *ctx, smpf_xyz_t dot, smpf_xyz_t skin, smpf_cast_t *out)

@@ -51,6 +51,33 @@ double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y)
     return sqrt(dL * dL + (1.0 + 0.5 * sqrt(3.0)) * (2.25 * da * da + db * db));
 }
 
+/* C^7 / (C^7 + 25^7) */
+static double chroma7_ratio(double c)
+{
+    const double c2 = c * c, c7 = c2 * c2 * c2 * c;
+    return c7 / (c7 + 6103515625.0);
+}
+
+/* The same bound with the weights that are cheap to know (CIEDE2000's symbols as in
+ * smpf_color_de00): S_L itself; G itself, so Δa' = (1 + G) Δa*; C̄' >= C̄ (a' >= a*), so
+ * S_C >= 1 + 0.045 C̄ and S_H >= 1 + 0.015 C̄ T_min with T_min = 0.36 (T's minimum over
+ * all hues is 0.36206, at 290.1°); C̄' <= (1 + G) C̄ and |sin 2Δθ| <= sin 60°, so
+ * |R_T| <= (√3/2) R_C((1 + G) C̄).  Near S_L's minimum and for low chroma this is within
+ * a few per cent of ΔE00, where the coarse bound may be 50 % above it.  Rounding is
+ * covered by a factor 1 + 1e-9. */
+double smpf_color_de00_bound_weighted(smpf_lab_t x, smpf_lab_t y)
+{
+    const double C1 = sqrt(x.a * x.a + x.b * x.b), C2 = sqrt(y.a * y.a + y.b * y.b);
+    const double Cm = (C1 + C2) / 2, G = 0.5 * (1 - sqrt(chroma7_ratio(Cm)));
+    const double dL = y.L - x.L, da_p = (1 + G) * (y.a - x.a), db = y.b - x.b;
+    const double Lm50 = (x.L + y.L) / 2 - 50;
+    const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
+    const double S_chroma_hue = 1 + 0.015 * 0.36 * Cm; /* <= S_C and S_H */
+    const double Rt_max = 0.5 * sqrt(3.0) * 2 * sqrt(chroma7_ratio((1 + G) * Cm));
+    const double l = dL / Sl, ch2 = (da_p * da_p + db * db) / (S_chroma_hue * S_chroma_hue);
+    return sqrt(l * l + (1 + 0.5 * Rt_max) * ch2) * (1 + 1e-9);
+}
+
 #define RAD_PER_DEG (M_PI / 180.0)
 
 /* Hue angle in degrees, [0, 360], 0 for a neutral (as Little CMS's atan2deg). */
@@ -62,13 +89,6 @@ static double hue_deg_of(double b, double a)
     while (h < 0)
         h += 360.0;
     return h;
-}
-
-/* C^7 / (C^7 + 25^7) */
-static double chroma7_ratio(double c)
-{
-    const double c2 = c * c, c7 = c2 * c2 * c2 * c;
-    return c7 / (c7 + 6103515625.0);
 }
 
 /* The hue terms of CIEDE2000: the mean hue h' (degrees, and its cosine and sine) and
@@ -127,10 +147,7 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
         hue = opposite_hues(a_p, b_p, a_ps, b_ps, scale);
     }
 
-    /* The rotation term's sine first: fewer values live across the libm calls */
-    const double dh = (hue.meanh_deg - 275) / 25;
-    const double delta_ro = 30 * exp(-dh * dh);
-    const double minus_sin = -sin(2 * delta_ro * RAD_PER_DEG);
+    const double minus_sin = smpf_de00_minus_rotation_sine((hue.meanh_deg - 275) / 25);
 
     /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°),
      * the multiples of h by the double- and triple-angle identities */

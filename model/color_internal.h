@@ -51,9 +51,69 @@ static inline double smpf_hue_diff_deg(double a_deg, double b_deg)
     return d;
 }
 
+/* CIEDE2000's rotation term's sine, -sin(2 Δθ) with Δθ = 30° exp(-dh²), dh = (h̄' - 275°) /
+ * 25°, without libm and without branches, so that the months' colour lanes
+ * (model/color_lanes.c) compute it in vector registers as smpf_color_de00 does one by
+ * one.  exp(-x) = 2^-k exp(-r), k = round(x / ln 2), r = x - k ln 2 (ln 2 as a head with
+ * 32 trailing zero bits and a tail: k ln2_hi is exact), exp(-r) by its Taylor series to
+ * r^13 (|r| <= 0.35: truncation < 5e-18), 2^-k by k's binary digits (exact products);
+ * x is capped at 40, where Δθ < 2e-16° and the term no longer reaches ΔE00's last bit.
+ * sin(y), 0 <= y <= π/3, by its Taylor series to y^19 (truncation < 1e-19).  Both within
+ * a few ulp of libm's (tests/test_color.c). */
+static inline double smpf_de00_minus_rotation_sine(double dh)
+{
+    const double x0 = dh * dh, x = x0 < 40.0 ? x0 : 40.0;
+    const double ln2_hi = 0x1.62e42feep-1, ln2_lo = 0x1.a39ef35793c76p-33;
+    const double shifter = 0x1.8p52; /* adding and subtracting it rounds to an integer */
+    const double k = (x * 0x1.71547652b82fep0 + shifter) - shifter;
+    const double r = (x - k * ln2_hi) - k * ln2_lo, m = -r;
+    double e = 1.0 / 6227020800.0; /* 1/13! */
+    e = 1.0 / 479001600.0 + m * e;
+    e = 1.0 / 39916800.0 + m * e;
+    e = 1.0 / 3628800.0 + m * e;
+    e = 1.0 / 362880.0 + m * e;
+    e = 1.0 / 40320.0 + m * e;
+    e = 1.0 / 5040.0 + m * e;
+    e = 1.0 / 720.0 + m * e;
+    e = 1.0 / 120.0 + m * e;
+    e = 1.0 / 24.0 + m * e;
+    e = 1.0 / 6.0 + m * e;
+    e = 0.5 + m * e;
+    e = 1.0 + m * e;
+    e = 1.0 + m * e;
+    /* 2^-k, k <= 58, from its binary digits */
+    double rest = k, scale = 1.0;
+    const double k32 = rest >= 32 ? rest - 32 : rest;
+    scale = rest >= 32 ? scale * 0x1p-32 : scale, rest = k32;
+    const double k16 = rest >= 16 ? rest - 16 : rest;
+    scale = rest >= 16 ? scale * 0x1p-16 : scale, rest = k16;
+    const double k8 = rest >= 8 ? rest - 8 : rest;
+    scale = rest >= 8 ? scale * 0x1p-8 : scale, rest = k8;
+    const double k4 = rest >= 4 ? rest - 4 : rest;
+    scale = rest >= 4 ? scale * 0x1p-4 : scale, rest = k4;
+    const double k2 = rest >= 2 ? rest - 2 : rest;
+    scale = rest >= 2 ? scale * 0x1p-2 : scale, rest = k2;
+    scale = rest >= 1 ? scale * 0x1p-1 : scale;
+    const double delta_ro = 30 * (e * scale);
+    const double y = 2 * delta_ro * (M_PI / 180.0), y2 = y * y;
+    double s = -1.0 / 121645100408832000.0; /* -1/19! */
+    s = 1.0 / 355687428096000.0 + y2 * s;
+    s = -1.0 / 1307674368000.0 + y2 * s;
+    s = 1.0 / 6227020800.0 + y2 * s;
+    s = -1.0 / 39916800.0 + y2 * s;
+    s = 1.0 / 362880.0 + y2 * s;
+    s = -1.0 / 5040.0 + y2 * s;
+    s = 1.0 / 120.0 + y2 * s;
+    s = -1.0 / 6.0 + y2 * s;
+    return -(y + y * (y2 * s));
+}
+
 /* An upper bound of CIEDE2000(x, y) from the CIELAB differences alone (no hue angles):
  * sqrt(ΔL*² + (1 + √3/2)((1.5 Δa*)² + Δb*²)). */
 double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y);
+/* A tighter upper bound of CIEDE2000(x, y): S_L, G and bounds of S_C, S_H and R_T from the
+ * chromas (about half a CIEDE2000's work; model/color.c). */
+double smpf_color_de00_bound_weighted(smpf_lab_t x, smpf_lab_t y);
 
 /* The skin's side of a cast (model/cast.c), for many dots against one skin. */
 typedef struct {
@@ -68,5 +128,39 @@ void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t
  * f(X/Xn), f(Y/Yn), f(Z/Zn) when the caller has them, else NULL. */
 void smpf_cast_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
                        const smpf_cast_skin_t *skin, smpf_cast_t *out);
+/* The dot's side of smpf_cast_against: its CIELAB and ΔL* (the cast and its figures NaN),
+ * and its f(X/Xn), f(Y/Yn), f(Z/Zn) (dot_f when given) in f_dot. */
+void smpf_cast_dot_against(const smpf_context_t *ctx, smpf_xyz_t dot, const double *dot_f,
+                           const smpf_cast_skin_t *skin, smpf_cast_t *out, double f_dot[3]);
+/* The cast of a dot smpf_cast_dot_against has measured (f_dot: its f values): its CIELAB,
+ * hue, chroma and ratio. */
+void smpf_cast_complete(const smpf_context_t *ctx, const double f_dot[3],
+                        const smpf_cast_skin_t *skin, smpf_cast_t *out);
+/* The cast's CIELAB: the dot's against the skin as white, from its f values. */
+smpf_lab_t smpf_cast_lab(const smpf_context_t *ctx, smpf_xyz_t dot, const double f_dot[3],
+                         const smpf_cast_skin_t *skin);
 
+/* The colour figures of many months against one healed dot (model/color_lanes.c), four
+ * at a time: each equal, bit for bit, to what smpf_color_de00(dot, ref), the cast
+ * (smpf_cast_lab against `skin`), smpf_lab_hue_deg, smpf_lab_chroma, the cast ratio and
+ * smpf_hue_diff_deg(ref_cast_hue_deg, hue) give. */
+#define SMPF_COLOR_LANES 4
+typedef struct {
+    double L[SMPF_COLOR_LANES], a[SMPF_COLOR_LANES], b[SMPF_COLOR_LANES]; /* the dots */
+    double xyz[3][SMPF_COLOR_LANES]; /* their X, Y, Z */
+    double f[3][SMPF_COLOR_LANES];   /* their f(X/Xn), f(Y/Yn), f(Z/Zn) */
+} smpf_color_lanes_in_t;
+typedef struct {
+    double de00[SMPF_COLOR_LANES]; /* from ref */
+    double cast_hue_deg[SMPF_COLOR_LANES], cast_chroma[SMPF_COLOR_LANES];
+    double cast_ratio[SMPF_COLOR_LANES], hue_shift_deg[SMPF_COLOR_LANES];
+} smpf_color_lanes_out_t;
+typedef struct {
+    smpf_lab_t ref;          /* the healed dot */
+    double ref_cast_hue_deg; /* its cast's hue */
+    const smpf_context_t *ctx;
+    const smpf_cast_skin_t *skin;
+} smpf_color_lanes_ref_t;
+void smpf_color_lanes(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *ref,
+                      smpf_color_lanes_out_t *out);
 #endif

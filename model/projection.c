@@ -69,12 +69,28 @@ void smpf_projection_free(smpf_projection_t *pr)
     }
 }
 
-/* The timeline quantities and, per criterion, g > 0 while no touch-up is due.  The dot's
- * sRGB, chroma and hue only for a point that is shown (`shown`; else 0): no criterion,
- * horizon figure or ensemble histogram uses them. */
-static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf_kin_summary_t *s,
-                    const smpf_cast_t *healed, const smpf_criteria_t *cr, int shown,
-                    smpf_timeline_point_t *p, double g[SMPF_CRIT_COUNT])
+/* A point the scan has evaluated: its time, every criterion there, and the dot's CIELAB.
+ * ΔE00's g is exact, or, when `de00_bound_only`, a lower limit from a bound of ΔE00
+ * (de00_exact_g gives the exact value where the root finder needs it). */
+typedef struct {
+    double t_days;
+    double g[SMPF_CRIT_COUNT];
+    smpf_lab_t dot;
+    int de00_bound_only;
+} scan_point_t;
+
+/* What finish_points needs of a point beyond its CIELAB: the dot's XYZ and f values. */
+typedef struct {
+    smpf_xyz_t xyz;
+    double f[3];
+} pending_t;
+
+/* The timeline quantities but the colour figures the lanes compute (finish_points): dE00,
+ * the cast's hue, chroma, ratio and hue shift, NaN until then; what they need in *pending.  The dot's sRGB, chroma and hue only for a point that is shown (`shown`;
+ * else 0): no criterion, horizon figure or ensemble histogram uses them. */
+static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const double f_dot[3],
+                    const smpf_kin_summary_t *s, const smpf_cast_t *healed, int shown,
+                    smpf_timeline_point_t *p, pending_t *pending)
 {
     p->years = s->t_days / SMPF_DAYS_PER_YEAR;
     p->fraction_remaining = s->fraction_remaining;
@@ -83,20 +99,79 @@ static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const smpf
     p->b = c->dot.b;
     p->C = shown ? smpf_color_chroma(c->dot) : 0.0;
     p->h = shown ? smpf_color_hue_deg(c->dot) : 0.0;
-    p->dE00 = smpf_color_de00(c->dot, healed->dot);
+    p->dE00 = p->cast_h = p->cast_C = p->cast_ratio = p->hue_shift_deg = NAN;
     p->contrast = c->dL / healed->dL;
-    p->cast_h = c->cast_hue_deg;
-    p->cast_C = c->cast_chroma;
-    p->cast_ratio = c->cast_ratio;
-    p->hue_shift_deg = smpf_hue_diff_deg(healed->cast_hue_deg, c->cast_hue_deg);
     p->blur = s->blur_ratio;
     p->centroid_mm = s->centroid_depth_mm;
     p->dot_sigma_mm = s->dot_sigma_mm;
     p->rgb = shown ? smpf_color_srgb(pj->ctx, c->dot_xyz) : (smpf_rgb8_t){0, 0, 0};
-    g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
-    g[SMPF_CRIT_DE00] = cr->threshold[SMPF_CRIT_DE00] - p->dE00;
-    g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
-    g[SMPF_CRIT_BLUR] = cr->threshold[SMPF_CRIT_BLUR] - p->blur;
+    pending->xyz = c->dot_xyz;
+    memcpy(pending->f, f_dot, sizeof pending->f);
+}
+
+/* The colour figures of n measured points against the healed dot, four at a time: the
+ * months of a projection side by side (model/color_lanes.c, bit for bit the scalar
+ * functions'). */
+static void finish_points(const smpf_projector_t *pj, const smpf_cast_t *healed,
+                          smpf_timeline_point_t *p, const pending_t *pending, size_t n)
+{
+    const smpf_color_lanes_ref_t ref = {healed->dot, healed->cast_hue_deg, pj->ctx, &pj->skin};
+    for (size_t i0 = 0; i0 < n; i0 += SMPF_COLOR_LANES) {
+        smpf_color_lanes_in_t in;
+        smpf_color_lanes_out_t out;
+        for (size_t k = 0; k < SMPF_COLOR_LANES; k++) {
+            const size_t i = i0 + k < n ? i0 + k : n - 1; /* the last lanes repeat a point */
+            const pending_t *q = &pending[i];
+            in.L[k] = p[i].L, in.a[k] = p[i].a, in.b[k] = p[i].b;
+            in.xyz[0][k] = q->xyz.X, in.xyz[1][k] = q->xyz.Y, in.xyz[2][k] = q->xyz.Z;
+            for (int ch = 0; ch < 3; ch++)
+                in.f[ch][k] = q->f[ch];
+        }
+        smpf_color_lanes(&in, &ref, &out);
+        for (size_t k = 0; k < SMPF_COLOR_LANES && i0 + k < n; k++) {
+            smpf_timeline_point_t *q = &p[i0 + k];
+            q->dE00 = out.de00[k];
+            q->cast_h = out.cast_hue_deg[k];
+            q->cast_C = out.cast_chroma[k];
+            q->cast_ratio = out.cast_ratio[k];
+            q->hue_shift_deg = out.hue_shift_deg[k];
+        }
+    }
+}
+
+/* Per criterion, g > 0 while no touch-up is due.  ΔE00 from the point when finished;
+ * otherwise a bound (smpf_color_de00_bound, then the tighter
+ * smpf_color_de00_bound_weighted; never below ΔE00) when that clears the threshold or
+ * the criterion is no longer active (`active`; NULL: all are), else computed
+ * (smpf_color_de00: the lanes' value).  The hue criterion needs a finished point. */
+static void criteria_at(const smpf_cast_t *healed, const smpf_criteria_t *cr, const int *active,
+                        const smpf_timeline_point_t *p, scan_point_t *sp)
+{
+    const double de00_limit = cr->threshold[SMPF_CRIT_DE00];
+    sp->dot = (smpf_lab_t){p->L, p->a, p->b};
+    sp->de00_bound_only = 0;
+    double de00 = p->dE00;
+    if (isnan(de00)) {
+        const double clear = de00_limit * (1 - 1e-12);
+        double bound = smpf_color_de00_bound(sp->dot, healed->dot);
+        if (!(bound < clear))
+            bound = smpf_color_de00_bound_weighted(sp->dot, healed->dot);
+        sp->de00_bound_only = bound < clear || (active && !active[SMPF_CRIT_DE00]);
+        de00 = sp->de00_bound_only ? bound : smpf_color_de00(sp->dot, healed->dot);
+    }
+    sp->g[SMPF_CRIT_CONTRAST] = p->contrast - cr->threshold[SMPF_CRIT_CONTRAST];
+    sp->g[SMPF_CRIT_DE00] = de00_limit - de00;
+    sp->g[SMPF_CRIT_HUE] = cr->threshold[SMPF_CRIT_HUE] - fabs(p->hue_shift_deg);
+    sp->g[SMPF_CRIT_BLUR] = cr->threshold[SMPF_CRIT_BLUR] - p->blur;
+}
+
+/* ΔE00's exact g at a scan point whose g is its bound's. */
+static double de00_exact_g(const smpf_cast_t *healed, const smpf_criteria_t *cr,
+                           const scan_point_t *sp)
+{
+    return sp->de00_bound_only
+               ? cr->threshold[SMPF_CRIT_DE00] - smpf_color_de00(sp->dot, healed->dot)
+               : sp->g[SMPF_CRIT_DE00];
 }
 
 /* State of one run, shared with the root finder. */
@@ -109,37 +184,63 @@ typedef struct {
     int status;
     int display;        /* the recorded points are shown: sRGB, chroma, hue; the skin's sRGB */
     int touched_up;     /* the main pass has laid a touch-up */
+    const int *active;  /* the main pass's active criteria (NULL: all) */
+    double healed_f[3]; /* the healed dot's f(X/Xn), f(Y/Yn), f(Z/Zn) */
     double root_tol_days; /* the crossing times' */
     smpf_error_t *err;
 } run_t;
 
-/* Colour and criteria at t_days, from the snapshot saved at the start of the month. */
-static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
-                       double g[SMPF_CRIT_COUNT])
+/* Colour and criteria at t_days, from the snapshot saved at the start of the month, what
+ * finish_points needs in *pending; the colour figures computed now when `finish` or when
+ * the hue criterion needs them, else left NaN. */
+static int evaluate(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
+                    pending_t *pending, int finish, scan_point_t *sp)
 {
-    smpf_cast_t cast;
+    smpf_cast_t c;
     smpf_kin_summary_t sum;
+    double f_dot[3];
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK)
-        rc = projection_dot(r->pj, r->par, &cast, &sum, r->err);
-    if (rc == SMPF_OK)
-        measure(r->pj, &cast, &sum, r->healed, r->criteria, shown, p, g);
-    return rc;
+        rc = projection_dot(r->pj, r->par, &c, f_dot, &sum, r->err);
+    if (rc != SMPF_OK)
+        return rc;
+    measure(r->pj, &c, f_dot, &sum, r->healed, shown, p, pending);
+    if (finish || r->criteria->active[SMPF_CRIT_HUE])
+        finish_points(r->pj, r->healed, p, pending, 1);
+    criteria_at(r->healed, r->criteria, r->active, p, sp);
+    return SMPF_OK;
+}
+
+/* A point of the timeline: with `pending` its colour figures are left to finish_points
+ * (unless the hue criterion needs them now); without, computed now. */
+static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
+                       pending_t *pending, scan_point_t *sp)
+{
+    pending_t own;
+    return evaluate(r, t_days, shown, p, pending ? pending : &own, !pending, sp);
+}
+
+/* The criteria alone (the point's colour figures are not wanted). */
+static int criteria_only_at(run_t *r, double t_days, scan_point_t *sp)
+{
+    smpf_timeline_point_t p;
+    pending_t pending;
+    return evaluate(r, t_days, 0, &p, &pending, 0, sp);
 }
 
 /* The root finder's function: criterion r->criterion at t_days inside the step. */
 static double criterion_at(double t_days, void *vr)
 {
     run_t *r = vr;
-    smpf_timeline_point_t p;
-    double g[SMPF_CRIT_COUNT];
+    scan_point_t sp;
     smpf_kin_sim_restore(r->pj->sim, r->pj->snap);
-    int rc = evaluate_at(r, t_days, 0, &p, g);
+    int rc = criteria_only_at(r, t_days, &sp);
     if (rc != SMPF_OK) {
         r->status = rc;
         return NAN;
     }
-    return g[r->criterion];
+    return r->criterion == SMPF_CRIT_DE00 ? de00_exact_g(r->healed, r->criteria, &sp)
+                                          : sp.g[r->criterion];
 }
 
 /* Criterion id's crossing between lo (g > 0, the snapshot's time) and hi (g <= 0), which
@@ -170,9 +271,10 @@ static int reference_pass(run_t *r, const smpf_project_inputs_t *in,
     if (rc == SMPF_OK)
         rc = smpf_kin_sim_advance(pj->sim, t_healed, r->err);
     if (rc == SMPF_OK)
-        rc = projection_dot(pj, r->par, healed, &sum, r->err);
+        rc = projection_dot(pj, r->par, healed, r->healed_f, &sum, r->err);
     if (rc != SMPF_OK)
         return rc;
+    smpf_cast_complete(pj->ctx, r->healed_f, &pj->skin, healed);
     healed->de00 = smpf_color_de00(healed->dot, healed->skin); /* reported; months skip it */
     /* Contrast is measured against the healed ΔL*: it needs a dot that differs at all. */
     if (!(fabs(healed->dL) >= SMPF_MIN_HEALED_DL)) {
@@ -198,9 +300,9 @@ static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
         return SMPF_OK;
     }
     if (r->touched_up) {
-        double g[SMPF_CRIT_COUNT];
+        scan_point_t sp;
         smpf_kin_sim_rewind(r->pj->sim);
-        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, g);
+        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, NULL, &sp);
         if (rc != SMPF_OK)
             return rc;
     }
@@ -273,14 +375,17 @@ static int scan_months(int step_months)
 
 /* The criteria where the dot first heals: that is the healed reference, whose colour the
  * reference pass has found, so only the kinetic summary is new (blur). */
-static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p,
-                           double g[SMPF_CRIT_COUNT])
+static int healed_criteria(run_t *r, double t_days, smpf_timeline_point_t *p, scan_point_t *sp)
 {
     smpf_kin_summary_t sum;
     int rc = smpf_kin_sim_advance(r->pj->sim, t_days, r->err);
     if (rc == SMPF_OK) {
+        pending_t pending;
         smpf_kin_sim_summary(r->pj->sim, &sum);
-        measure(r->pj, r->healed, &sum, r->healed, r->criteria, 0, p, g);
+        measure(r->pj, r->healed, r->healed_f, &sum, r->healed, 0, p, &pending);
+        if (r->criteria->active[SMPF_CRIT_HUE])
+            finish_points(r->pj, r->healed, p, &pending, 1);
+        criteria_at(r->healed, r->criteria, r->active, p, sp);
     }
     return rc;
 }
@@ -290,12 +395,6 @@ typedef struct {
     int criterion;
     double t_days;
 } crossing_t;
-
-/* A point the scan has evaluated: its time and every criterion there. */
-typedef struct {
-    double t_days;
-    double g[SMPF_CRIT_COUNT];
-} scan_point_t;
 
 /* The crossings in the step (prev, cur] of the active criteria (g > 0 at prev, <= 0 at
  * cur), refined and sorted by time; returns their number in *n.  `before` (or NULL), the
@@ -308,8 +407,14 @@ static int step_crossings(run_t *r, const int active[SMPF_CRIT_COUNT],
     for (int id = 0; id < SMPF_CRIT_COUNT; id++) {
         if (!active[id] || !(prev->g[id] > 0 && cur->g[id] <= 0))
             continue;
-        const root_knot_t lo = {prev->t_days, prev->g[id]}, hi = {cur->t_days, cur->g[id]};
-        const root_knot_t third = {before ? before->t_days : NAN, before ? before->g[id] : NAN};
+        /* the knots' values exact (a bound that cleared ΔE00's threshold is not) */
+        const int de00 = id == SMPF_CRIT_DE00;
+        const double g_prev = de00 ? de00_exact_g(r->healed, r->criteria, prev) : prev->g[id];
+        const double g_before = !before ? NAN
+                                : de00 ? de00_exact_g(r->healed, r->criteria, before)
+                                       : before->g[id];
+        const root_knot_t lo = {prev->t_days, g_prev}, hi = {cur->t_days, cur->g[id]};
+        const root_knot_t third = {before ? before->t_days : NAN, g_before};
         double tc;
         int rc = crossing_time(r, id, lo, hi, before ? &third : NULL, &tc);
         if (rc != SMPF_OK)
@@ -335,10 +440,14 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
     const size_t per_point = (size_t)(in->step_months / scan);
     const size_t cap = nscan / per_point + 2;
     out->points = malloc(cap * sizeof *out->points); /* each point written whole by measure */
-    if (!out->points)
+    pending_t *pending = malloc(cap * sizeof *pending); /* for finish_points */
+    if (!out->points || !pending) {
+        free(pending);
         return smpf_error_set(r->err, SMPF_ERR_NOMEM, "projection: out of memory");
+    }
     int active[SMPF_CRIT_COUNT];
     memcpy(active, in->criteria.active, sizeof active);
+    r->active = active;
     double suppress_until = t_healed;
     /* prev: where the step starts, valid once the dot has healed; before: the scan point
      * before it, valid when a step on the same dot led from it to prev */
@@ -352,7 +461,7 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
      * lost. */
     for (size_t k = 0; rc == SMPF_OK && k <= nscan;) {
         const double t_k = (double)k * dt;
-        scan_point_t cur = {t_k < t_end ? t_k : t_end, {0}}; /* fmin, inline */
+        scan_point_t cur = {.t_days = t_k < t_end ? t_k : t_end}; /* fmin, inline */
         const int record = k % per_point == 0 || k == nscan; /* a timeline point */
         smpf_timeline_point_t p;
         smpf_kin_sim_save(pj->sim, pj->snap); /* the state at prev */
@@ -360,8 +469,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             /* The dot has (re)healed inside this step: criteria start there.  One that is
              * already crossed then cannot be restored by a touch-up. */
             prev.t_days = suppress_until;
-            rc = r->touched_up ? evaluate_at(r, prev.t_days, 0, &p, prev.g)
-                               : healed_criteria(r, prev.t_days, &p, prev.g);
+            rc = r->touched_up ? criteria_only_at(r, prev.t_days, &prev)
+                               : healed_criteria(r, prev.t_days, &p, &prev);
             for (int id = 0; rc == SMPF_OK && id < SMPF_CRIT_COUNT; id++)
                 if (active[id] && prev.g[id] <= 0) {
                     out->limit_years[id] = prev.t_days / SMPF_DAYS_PER_YEAR;
@@ -373,7 +482,8 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         }
         /* A timeline point is measured straight into its place in out->points. */
         smpf_timeline_point_t *at = record && out->npoints < cap ? &out->points[out->npoints] : &p;
-        if ((rc = evaluate_at(r, cur.t_days, record && r->display, at, cur.g)) != SMPF_OK)
+        if ((rc = evaluate_at(r, cur.t_days, record && r->display, at,
+                              at != &p ? &pending[out->npoints] : NULL, &cur)) != SMPF_OK)
             break;
         crossing_t cross[SMPF_CRIT_COUNT];
         int ncross = 0, laid = 0;
@@ -412,6 +522,10 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
         prev_valid = cur.t_days >= suppress_until;
         k++;
     }
+    if (rc == SMPF_OK) /* the timeline's colour figures, all months side by side */
+        finish_points(pj, r->healed, out->points, pending, out->npoints);
+    free(pending);
+    r->active = NULL;
     return rc == SMPF_OK ? natural_horizon(r, in, last, out) : rc;
 }
 

@@ -72,7 +72,7 @@ static int select_optics(smpf_projector_t *pj, const smpf_project_params_t *par,
 }
 
 int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
-                   smpf_kin_summary_t *summary, smpf_error_t *err)
+                   double f_dot[3], smpf_kin_summary_t *summary, smpf_error_t *err)
 {
     smpf_kin_sim_summary(pj->sim, summary);
     int rc = pj->table_ready ? SMPF_OK : select_optics(pj, par, err);
@@ -93,8 +93,8 @@ int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_
         if (rc != SMPF_OK)
             return rc;
     }
-    /* without the dot-skin ΔE00; with the dot's f(X/Xn)... when the fast guard has them */
-    smpf_cast_against(pj->ctx, dot.xyz, dot.have_f ? dot.f : NULL, &pj->skin, cast);
+    /* with the dot's f(X/Xn)... when the fast guard has them */
+    smpf_cast_dot_against(pj->ctx, dot.xyz, dot.have_f ? dot.f : NULL, &pj->skin, cast, f_dot);
     return SMPF_OK;
 }
 

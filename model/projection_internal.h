@@ -47,10 +47,11 @@ struct smpf_projector {
 int projection_set_ink(smpf_projector_t *pj, const smpf_kin_ink_t *ink, smpf_error_t *err);
 /* The bare skin's reflectance, once per projection (direct mode). */
 int projection_skin(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_error_t *err);
-/* The dot's colour against the skin from the simulation's current state (without the
- * dot-skin ΔE00: cast->de00 is NaN). */
+/* The dot's colour against the skin from the simulation's current state: the dot's side
+ * (smpf_cast_dot_against: the cast, its figures and the dot-skin ΔE00 NaN;
+ * smpf_cast_complete adds the cast) and its f(X/Xn), f(Y/Yn), f(Z/Zn) in f_dot. */
 int projection_dot(smpf_projector_t *pj, const smpf_project_params_t *par, smpf_cast_t *cast,
-                   smpf_kin_summary_t *summary, smpf_error_t *err);
+                   double f_dot[3], smpf_kin_summary_t *summary, smpf_error_t *err);
 /* The volume-fraction profile of the simulation's current state (direct path). */
 void projection_fill_profile(smpf_projector_t *pj, const smpf_project_params_t *par,
                              const smpf_kin_summary_t *summary);

@@ -5,8 +5,10 @@
 #include "smpfade.h"
 #include "test_util.h"
 
+#include <float.h>
 #include <lcms2.h>
 #include <math.h>
+#include <string.h>
 
 static smpf_context_t *ctx;
 
@@ -92,6 +94,102 @@ static void test_lab_de00_match_lcms(void **state)
         fail_msg("largest difference from Little CMS: Lab %g, ΔE00 %g", worst_lab, worst_de);
 }
 
+/* CIEDE2000's rotation-term sine without libm against libm's exp and sin, over every mean
+ * hue (dh = (h - 275) / 25 from -11 to 3.4) and beyond: within 4 ulp of the term's
+ * largest value where it matters, and below 1e-17 where exp(-dh²) is capped. */
+static void test_de00_rotation_sine(void **state)
+{
+    (void)state;
+    double worst = 0;
+    for (int i = 0; i <= 200000; i++) {
+        const double dh = -12.0 + 16.0 * i / 200000.0;
+        const double want = -sin(2 * (30 * exp(-dh * dh)) * (M_PI / 180.0));
+        const double got = smpf_de00_minus_rotation_sine(dh);
+        const double err = fabs(got - want);
+        if (dh * dh <= 40)
+            worst = fmax(worst, err / fmax(fabs(want), 1e-300) / DBL_EPSILON);
+        else if (!(err < 1e-17))
+            fail_msg("dh %g: %g, libm %g", dh, got, want);
+    }
+    print_message("rotation-term sine: at most %.2f ulp from libm's exp and sin\n", worst);
+    assert_true(worst <= 4);
+}
+
+/* smpf_color_lanes, four months at a time, is smpf_color_de00, the cast (smpf_cast_lab) and
+ * its hue, chroma, ratio and hue shift bit for bit: random dots against random skins and
+ * references, and the lanes that leave the common path among them (nearly opposite hues,
+ * exact neutrals, quotients atan2 hands to libm, a cast hue just below 0°, a skin or
+ * ratio below CIELAB's cube-root branch, a cast at L* >= 100). */
+static void test_color_lanes_bit_identical(void **state)
+{
+    (void)state;
+    const smpf_xyz_t white = smpf_color_white(ctx);
+    uint64_t x = 2718;
+    long compared = 0;
+    for (int round = 0; round < 20000; round++) {
+        double u[7];
+        for (int k = 0; k < 7; k++)
+            u[k] = test_uniform(&x);
+        const smpf_lab_t ref = {100 * u[0], 160 * u[1] - 80, 160 * u[2] - 80};
+        const double ref_hue = round % 7 == 0 ? 360.0 * u[3] : smpf_lab_hue_deg(ref.a, ref.b);
+        /* skins from dark (some channels below the cube-root branch) to light */
+        const double dark = round % 5 == 0 ? 0.005 : 0.4;
+        const smpf_xyz_t skin_xyz = {white.X * dark * (0.5 + u[4]), white.Y * dark * (0.5 + u[5]),
+                                     white.Z * dark * (0.2 + u[6])};
+        smpf_cast_skin_t skin;
+        smpf_cast_skin(ctx, skin_xyz, &skin);
+        const smpf_color_lanes_ref_t r = {ref, ref_hue, ctx, &skin};
+        smpf_color_lanes_in_t in;
+        smpf_xyz_t dots[SMPF_COLOR_LANES];
+        for (int i = 0; i < SMPF_COLOR_LANES; i++) {
+            double v[6];
+            for (int k = 0; k < 6; k++)
+                v[k] = test_uniform(&x);
+            const int kind = (round + i) % 9;
+            const double level = kind == 6 ? 1e-4 : kind == 7 ? 3.0 : 1.0; /* dark; light */
+            smpf_xyz_t d = {skin_xyz.X * level * 1.2 * v[0], skin_xyz.Y * level * 1.2 * v[1],
+                            skin_xyz.Z * level * 1.2 * v[2]};
+            if (kind == 2) /* a neutral cast */
+                d = (smpf_xyz_t){skin_xyz.X * v[0], skin_xyz.Y * v[0], skin_xyz.Z * v[0]};
+            if (kind == 5) /* a cast hue just below 0: 360 after the turn */
+                d = (smpf_xyz_t){skin_xyz.X * 0.5, skin_xyz.Y * 0.45, skin_xyz.Z * 0.45 * (1 + 1e-15)};
+            dots[i] = d;
+            const double f[3] = {smpf_lab_f(d.X / white.X), smpf_lab_f(d.Y / white.Y),
+                                 smpf_lab_f(d.Z / white.Z)};
+            smpf_lab_t lab = smpf_lab_from_f(f);
+            if (kind == 1) /* hues near opposite the reference */
+                lab.a = -ref.a * (1 + 2e-3 * (v[3] - 0.5)), lab.b = -ref.b * (1 + 1e-3 * v[4]);
+            if (kind == 3) /* near-neutral */
+                lab.a *= 1e-9, lab.b = 1e-300 * v[5];
+            if (kind == 4) /* the reference's own colour */
+                lab = ref;
+            in.L[i] = lab.L, in.a[i] = lab.a, in.b[i] = lab.b;
+            in.xyz[0][i] = d.X, in.xyz[1][i] = d.Y, in.xyz[2][i] = d.Z;
+            for (int ch = 0; ch < 3; ch++)
+                in.f[ch][i] = f[ch];
+        }
+        smpf_color_lanes_out_t out;
+        smpf_color_lanes(&in, &r, &out);
+        for (int i = 0; i < SMPF_COLOR_LANES; i++, compared++) {
+            const smpf_lab_t dot = {in.L[i], in.a[i], in.b[i]};
+            const double f[3] = {in.f[0][i], in.f[1][i], in.f[2][i]};
+            const smpf_lab_t cast = smpf_cast_lab(ctx, dots[i], f, &skin);
+            const double hue = smpf_lab_hue_deg(cast.a, cast.b);
+            const double chroma = smpf_lab_chroma(cast.a, cast.b);
+            const double want[5] = {smpf_color_de00(dot, ref), hue, chroma,
+                                    cast.L < 100.0 ? chroma / (100.0 - cast.L) : 0.0,
+                                    smpf_hue_diff_deg(ref_hue, hue)};
+            const double got[5] = {out.de00[i], out.cast_hue_deg[i], out.cast_chroma[i],
+                                   out.cast_ratio[i], out.hue_shift_deg[i]};
+            for (int k = 0; k < 5; k++)
+                if (memcmp(&want[k], &got[k], sizeof want[k]) != 0)
+                    fail_msg("round %d lane %d figure %d: %a, the scalar functions %a", round, i,
+                             k, got[k], want[k]);
+        }
+    }
+    assert_true(compared == 80000);
+}
+
 /* The bound the fast optics' guard uses before computing ΔE00 (smpf_color_de00_bound)
  * never falls below Little CMS's CIEDE2000: random pairs, close pairs (the guard's use),
  * neutrals (G = 0.5, the largest a' stretch) and blues near 275° (the largest rotation
@@ -100,7 +198,7 @@ static void test_de00_bound(void **state)
 {
     (void)state;
     uint64_t x = 4242;
-    double tightest = INFINITY;
+    double tightest = INFINITY, tightest_weighted = INFINITY, mean_ratio[2] = {0, 0};
     for (int i = 0; i < 200000; i++) {
         double u[7];
         for (int k = 0; k < 7; k++)
@@ -117,11 +215,20 @@ static void test_de00_bound(void **state)
                               p.b + size * (u[5] - 0.5)};
         const cmsCIELab lp = {p.L, p.a, p.b}, lq = {q.L, q.a, q.b};
         const double de = cmsCIE2000DeltaE(&lp, &lq, 1, 1, 1), bound = smpf_color_de00_bound(p, q);
+        const double weighted = smpf_color_de00_bound_weighted(p, q);
         if (!(de <= bound * (1 + 1e-12) + 1e-12))
             fail_msg("pair %d: ΔE00 %.6g above the bound %.6g", i, de, bound);
+        if (!(de <= weighted) || !(smpf_color_de00(p, q) <= weighted))
+            fail_msg("pair %d: ΔE00 %.17g above the weighted bound %.17g", i, de, weighted);
         tightest = fmin(tightest, bound / fmax(de, 1e-300));
+        tightest_weighted = fmin(tightest_weighted, weighted / fmax(de, 1e-300));
+        mean_ratio[0] += bound / fmax(de, 1e-300) / 200000;
+        mean_ratio[1] += weighted / fmax(de, 1e-300) / 200000;
     }
-    print_message("ΔE00 bound: at least %.3f x ΔE00 over 200 000 pairs\n", tightest);
+    print_message("ΔE00 bound: at least %.3f x ΔE00, mean %.3f x over 200 000 pairs; weighted "
+                  "bound at least %.6f x, mean %.3f x\n", tightest, mean_ratio[0],
+                  tightest_weighted, mean_ratio[1]);
+    assert_true(mean_ratio[1] < mean_ratio[0]);
     const smpf_lab_t a = {40, 3, -2}, b = {40.07, 3, -2};
     assert_true(fabs(smpf_color_de00_bound(a, b) - 0.07) < 1e-12);
 }
@@ -327,6 +434,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_de00_sharma_pairs),
         cmocka_unit_test(test_lab_de00_match_lcms),
+        cmocka_unit_test(test_de00_rotation_sine),
+        cmocka_unit_test(test_color_lanes_bit_identical),
         cmocka_unit_test(test_de00_bound),
         cmocka_unit_test(test_lab_f_near),
         cmocka_unit_test(test_cast_is_lab_against_skin),
