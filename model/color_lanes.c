@@ -14,14 +14,10 @@
  * computed by those functions. */
 #include "color_internal.h"
 #include "context.h"
+#include "target_clones.h"
 
 #include <math.h>
 
-#ifdef __clang__
-#define COLOR_LANES_TARGETS
-#else
-#define COLOR_LANES_TARGETS __attribute__((target_clones("avx2", "default")))
-#endif
 
 /* C^7 / (C^7 + 25^7), as in color.c */
 static inline double chroma7_ratio(double c)
@@ -39,7 +35,7 @@ typedef struct {
 } de00_lanes_t;
 
 /* smpf_color_de00 up to its rotation term's exponent, and the cast's figures. */
-COLOR_LANES_TARGETS
+SMPF_AVX2_CLONES
 static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *r,
                        de00_lanes_t *m, smpf_color_lanes_out_t *out)
 {
@@ -114,7 +110,7 @@ static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_r
 }
 
 /* From the rotation term's sine on: T, the weights and the difference. */
-COLOR_LANES_TARGETS
+SMPF_AVX2_CLONES
 static void second_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *r,
                         const de00_lanes_t *m, smpf_color_lanes_out_t *out)
 {

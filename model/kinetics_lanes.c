@@ -4,6 +4,7 @@
  * and clang; -ffp-contract=off: no fused multiply-adds), so every amount is the one the
  * per-cell propagators give, to the last bit (tests/test_steady.c compares them). */
 #include "kinetics_internal.h"
+#include "target_clones.h"
 
 #include <math.h>
 #include <string.h>
@@ -14,17 +15,8 @@ typedef double lanes_t __attribute__((vector_size(SMPF_KIN_LANES * sizeof(double
     lanes_t v;                                                                               \
     memcpy(&v, at, sizeof v)
 
-/* On x86-64 these are compiled twice, for AVX2 (a block in one 4-double register) and for
- * the baseline (two 2-double registers), the machine's kind chosen when the program is
- * loaded (an ifunc: glibc).  Not under ThreadSanitizer: an ifunc's resolver runs while
- * the program is relocated, before the sanitizer's runtime it would call is set up.  Not
- * with clang, whose C front end left the cloned functions undefined at link time. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && \
-    !defined(__SANITIZE_THREAD__)
-#define LANES_TARGETS __attribute__((target_clones("avx2", "default")))
-#else
-#define LANES_TARGETS
-#endif
+/* The functions marked SMPF_AVX2_CLONES (model/target_clones.h) hold a block in one
+ * 4-double register on AVX2 machines, in two 2-double registers elsewhere. */
 
 _Static_assert(SMPF_KIN_LANES == 4, "month_block's transpose is written for 4 lanes");
 
@@ -113,7 +105,7 @@ static inline void month_block(const smpf_kin_skin_lanes_t *p, double *e, double
  * diag(keep) right, summed from 0 in the order of smpf_kin_propagator_of.  When the
  * components repeat every block (ncomp divides SMPF_KIN_LANES: lane l holds component
  * l % ncomp), the blocks are gathered once. */
-LANES_TARGETS void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month,
+SMPF_AVX2_CLONES void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int healing, int month,
                                                smpf_kin_skin_lanes_t *out)
 {
     const size_t n = smpf_kin_cells(s), nc = s->ncomp;
@@ -164,7 +156,7 @@ LANES_TARGETS void smpf_kin_month_skin_prepare(const smpf_kin_sim_t *s, int heal
 
 /* Block by block, the readout's sums on the way; a last, partial block is worked on in a
  * copy padded with empty cells, its cells then summed one by one. */
-LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
+SMPF_AVX2_CLONES void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_skin_lanes_t *p)
 {
     const size_t n = smpf_kin_cells(s);
     double *row[SMPF_KC_IN_SKIN + 1] = {smpf_kin_row(s, SMPF_KC_E), smpf_kin_row(s, SMPF_KC_F),
@@ -188,7 +180,7 @@ LANES_TARGETS void smpf_kin_month_skin_only(smpf_kin_sim_t *s, const smpf_kin_sk
 
 /* The readout of the current amounts: what smpf_kin_sim_refresh computes cell by cell,
  * whole blocks of cells in vectors (the same sums in the same order). */
-LANES_TARGETS void smpf_kin_skin_readout(smpf_kin_sim_t *s)
+SMPF_AVX2_CLONES void smpf_kin_skin_readout(smpf_kin_sim_t *s)
 {
     const size_t n = smpf_kin_cells(s), whole = n - n % SMPF_KIN_LANES;
     const double *e = smpf_kin_row(s, SMPF_KC_E), *f = smpf_kin_row(s, SMPF_KC_F);
@@ -241,7 +233,7 @@ static inline void part_block(const smpf_kin_block_t *b, const smpf_kin_block_ex
  * SMPF_KIN_LANES sublayers: in place when they are neighbouring cells (one component),
  * else gathered from the component's cells, padded with empty ones at the end, and
  * scattered back. */
-LANES_TARGETS void smpf_kin_part_skin_only(smpf_kin_sim_t *s, size_t c, const smpf_kin_block_t *b,
+SMPF_AVX2_CLONES void smpf_kin_part_skin_only(smpf_kin_sim_t *s, size_t c, const smpf_kin_block_t *b,
                                            const smpf_kin_block_expm1_t *em, int month)
 {
     const size_t n = s->nsub, nc = s->ncomp;
