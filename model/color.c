@@ -51,13 +51,6 @@ double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y)
     return sqrt(dL * dL + (1.0 + 0.5 * sqrt(3.0)) * (2.25 * da * da + db * db));
 }
 
-/* C^7 / (C^7 + 25^7) */
-static double chroma7_ratio(double c)
-{
-    const double c2 = c * c, c7 = c2 * c2 * c2 * c;
-    return c7 / (c7 + 6103515625.0);
-}
-
 /* The same bound with the weights that are cheap to know (CIEDE2000's symbols as in
  * smpf_color_de00): S_L itself; G itself, so Δa' = (1 + G) Δa*; C̄' >= C̄ (a' >= a*), so
  * S_C >= 1 + 0.045 C̄ and S_H >= 1 + 0.015 C̄ T_min with T_min = 0.36 (T's minimum over
@@ -68,12 +61,12 @@ static double chroma7_ratio(double c)
 double smpf_color_de00_bound_weighted(smpf_lab_t x, smpf_lab_t y)
 {
     const double C1 = sqrt(x.a * x.a + x.b * x.b), C2 = sqrt(y.a * y.a + y.b * y.b);
-    const double Cm = (C1 + C2) / 2, G = 0.5 * (1 - sqrt(chroma7_ratio(Cm)));
+    const double Cm = (C1 + C2) / 2, G = 0.5 * (1 - sqrt(smpf_chroma7_ratio(Cm)));
     const double dL = y.L - x.L, da_p = (1 + G) * (y.a - x.a), db = y.b - x.b;
     const double Lm50 = (x.L + y.L) / 2 - 50;
     const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
     const double S_chroma_hue = 1 + 0.015 * 0.36 * Cm; /* <= S_C and S_H */
-    const double Rt_max = 0.5 * sqrt(3.0) * 2 * sqrt(chroma7_ratio((1 + G) * Cm));
+    const double Rt_max = 0.5 * sqrt(3.0) * 2 * sqrt(smpf_chroma7_ratio((1 + G) * Cm));
     const double l = dL / Sl, ch2 = (da_p * da_p + db * db) / (S_chroma_hue * S_chroma_hue);
     return sqrt(l * l + (1 + 0.5 * Rt_max) * ch2) * (1 + 1e-9);
 }
@@ -122,16 +115,9 @@ static de00_hue_t opposite_hues(double a_p, double b_p, double a_ps, double b_ps
  * cosines from the bisector (opposite_hues where that is ill-conditioned). */
 double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
 {
-    const double L1 = lab1.L, a1 = lab1.a, b1 = lab1.b, C = sqrt(a1 * a1 + b1 * b1);
-    const double Ls = lab2.L, as = lab2.a, bs = lab2.b, Cs = sqrt(as * as + bs * bs);
-    const double G = 0.5 * (1 - sqrt(chroma7_ratio((C + Cs) / 2)));
-    const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
-    const double a_ps = (1 + G) * as, b_ps = bs, C_ps = sqrt(a_ps * a_ps + b_ps * b_ps);
-    const double scale = 2 * sqrt(C_ps * C_p);
-
-    const int neutral1 = a_p == 0 && b_p == 0, neutral2 = a_ps == 0 && b_ps == 0;
-    const double u1x = neutral1 ? 1 : a_p / C_p, u1y = neutral1 ? 0 : b_p / C_p;
-    const double u2x = neutral2 ? 1 : a_ps / C_ps, u2y = neutral2 ? 0 : b_ps / C_ps;
+    const double Cs = sqrt(lab2.a * lab2.a + lab2.b * lab2.b);
+    const smpf_de00_primes_t p = smpf_de00_primes(lab1.a, lab1.b, lab2.a, lab2.b, Cs);
+    const double u1x = p.u1x, u1y = p.u1y, u2x = p.u2x, u2y = p.u2y;
     const double sx = u1x + u2x, sy = u1y + u2y, bisector = sqrt(sx * sx + sy * sy);
     de00_hue_t hue;
     if (bisector >= 1e-3) {
@@ -142,34 +128,12 @@ double smpf_color_de00(smpf_lab_t lab1, smpf_lab_t lab2)
         double meanh_p = smpf_atan2(s1, c1) * (180.0 / M_PI);
         if (meanh_p < 0)
             meanh_p += 360.0;
-        hue = (de00_hue_t){meanh_p, c1, s1, scale * (cross < 0 ? -sin_half : sin_half)};
+        hue = (de00_hue_t){meanh_p, c1, s1, p.scale * (cross < 0 ? -sin_half : sin_half)};
     } else {
-        hue = opposite_hues(a_p, b_p, a_ps, b_ps, scale);
+        hue = opposite_hues(p.a_p, lab1.b, p.a_ps, lab2.b, p.scale);
     }
-
-    const double minus_sin = smpf_de00_minus_rotation_sine((hue.meanh_deg - 275) / 25);
-
-    /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°),
-     * the multiples of h by the double- and triple-angle identities */
-    const double c1 = hue.cos_meanh, s1 = hue.sin_meanh;
-    const double c2 = 2 * c1 * c1 - 1, s2 = 2 * s1 * c1;
-    const double c3 = c2 * c1 - s2 * s1, s3 = s2 * c1 + c2 * s1;
-    const double c4 = c2 * c2 - s2 * s2, s4 = 2 * s2 * c2;
-    const double cos30 = 0.8660254037844387, sin30 = 0.5;
-    const double cos6 = 0.9945218953682733, sin6 = 0.10452846326765347;
-    const double cos63 = 0.4539904997395468, sin63 = 0.8910065241883678;
-    const double T = 1 - 0.17 * (c1 * cos30 + s1 * sin30) + 0.24 * c2 +
-                     0.32 * (c3 * cos6 - s3 * sin6) - 0.2 * (c4 * cos63 + s4 * sin63);
-
-    const double delta_L = Ls - L1, delta_C = C_ps - C_p, meanC_p = (C_p + C_ps) / 2;
-    const double Lm50 = (Ls + L1) / 2 - 50;
-    const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
-    const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
-    const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
-    const double Rc = 2 * sqrt(chroma7_ratio(meanC_p));
-    const double Rt = minus_sin * Rc;
-    const double l = delta_L / Sl, c = delta_C / Sc, h = hue.delta_H / Sh;
-    return sqrt(l * l + c * c + h * h + Rt * c * h);
+    return smpf_de00_from_hue(lab1.L, lab2.L, p.C_p, p.C_ps, hue.cos_meanh, hue.sin_meanh,
+                              hue.delta_H, (hue.meanh_deg - 275) / 25);
 }
 
 /* sqrt(a*² + b*²), as Little CMS's cmsLab2LCh; CIELAB's a* and b* are far from where

@@ -108,6 +108,61 @@ static inline double smpf_de00_minus_rotation_sine(double dh)
     return -(y + y * (y2 * s));
 }
 
+/* C^7 / (C^7 + 25^7), CIEDE2000's chroma weight (G and R_C). */
+static inline double smpf_chroma7_ratio(double c)
+{
+    const double c2 = c * c, c7 = c2 * c2 * c2 * c;
+    return c7 / (c7 + 6103515625.0);
+}
+
+/* CIEDE2000's primed chromas and the unit vectors of the two hues (a neutral points along
+ * a': hue 0), for a colour (a1, b1) against a reference (as, bs) of chroma Cs; shared by
+ * smpf_color_de00 and the colour lanes (written without branches for the latter). */
+typedef struct {
+    double a_p, a_ps;        /* a' of the colour and the reference (b' = b*) */
+    double C_p, C_ps, scale; /* scale = 2 sqrt(C1' C2') */
+    double u1x, u1y, u2x, u2y;
+} smpf_de00_primes_t;
+static inline smpf_de00_primes_t smpf_de00_primes(double a1, double b1, double as, double bs,
+                                                  double Cs)
+{
+    const double C = sqrt(a1 * a1 + b1 * b1);
+    const double G = 0.5 * (1 - sqrt(smpf_chroma7_ratio((C + Cs) / 2)));
+    const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
+    const double a_ps = (1 + G) * as, b_ps = bs, C_ps = sqrt(a_ps * a_ps + b_ps * b_ps);
+    const long neutral1 = (a_p == 0) & (b_p == 0), neutral2 = (a_ps == 0) & (b_ps == 0);
+    const double q1x = a_p / C_p, q1y = b_p / C_p, q2x = a_ps / C_ps, q2y = b_ps / C_ps;
+    return (smpf_de00_primes_t){a_p,         a_ps,       C_p,        C_ps,
+                                2 * sqrt(C_ps * C_p),   neutral1 ? 1 : q1x, neutral1 ? 0 : q1y,
+                                neutral2 ? 1 : q2x,     neutral2 ? 0 : q2y};
+}
+
+/* CIEDE2000 from what its hue arithmetic leaves (smpf_color_de00 and the colour lanes
+ * share it): L*s, primed chromas, the mean hue's direction (cos, sin), ΔH' and
+ * dh = (h̄' - 275°) / 25°.  T by the double- and triple-angle identities of (c1, s1). */
+static inline double smpf_de00_from_hue(double L1, double Ls, double C_p, double C_ps, double c1,
+                                        double s1, double delta_H, double dh)
+{
+    const double c2 = 2 * c1 * c1 - 1, s2 = 2 * s1 * c1;
+    const double c3 = c2 * c1 - s2 * s1, s3 = s2 * c1 + c2 * s1;
+    const double c4 = c2 * c2 - s2 * s2, s4 = 2 * s2 * c2;
+    const double cos30 = 0.8660254037844387, sin30 = 0.5;
+    const double cos6 = 0.9945218953682733, sin6 = 0.10452846326765347;
+    const double cos63 = 0.4539904997395468, sin63 = 0.8910065241883678;
+    /* T = 1 - 0.17 cos(h - 30°) + 0.24 cos 2h + 0.32 cos(3h + 6°) - 0.2 cos(4h - 63°) */
+    const double T = 1 - 0.17 * (c1 * cos30 + s1 * sin30) + 0.24 * c2 +
+                     0.32 * (c3 * cos6 - s3 * sin6) - 0.2 * (c4 * cos63 + s4 * sin63);
+    const double delta_L = Ls - L1, delta_C = C_ps - C_p, meanC_p = (C_p + C_ps) / 2;
+    const double Lm50 = (Ls + L1) / 2 - 50;
+    const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
+    const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
+    const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
+    const double Rc = 2 * sqrt(smpf_chroma7_ratio(meanC_p));
+    const double Rt = smpf_de00_minus_rotation_sine(dh) * Rc;
+    const double l = delta_L / Sl, c = delta_C / Sc, h = delta_H / Sh;
+    return sqrt(l * l + c * c + h * h + Rt * c * h);
+}
+
 /* An upper bound of CIEDE2000(x, y) from the CIELAB differences alone (no hue angles):
  * sqrt(ΔL*² + (1 + √3/2)((1.5 Δa*)² + Δb*²)). */
 double smpf_color_de00_bound(smpf_lab_t x, smpf_lab_t y);

@@ -19,13 +19,6 @@
 #include <math.h>
 
 
-/* C^7 / (C^7 + 25^7), as in color.c */
-static inline double chroma7_ratio(double c)
-{
-    const double c2 = c * c, c7 = c2 * c2 * c2 * c;
-    return c7 / (c7 + 6103515625.0);
-}
-
 /* What the first vector pass hands the libm calls and the second pass. */
 typedef struct {
     double dh[SMPF_COLOR_LANES];
@@ -66,15 +59,8 @@ static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_r
         const double cL = 116.0 * fc[1] - 16.0, ca = 500.0 * (fc[0] - fc[1]);
         const double cb = 200.0 * (fc[1] - fc[2]);
 
-        const double a1 = in->a[i], b1 = in->b[i], C = sqrt(a1 * a1 + b1 * b1);
-        const double G = 0.5 * (1 - sqrt(chroma7_ratio((C + Cs) / 2)));
-        const double a_p = (1 + G) * a1, b_p = b1, C_p = sqrt(a_p * a_p + b_p * b_p);
-        const double a_ps = (1 + G) * as, b_ps = bs, C_ps = sqrt(a_ps * a_ps + b_ps * b_ps);
-        const double scale = 2 * sqrt(C_ps * C_p);
-        const long neutral1 = (a_p == 0) & (b_p == 0), neutral2 = (a_ps == 0) & (b_ps == 0);
-        const double q1x = a_p / C_p, q1y = b_p / C_p, q2x = a_ps / C_ps, q2y = b_ps / C_ps;
-        const double u1x = neutral1 ? 1 : q1x, u1y = neutral1 ? 0 : q1y;
-        const double u2x = neutral2 ? 1 : q2x, u2y = neutral2 ? 0 : q2y;
+        const smpf_de00_primes_t p = smpf_de00_primes(in->a[i], in->b[i], as, bs, Cs);
+        const double u1x = p.u1x, u1y = p.u1y, u2x = p.u2x, u2y = p.u2y;
         const double sx = u1x + u2x, sy = u1y + u2y, bisector = sqrt(sx * sx + sy * sy);
         const double dx = u2x - u1x, dy = u2y - u1y;
         const double sin_half = 0.5 * sqrt(dx * dx + dy * dy);
@@ -88,9 +74,9 @@ static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_r
         m->cos_meanh[i] = c1;
         m->sin_meanh[i] = s1;
         const double minus_sin_half = -sin_half;
-        m->delta_H[i] = scale * (cross < 0 ? minus_sin_half : sin_half);
-        m->C_p[i] = C_p;
-        m->C_ps[i] = C_ps;
+        m->delta_H[i] = p.scale * (cross < 0 ? minus_sin_half : sin_half);
+        m->C_p[i] = p.C_p;
+        m->C_ps[i] = p.C_ps;
 
         long cast_handed_over;
         const double h = smpf_atan2_lane(cb, ca, &cast_handed_over) * 180.0 / M_PI;
@@ -109,34 +95,16 @@ static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_r
     }
 }
 
-/* From the rotation term's sine on: T, the weights and the difference. */
+/* From the hue on: T, the weights, the rotation term and the difference. */
 SMPF_AVX2_CLONES
 static void second_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *r,
                         const de00_lanes_t *m, smpf_color_lanes_out_t *out)
 {
-    const double Ls = r->ref.L;
-    const double cos30 = 0.8660254037844387, sin30 = 0.5;
-    const double cos6 = 0.9945218953682733, sin6 = 0.10452846326765347;
-    const double cos63 = 0.4539904997395468, sin63 = 0.8910065241883678;
 #pragma omp simd
-    for (int i = 0; i < SMPF_COLOR_LANES; i++) {
-        const double c1 = m->cos_meanh[i], s1 = m->sin_meanh[i];
-        const double c2 = 2 * c1 * c1 - 1, s2 = 2 * s1 * c1;
-        const double c3 = c2 * c1 - s2 * s1, s3 = s2 * c1 + c2 * s1;
-        const double c4 = c2 * c2 - s2 * s2, s4 = 2 * s2 * c2;
-        const double T = 1 - 0.17 * (c1 * cos30 + s1 * sin30) + 0.24 * c2 +
-                         0.32 * (c3 * cos6 - s3 * sin6) - 0.2 * (c4 * cos63 + s4 * sin63);
-        const double C_p = m->C_p[i], C_ps = m->C_ps[i], L1 = in->L[i];
-        const double delta_L = Ls - L1, delta_C = C_ps - C_p, meanC_p = (C_p + C_ps) / 2;
-        const double Lm50 = (Ls + L1) / 2 - 50;
-        const double Sl = 1 + (0.015 * Lm50 * Lm50) / sqrt(20 + Lm50 * Lm50);
-        const double Sc = 1 + 0.045 * (C_p + C_ps) / 2;
-        const double Sh = 1 + 0.015 * ((C_ps + C_p) / 2) * T;
-        const double Rc = 2 * sqrt(chroma7_ratio(meanC_p));
-        const double Rt = smpf_de00_minus_rotation_sine(m->dh[i]) * Rc;
-        const double l = delta_L / Sl, c = delta_C / Sc, h = m->delta_H[i] / Sh;
-        out->de00[i] = sqrt(l * l + c * c + h * h + Rt * c * h);
-    }
+    for (int i = 0; i < SMPF_COLOR_LANES; i++)
+        out->de00[i] = smpf_de00_from_hue(in->L[i], r->ref.L, m->C_p[i], m->C_ps[i],
+                                          m->cos_meanh[i], m->sin_meanh[i], m->delta_H[i],
+                                          m->dh[i]);
 }
 
 void smpf_color_lanes(const smpf_color_lanes_in_t *in, const smpf_color_lanes_ref_t *ref,
