@@ -19,12 +19,14 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
 # code beside their machine code (-ffat-lto-objects), so the library, the tests and the
 # benchmarks link the machine code as before, and the command is linked from the objects
 # themselves with -flto (inlining across files; ~5 % of an ensemble's time, the same bits:
-# no contraction, no reassociation).  Off for other compilers and the sanitizer builds.
-ifeq ($(origin LTO),undefined)
-LTO := $(if $(shell $(CC) --version 2>/dev/null | grep -q 'Free Software Foundation' && echo y),-flto=auto -ffat-lto-objects)
+# no contraction, no reassociation).  The archive is stripped of the intermediate code,
+# which only the same gcc could read.  Off for other compilers and the sanitizer builds
+# (LTO_FLAGS= on the command line; the environment does not set it).
+ifeq ($(filter command line override,$(origin LTO_FLAGS)),)
+LTO_FLAGS := $(if $(shell $(CC) --version 2>/dev/null | grep -q 'Free Software Foundation' && echo y),-flto=auto -ffat-lto-objects)
 endif
 # the links that take the machine code (the library, tests, benchmarks)
-NO_LTO := $(if $(LTO),-fno-lto)
+NO_LTO := $(if $(LTO_FLAGS),-fno-lto)
 LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm -pthread
 LIBS_CLI = $(shell pkg-config --libs $(PKG_CLI))
 LDFLAGS_ALL = $(EXTRA_LDFLAGS)
@@ -63,7 +65,7 @@ deps:
 $(BUILD)/%.o: %.c model/smpfade.h $(wildcard model/*.h cli/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS_ALL) $(LTO) $(FILE_CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) $(LTO_FLAGS) $(FILE_CFLAGS) -c $< -o $@
 
 # The colour lanes' selections become vector blends only where the compiler may evaluate
 # a comparison that is not needed (NaN comparisons raise a flag no code reads); no value
@@ -74,6 +76,7 @@ $(LIB_A): $(MODEL_OBJ)
 	@rm -f $@
 	@echo "  AR      $@"
 	@ar rcs $@ $^
+	@$(if $(LTO_FLAGS),objcopy -R '.gnu.lto_*' -R '.gnu.debuglto_*' $@)
 
 $(LIB_SO): $(MODEL_OBJ)
 	@echo "  LD      $@"
@@ -81,7 +84,8 @@ $(LIB_SO): $(MODEL_OBJ)
 
 $(BIN): $(CLI_OBJ) $(LIB_A)
 	@echo "  LD      $@"
-	@$(CC) $(if $(LTO),$(CSTD) $(OPT) $(LTO)) -o $@ $(CLI_OBJ) $(if $(LTO),$(MODEL_OBJ),$(LIB_A)) \
+	@$(CC) $(if $(LTO_FLAGS),$(CSTD) $(OPT) $(LTO_FLAGS)) -o $@ $(CLI_OBJ) \
+	  $(if $(LTO_FLAGS),$(MODEL_OBJ),$(LIB_A)) \
 	  $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB_A) $(wildcard tests/*.h)
@@ -108,7 +112,7 @@ tests: $(TEST_BIN)
 
 check-asan:
 	@scripts/install-deps build
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" LTO= \
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" LTO_FLAGS= \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
 
@@ -117,7 +121,7 @@ check-asan:
 TSAN_TESTS ?= test_fast_path test_steady
 check-tsan:
 	@scripts/install-deps build
-	$(MAKE) BUILD=build-tsan OPT="-O1 -g" LTO= EXTRA_CFLAGS="-fsanitize=thread" \
+	$(MAKE) BUILD=build-tsan OPT="-O1 -g" LTO_FLAGS= EXTRA_CFLAGS="-fsanitize=thread" \
 	  EXTRA_LDFLAGS="-fsanitize=thread" all $(TSAN_TESTS:%=build-tsan/tests/%)
 	@SMPF_BIN=build-tsan/smpfade TSAN_OPTIONS="halt_on_error=1" \
 	  tests/run-tests $(TSAN_TESTS:%=build-tsan/tests/%)
@@ -203,7 +207,7 @@ fuzz:
 
 .PHONY: fuzz-build
 fuzz-build:
-	@$(MAKE) -s --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang LTO= OPT="$(FUZZ_OPT)" \
+	@$(MAKE) -s --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang LTO_FLAGS= OPT="$(FUZZ_OPT)" \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
 	  $(FUZZ_BUILD)/libsmpfade.a $(FUZZ_BUILD)/cli/errors.o $(FUZZ_BUILD)/cli/table.o
 	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)

@@ -1,8 +1,8 @@
 /* The colour figures of a projection's months four at a time: CIEDE2000 from the healed
  * dot and the cast's hue, chroma, ratio and hue shift.  One month's figures are a chain of
  * square roots and divisions, each waiting on the last; four months side by side fill
- * AVX2's vector units and overlap the waits (without AVX2 the same code runs lane by lane,
- * to the same bits).
+ * AVX2's vector units and overlap the waits (without AVX2 the same code runs two lanes or
+ * one at a time, to the same bits).
  *
  * The arithmetic is smpf_color_de00's, smpf_lab_hue_deg's and smpf_hue_diff_deg's, the
  * same operations in the same order, branches replaced by selections (smpf_atan2_lane;

@@ -211,15 +211,6 @@ static int evaluate(run_t *r, double t_days, int shown, smpf_timeline_point_t *p
     return SMPF_OK;
 }
 
-/* A point of the timeline: with `pending` its colour figures are left to finish_points
- * (unless the hue criterion needs them now); without, computed now. */
-static int evaluate_at(run_t *r, double t_days, int shown, smpf_timeline_point_t *p,
-                       pending_t *pending, scan_point_t *sp)
-{
-    pending_t own;
-    return evaluate(r, t_days, shown, p, pending ? pending : &own, !pending, sp);
-}
-
 /* The criteria alone (the point's colour figures are not wanted). */
 static int criteria_only_at(run_t *r, double t_days, scan_point_t *sp)
 {
@@ -301,8 +292,9 @@ static int natural_horizon(run_t *r, const smpf_project_inputs_t *in,
     }
     if (r->touched_up) {
         scan_point_t sp;
+        pending_t pending;
         smpf_kin_sim_rewind(r->pj->sim);
-        int rc = evaluate_at(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, NULL, &sp);
+        int rc = evaluate(r, in->years * SMPF_DAYS_PER_YEAR, 0, &p, &pending, 1, &sp);
         if (rc != SMPF_OK)
             return rc;
     }
@@ -480,10 +472,13 @@ static int main_pass(run_t *r, const smpf_project_inputs_t *in, double t_healed,
             before_valid = 0;
             continue;
         }
-        /* A timeline point is measured straight into its place in out->points. */
+        /* A timeline point is measured straight into its place in out->points, its colour
+         * figures left to finish_points; those of a scan point between timeline points
+         * are not wanted (the last scan point is a timeline point). */
         smpf_timeline_point_t *at = record && out->npoints < cap ? &out->points[out->npoints] : &p;
-        if ((rc = evaluate_at(r, cur.t_days, record && r->display, at,
-                              at != &p ? &pending[out->npoints] : NULL, &cur)) != SMPF_OK)
+        pending_t between;
+        if ((rc = evaluate(r, cur.t_days, record && r->display, at,
+                           at != &p ? &pending[out->npoints] : &between, 0, &cur)) != SMPF_OK)
             break;
         crossing_t cross[SMPF_CRIT_COUNT];
         int ncross = 0, laid = 0;

@@ -190,6 +190,77 @@ static void test_color_lanes_bit_identical(void **state)
     assert_true(compared == 80000);
 }
 
+/* The lanes' edges, built exactly against a white skin (the cast is then the dot's CIELAB
+ * from its f values): a cast hue that rounds to 0 against a reference hue of 360 (a
+ * difference of -360°, whose scalar result is -0), hue differences of exactly -180° and
+ * +180°, and dots and references on an axis (the mean hue's arctangent handed to libm:
+ * there the lanes' own arctangent happens to agree, so dropping that hand-over would
+ * pass; it stays, the scalar function's rule).  Each figure bit for bit the scalar
+ * functions'. */
+static void test_color_lanes_edges(void **state)
+{
+    (void)state;
+    const smpf_xyz_t white = smpf_color_white(ctx);
+    smpf_cast_skin_t skin;
+    smpf_cast_skin(ctx, white, &skin);
+    const smpf_xyz_t xyz = {0.1 * white.X, 0.1 * white.Y, 0.1 * white.Z};
+    /* f values: a cast hue just above 0 (b* = 200 ulp(0.2)) */
+    const double f_tiny[3] = {0.3, 0.2, nextafter(0.2, 0)};
+    const double tiny_hue = smpf_lab_hue_deg(500 * (0.3 - 0.2), 200 * (0.2 - f_tiny[2]));
+    assert_true(tiny_hue > 0 && 360.0 - tiny_hue == 360.0); /* d = 0 - 360 rounds to -360 */
+    /* a cast whose hue h in [0, 180) has h + 180 exact: differences of exactly -180 */
+    double f_half[3] = {0, 0, 0}, h_half = NAN;
+    uint64_t x = 99;
+    for (int tries = 0; tries < 1000 && isnan(h_half); tries++) {
+        const double f[3] = {0.2 + 0.2 * test_uniform(&x), 0.3, 0.2 + 0.2 * test_uniform(&x)};
+        const double h = smpf_lab_hue_deg(500 * (f[0] - f[1]), 200 * (f[1] - f[2]));
+        if (h < 180 && (h + 180) - 180 == h && h - (h + 180) == -180.0)
+            memcpy(f_half, f, sizeof f_half), h_half = h;
+    }
+    assert_false(isnan(h_half));
+    const struct {
+        const double *f;
+        smpf_lab_t dot, ref;
+        double ref_hue;
+    } cases[] = {
+        {f_tiny, {40, 3, -2}, {42, 2, -1}, 360.0},
+        {f_half, {40, 3, -2}, {42, 2, -1}, h_half + 180},
+        {f_half, {40, 3, -2}, {42, 2, -1}, (h_half + 180) - 360},
+        {f_tiny, {40, 5, 0}, {45, 7, 0}, 10.0},
+        {f_tiny, {40, 0, 0}, {45, 7, 0}, 10.0},
+        {f_half, {40, 0, 5}, {45, 0, 7}, 10.0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        smpf_color_lanes_in_t in;
+        for (int i = 0; i < SMPF_COLOR_LANES; i++) { /* the case in every lane */
+            in.L[i] = cases[k].dot.L, in.a[i] = cases[k].dot.a, in.b[i] = cases[k].dot.b;
+            in.xyz[0][i] = xyz.X, in.xyz[1][i] = xyz.Y, in.xyz[2][i] = xyz.Z;
+            for (int ch = 0; ch < 3; ch++)
+                in.f[ch][i] = cases[k].f[ch];
+        }
+        const smpf_color_lanes_ref_t r = {cases[k].ref, cases[k].ref_hue, ctx, &skin};
+        smpf_color_lanes_out_t out;
+        smpf_color_lanes(&in, &r, &out);
+        const smpf_lab_t cast = smpf_cast_lab(ctx, xyz, cases[k].f, &skin);
+        const double hue = smpf_lab_hue_deg(cast.a, cast.b);
+        const double chroma = smpf_lab_chroma(cast.a, cast.b);
+        const double want[5] = {smpf_color_de00(cases[k].dot, cases[k].ref), hue, chroma,
+                                cast.L < 100.0 ? chroma / (100.0 - cast.L) : 0.0,
+                                smpf_hue_diff_deg(cases[k].ref_hue, hue)};
+        for (int i = 0; i < SMPF_COLOR_LANES; i++) {
+            const double got[5] = {out.de00[i], out.cast_hue_deg[i], out.cast_chroma[i],
+                                   out.cast_ratio[i], out.hue_shift_deg[i]};
+            for (int m = 0; m < 5; m++)
+                if (memcmp(&want[m], &got[m], sizeof want[m]) != 0)
+                    fail_msg("case %zu lane %d figure %d: %a, the scalar functions %a", k, i, m,
+                             got[m], want[m]);
+        }
+    }
+    /* the first case's hue shift is -0: the scalar's fmod keeps the sign */
+    assert_true(smpf_hue_diff_deg(360.0, tiny_hue) == 0 &&
+                signbit(smpf_hue_diff_deg(360.0, tiny_hue)));
+}
+
 /* The bound the fast optics' guard uses before computing ΔE00 (smpf_color_de00_bound)
  * never falls below Little CMS's CIEDE2000: random pairs, close pairs (the guard's use),
  * neutrals (G = 0.5, the largest a' stretch) and blues near 275° (the largest rotation
@@ -436,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_lab_de00_match_lcms),
         cmocka_unit_test(test_de00_rotation_sine),
         cmocka_unit_test(test_color_lanes_bit_identical),
+        cmocka_unit_test(test_color_lanes_edges),
         cmocka_unit_test(test_de00_bound),
         cmocka_unit_test(test_lab_f_near),
         cmocka_unit_test(test_cast_is_lab_against_skin),
