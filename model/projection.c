@@ -86,7 +86,8 @@ typedef struct {
 } pending_t;
 
 /* The timeline quantities but the colour figures the lanes compute (finish_points): dE00,
- * the cast's hue, chroma, ratio and hue shift, NaN until then; what they need in *pending.  The dot's sRGB, chroma and hue only for a point that is shown (`shown`;
+ * the cast's hue, chroma, ratio and hue shift, NaN until then; what they need in
+ * *pending.  The dot's sRGB, chroma and hue only for a point that is shown (`shown`;
  * else 0): no criterion, horizon figure or ensemble histogram uses them. */
 static void measure(const smpf_projector_t *pj, const smpf_cast_t *c, const double f_dot[3],
                     const smpf_kin_summary_t *s, const smpf_cast_t *healed, int shown,
