@@ -91,7 +91,8 @@ static void first_pass(const smpf_color_lanes_in_t *in, const smpf_color_lanes_r
         const long below = d <= -180.0, above = d > 180.0;
         out->hue_shift_deg[i] = below ? d_up : above ? d_down : d;
         const long narrow_bisector = !(bisector >= 1e-3), full_turn = !(fabs(d) < 360.0);
-        m->off_path[i] = narrow_bisector | handed_over | cast_cube_root | cast_handed_over | full_turn;
+        m->off_path[i] =
+            narrow_bisector | handed_over | cast_cube_root | cast_handed_over | full_turn;
     }
 }
 

@@ -152,7 +152,8 @@ static void test_color_lanes_bit_identical(void **state)
             if (kind == 2) /* a neutral cast */
                 d = (smpf_xyz_t){skin_xyz.X * v[0], skin_xyz.Y * v[0], skin_xyz.Z * v[0]};
             if (kind == 5) /* a cast hue just below 0: 360 after the turn */
-                d = (smpf_xyz_t){skin_xyz.X * 0.5, skin_xyz.Y * 0.45, skin_xyz.Z * 0.45 * (1 + 1e-15)};
+                d = (smpf_xyz_t){skin_xyz.X * 0.5, skin_xyz.Y * 0.45,
+                                 skin_xyz.Z * 0.45 * (1 + 1e-15)};
             dots[i] = d;
             const double f[3] = {smpf_lab_f(d.X / white.X), smpf_lab_f(d.Y / white.Y),
                                  smpf_lab_f(d.Z / white.Z)};
