@@ -327,8 +327,7 @@ static double months_elapsed(double t_days)
  * same grid), so whole months from t = 0 reuse precomputed factors. */
 static int month_of(double t_days)
 {
-    const double m = t_days / SMPF_DAYS_PER_MONTH; /* as months_elapsed, one conversion */
-    return (int)((m < 0x1p52 ? (long long)m : (long long)floor(m)) % 12);
+    return (int)((long long)months_elapsed(t_days) % 12);
 }
 
 /* Passes over the sessions whose healing window has closed by t_days.  Sessions are in
