@@ -4,6 +4,7 @@
 #include "context.h"
 
 #include <math.h>
+#include <string.h>
 
 void smpf_cast_skin(const smpf_context_t *ctx, smpf_xyz_t skin, smpf_cast_skin_t *out)
 {
@@ -21,9 +22,12 @@ void smpf_cast_dot_against(const smpf_context_t *ctx, smpf_xyz_t dot, const doub
                            const smpf_cast_skin_t *skin, smpf_cast_t *out, double f_dot[3])
 {
     const smpf_xyz_t white = ctx->white;
-    const double d[3] = {dot.X, dot.Y, dot.Z}, w[3] = {white.X, white.Y, white.Z};
-    for (int i = 0; i < 3; i++)
-        f_dot[i] = dot_f ? dot_f[i] : smpf_lab_f(d[i] / w[i]);
+    if (dot_f) {
+        memcpy(f_dot, dot_f, 3 * sizeof *f_dot);
+    } else {
+        const double t[3] = {dot.X / white.X, dot.Y / white.Y, dot.Z / white.Z};
+        smpf_lab_f3(t, f_dot);
+    }
     out->dot_xyz = dot;
     out->skin_xyz = skin->xyz;
     out->dot = smpf_lab_from_f(f_dot);

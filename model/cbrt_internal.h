@@ -40,15 +40,15 @@
 #define SMPF_CBRT_ROUND_ADD UINT64_C(0x80000000)
 #define SMPF_CBRT_ROUND_MASK UINT64_C(0xffffffffc0000000)
 
+/* P(r) ~ 1/cbrt(r) near r = 1 (Evans's minimax coefficients) */
+#define SMPF_CBRT_P0 1.87595182427177009643    /* 0x3ffe03e6 0f61e692 */
+#define SMPF_CBRT_P1 (-1.88497979543377169875)  /* 0xbffe28e0 92f02420 */
+#define SMPF_CBRT_P2 1.621429720105354466140   /* 0x3ff9f160 4a49d6c2 */
+#define SMPF_CBRT_P3 (-0.758397934778766047437) /* 0xbfe844cb bee751d9 */
+#define SMPF_CBRT_P4 0.145996192886612446982   /* 0x3fc2b000 d4e4edd7 */
+
 static inline double smpf_cbrt_pos(double x)
 {
-    /* P(r) ~ 1/cbrt(r) near r = 1 (Evans's minimax coefficients) */
-    static const double p0 = 1.87595182427177009643;  /* 0x3ffe03e6 0f61e692 */
-    static const double p1 = -1.88497979543377169875; /* 0xbffe28e0 92f02420 */
-    static const double p2 = 1.621429720105354466140; /* 0x3ff9f160 4a49d6c2 */
-    static const double p3 = -0.758397934778766047437; /* 0xbfe844cb bee751d9 */
-    static const double p4 = 0.145996192886612446982;  /* 0x3fc2b000 d4e4edd7 */
-
     if (!(x >= DBL_MIN && x <= DBL_MAX)) /* NaN fails both */
         return cbrt(x);
     uint64_t bits;
@@ -59,7 +59,8 @@ static inline double smpf_cbrt_pos(double x)
     memcpy(&t, &bits, sizeof t);
     /* 2. to 23 bits; the two halves of P evaluated independently */
     const double r = (t * t) * (t / x);
-    t = t * ((p0 + r * (p1 + r * p2)) + ((r * r) * r) * (p3 + r * p4));
+    t = t * ((SMPF_CBRT_P0 + r * (SMPF_CBRT_P1 + r * SMPF_CBRT_P2)) +
+             ((r * r) * r) * (SMPF_CBRT_P3 + r * SMPF_CBRT_P4));
     /* 3. rounded away from zero to 23 bits */
     memcpy(&bits, &t, sizeof bits);
     bits = (bits + SMPF_CBRT_ROUND_ADD) & SMPF_CBRT_ROUND_MASK;
@@ -67,6 +68,33 @@ static inline double smpf_cbrt_pos(double x)
     /* 4. Halley: t*t and t+t exact, x/t^2 - t exact (Sterbenz), 2t + x/t^2 ~ 3t */
     const double q = x / (t * t);
     return t + t * ((q - t) / ((t + t) + q));
+}
+
+/* Three cube roots side by side (a colour's X, Y and Z channels), each computed as
+ * smpf_cbrt_pos computes it: the same operations in the same order in every lane of a
+ * 4-double vector (the 4th repeats the 3rd), so the same bits; h / 3 as the compiler
+ * computes the scalar one, (h * 0xaaaaaaab) >> 33, exact for any 32-bit h.  Two or four
+ * lanes to a register as the machine allows: nine divisions become three or six.  Every
+ * x[i] must be a positive normal double (tests/test_cbrt.c compares the lanes with
+ * smpf_cbrt_pos). */
+typedef double smpf_cbrt_v4 __attribute__((vector_size(4 * sizeof(double))));
+typedef uint64_t smpf_cbrt_u4 __attribute__((vector_size(4 * sizeof(uint64_t))));
+
+static inline void smpf_cbrt_pos3(const double x3[3], double out[3])
+{
+    const smpf_cbrt_v4 x = {x3[0], x3[1], x3[2], x3[2]};
+    smpf_cbrt_u4 bits = (smpf_cbrt_u4)x;
+    bits = (((bits >> 32) * UINT64_C(0xaaaaaaab) >> 33) + SMPF_CBRT_B1) << 32;
+    smpf_cbrt_v4 t = (smpf_cbrt_v4)bits;
+    const smpf_cbrt_v4 r = (t * t) * (t / x);
+    t = t * ((SMPF_CBRT_P0 + r * (SMPF_CBRT_P1 + r * SMPF_CBRT_P2)) +
+             ((r * r) * r) * (SMPF_CBRT_P3 + r * SMPF_CBRT_P4));
+    bits = ((smpf_cbrt_u4)t + SMPF_CBRT_ROUND_ADD) & SMPF_CBRT_ROUND_MASK;
+    t = (smpf_cbrt_v4)bits;
+    const smpf_cbrt_v4 q = x / (t * t);
+    const smpf_cbrt_v4 y = t + t * ((q - t) / ((t + t) + q));
+    for (int i = 0; i < 3; i++)
+        out[i] = y[i];
 }
 
 #endif

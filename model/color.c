@@ -36,8 +36,9 @@ double smpf_lab_f_near(double t, double t_ref, double f_ref)
 /* CIE 1976 L*a*b* (f: color_internal.h). */
 smpf_lab_t smpf_color_lab(smpf_xyz_t xyz, smpf_xyz_t white)
 {
-    const double f[3] = {smpf_lab_f(xyz.X / white.X), smpf_lab_f(xyz.Y / white.Y),
-                         smpf_lab_f(xyz.Z / white.Z)};
+    const double t[3] = {xyz.X / white.X, xyz.Y / white.Y, xyz.Z / white.Z};
+    double f[3];
+    smpf_lab_f3(t, f);
     return smpf_lab_from_f(f);
 }
 

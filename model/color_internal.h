@@ -21,6 +21,18 @@ static inline double smpf_lab_f(double t)
 {
     return t <= SMPF_LAB_F_LIMIT ? (841.0 / 108.0) * t + (16.0 / 116.0) : smpf_cbrt_pos(t);
 }
+/* f of three channels, the cube roots side by side when all three need one (the same
+ * bits as smpf_lab_f channel by channel). */
+static inline void smpf_lab_f3(const double t[3], double f[3])
+{
+    if (t[0] > SMPF_LAB_F_LIMIT && t[1] > SMPF_LAB_F_LIMIT && t[2] > SMPF_LAB_F_LIMIT &&
+        t[0] <= DBL_MAX && t[1] <= DBL_MAX && t[2] <= DBL_MAX) {
+        smpf_cbrt_pos3(t, f);
+        return;
+    }
+    for (int i = 0; i < 3; i++)
+        f[i] = smpf_lab_f(t[i]);
+}
 /* f(t) from f_ref = f(t_ref) when t is within 5 % of t_ref (a series, no cube root;
  * relative error < 5e-10), else f(t) itself. */
 double smpf_lab_f_near(double t, double t_ref, double f_ref);

@@ -217,9 +217,8 @@ static double correction_de00(const smpf_projector_t *pj, estimate_t *e)
     const smpf_xyz_t a = {e->xyz[0], e->xyz[1], e->xyz[2]};
     const smpf_xyz_t b = {e->xyz[0] + e->correction[0], e->xyz[1] + e->correction[1],
                           e->xyz[2] + e->correction[2]};
-    e->f[0] = smpf_lab_f(b.X / w.X); /* kept: the cast needs them too */
-    e->f[1] = smpf_lab_f(b.Y / w.Y);
-    e->f[2] = smpf_lab_f(b.Z / w.Z);
+    const double tb[3] = {b.X / w.X, b.Y / w.Y, b.Z / w.Z};
+    smpf_lab_f3(tb, e->f); /* kept: the cast needs them too */
     e->have_f = 1;
     const double fa[3] = {smpf_lab_f_near(a.X / w.X, b.X / w.X, e->f[0]),
                           smpf_lab_f_near(a.Y / w.Y, b.Y / w.Y, e->f[1]),

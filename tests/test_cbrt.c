@@ -2,8 +2,10 @@
  * reproducible random arguments across many binades (error below 1 ulp; the maximum and
  * the share correctly rounded printed), exact cubes (k^3 and powers of 8 give their
  * roots exactly), and libm's cbrt itself for the arguments it is handed (zero, negative,
- * subnormal, infinite, NaN). */
+ * subnormal, infinite, NaN); the three-lane smpf_cbrt_pos3 and smpf_lab_f3 against the
+ * scalar functions, bit for bit. */
 #include "cbrt_internal.h"
+#include "color_internal.h"
 #include "test_util.h"
 
 #include <float.h>
@@ -112,12 +114,65 @@ static void test_cbrt_special_values(void **state)
     assert_true(isnan(smpf_cbrt_pos(-NAN)));
 }
 
+static void assert_same_bits(double got, double want, const char *what, double x)
+{
+    if (memcmp(&got, &want, sizeof got) != 0)
+        fail_msg("%s(%.17g) = %.17g, scalar %.17g", what, x, got, want);
+}
+
+/* The lanes compute what the scalar function computes, lane by lane: random triples
+ * over every normal binade and CIELAB's range, each lane checked, with the smallest and
+ * largest normals among them. */
+static void test_cbrt_lanes_bit_identical(void **state)
+{
+    (void)state;
+    uint64_t seed = 20261206;
+    const double lo = log2(DBL_MIN), hi = log2(DBL_MAX);
+    for (int i = 0; i < 300000; i++) {
+        double x[3], y[3];
+        for (int l = 0; l < 3; l++) {
+            const double u = test_uniform(&seed);
+            x[l] = i % 2 ? 0.008 + 0.992 * u : exp2(lo + (hi - lo) * u);
+            if (!(x[l] >= DBL_MIN && x[l] <= DBL_MAX))
+                x[l] = 1.0;
+        }
+        if (i < 3)
+            x[i] = i == 0 ? DBL_MIN : i == 1 ? DBL_MAX : nextafter(DBL_MIN, 1);
+        smpf_cbrt_pos3(x, y);
+        for (int l = 0; l < 3; l++)
+            assert_same_bits(y[l], smpf_cbrt_pos(x[l]), "smpf_cbrt_pos3", x[l]);
+    }
+}
+
+/* smpf_lab_f3 against smpf_lab_f per channel: all three on the cube-root branch, some on
+ * the linear segment (at and around its limit), and arguments the lanes leave to libm. */
+static void test_lab_f3_bit_identical(void **state)
+{
+    (void)state;
+    const double special[] = {SMPF_LAB_F_LIMIT, nextafter(SMPF_LAB_F_LIMIT, 1),
+                              nextafter(SMPF_LAB_F_LIMIT, 0), 0.0, -0.0, -0.5, 1e-310,
+                              INFINITY, DBL_MAX, 1.0, 0.5};
+    const size_t ns = sizeof special / sizeof special[0];
+    uint64_t seed = 7;
+    for (int i = 0; i < 200000; i++) {
+        double t[3], f[3];
+        for (int l = 0; l < 3; l++)
+            t[l] = i % 4 == 3 ? special[(size_t)(test_uniform(&seed) * (double)ns) % ns]
+                              : 0.001 + 1.2 * test_uniform(&seed);
+        smpf_lab_f3(t, f);
+        for (int l = 0; l < 3; l++)
+            assert_same_bits(f[l], smpf_lab_f(t[l]), "smpf_lab_f3", t[l]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cbrt_against_cbrtl),
         cmocka_unit_test(test_cbrt_exact_cubes),
         cmocka_unit_test(test_cbrt_special_values),
+        cmocka_unit_test(test_cbrt_lanes_bit_identical),
+        cmocka_unit_test(test_lab_f3_bit_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
