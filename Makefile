@@ -22,7 +22,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
 #   -fprofile-generate ($(BUILD)/pgo-gen), that instrumented command runs a training
 #   workload (scripts/pgo-train: an ensemble of issue 7's kind on one thread, ~8 s), and
 #   the command's objects are compiled with -fprofile-use: branch layout, inlining and
-#   unrolling from the counts; 12-15 % of an ensemble's time.
+#   unrolling from the counts; 11-22 % of an ensemble's time (docs/performance.md, 11).
 # Neither changes a floating-point operation (no contraction, no reassociation): the
 # command prints the same bits with or without them.  Off for other compilers and the
 # sanitizer builds (LTO_FLAGS= or PGO= on the command line; the environment sets neither).
