@@ -22,7 +22,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -fPIC $(EXTRA_CFLAGS) \
 #   -fprofile-generate ($(BUILD)/pgo-gen), that instrumented command runs a training
 #   workload (scripts/pgo-train: an ensemble of issue 7's kind on one thread, ~8 s), and
 #   the command's objects are compiled with -fprofile-use: branch layout, inlining and
-#   unrolling from the counts; 11-22 % of an ensemble's time (docs/performance.md, 11).
+#   unrolling from the counts; ~15 % of an ensemble's time (docs/performance.md, 11).
 # Neither changes a floating-point operation (no contraction, no reassociation): the
 # command prints the same bits with or without them.  Off for other compilers and the
 # sanitizer builds (LTO_FLAGS= or PGO= on the command line; the environment sets neither).
@@ -32,12 +32,18 @@ endif
 ifeq ($(filter command line override,$(origin PGO)),)
 PGO := $(if $(LTO_FLAGS),y)
 endif
-# Both compilations name their profile by the source (-dumpbase), not by the object: a
-# static function's profile id includes that name, and the objects lie in two places.
+# Both compilations name their profile by the source (-dumpbase under $(BUILD)/pgo-aux,
+# the checkout's path stripped), not by the object: a static function's profile id
+# includes that name, and the objects lie in two places.
 PGO_DATA := $(abspath $(BUILD)/pgo-data)
+PGO_NAME  = -dumpbase $(BUILD)/pgo-aux/$< -fprofile-prefix-path=$(CURDIR)
 PGO_GEN  := -fprofile-generate=$(PGO_DATA)
 PGO_USE  := $(if $(PGO),-fprofile-use=$(PGO_DATA) -fprofile-partial-training)
 PGO_STAMP := $(BUILD)/pgo-data/trained
+# The command's optimisation, recorded so that `make PGO=` or `make LTO_FLAGS=` after a
+# build rebuilds the command (the file is rewritten only when they change).
+CMD_FLAGS_FILE := $(BUILD)/cmd-flags
+CMD_FLAGS := $(strip $(LTO_FLAGS) $(if $(PGO),pgo))
 LIBS_LIB = $(shell pkg-config --libs $(PKG_LIB)) -lcsv -lm -pthread
 LIBS_CLI = $(shell pkg-config --libs $(PKG_CLI))
 LDFLAGS_ALL = $(EXTRA_LDFLAGS)
@@ -75,28 +81,36 @@ help:
 deps:
 	@scripts/install-deps build
 
-SOURCE_DEPS := model/smpfade.h $(wildcard model/*.h cli/*.h)
+SOURCE_DEPS := Makefile model/smpfade.h $(wildcard model/*.h cli/*.h)
 
 $(BUILD)/%.o: %.c $(SOURCE_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_ALL) $(FILE_CFLAGS) -c $< -o $@
 
-$(BUILD)/pgo-gen/%.o: %.c $(SOURCE_DEPS)
-	@mkdir -p $(dir $@)
+$(BUILD)/pgo-gen/%.o: %.c $(SOURCE_DEPS) $(CMD_FLAGS_FILE)
+	@mkdir -p $(dir $@) $(dir $(BUILD)/pgo-aux/$<)
 	@echo "  CC-GEN  $<"
-	@$(CC) $(CFLAGS_ALL) $(LTO_FLAGS) $(PGO_GEN) -dumpbase $< $(FILE_CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) $(LTO_FLAGS) $(PGO_GEN) $(PGO_NAME) $(FILE_CFLAGS) -c $< -o $@
 
-$(BUILD)/cmd/%.o: %.c $(SOURCE_DEPS) $(if $(PGO),$(PGO_STAMP))
-	@mkdir -p $(dir $@)
+$(BUILD)/cmd/%.o: %.c $(SOURCE_DEPS) $(CMD_FLAGS_FILE) $(if $(PGO),$(PGO_STAMP))
+	@mkdir -p $(dir $@) $(dir $(BUILD)/pgo-aux/$<)
 	@echo "  CC-CMD  $<"
-	@$(CC) $(CFLAGS_ALL) $(LTO_FLAGS) $(PGO_USE) $(if $(PGO),-dumpbase $<) $(FILE_CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS_ALL) $(LTO_FLAGS) $(PGO_USE) $(if $(PGO),$(PGO_NAME)) $(FILE_CFLAGS) -c $< -o $@
+
+$(CMD_FLAGS_FILE): FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(CMD_FLAGS)" ] || echo "$(CMD_FLAGS)" > $@
+
+.PHONY: FORCE
+FORCE:
 
 # The colour lanes' selections become vector blends only where the compiler may evaluate
 # a comparison that is not needed (NaN comparisons raise a flag no code reads); no value
 # changes (tests/test_color.c compares them bit for bit with the scalar functions).
+# Private: not passed on to what these objects depend on (the profile's training build).
 $(BUILD)/model/color_lanes.o $(BUILD)/pgo-gen/model/color_lanes.o \
-$(BUILD)/cmd/model/color_lanes.o: FILE_CFLAGS := -fno-trapping-math
+$(BUILD)/cmd/model/color_lanes.o: private FILE_CFLAGS := -fno-trapping-math
 
 $(LIB_A): $(MODEL_OBJ)
 	@rm -f $@
@@ -114,7 +128,8 @@ $(PGO_STAMP): $(BUILD)/pgo-gen/smpfade scripts/pgo-train
 	@scripts/pgo-train $(BUILD)/pgo-gen/smpfade || { echo "pgo: the training run failed" \
 	  "(make deps installs what it needs; make PGO= builds without a profile)"; exit 1; }
 	@n=$$(ls $(PGO_DATA) | grep -c '\.gcda$$'); [ "$$n" -eq $(words $(GEN_OBJ)) ] || \
-	  { echo "pgo: $$n profiles for $(words $(GEN_OBJ)) objects in $(PGO_DATA)"; exit 1; }
+	  { echo "pgo: $$n profiles for $(words $(GEN_OBJ)) objects in $(PGO_DATA)" \
+	  "(gcc writes one .gcda per object; PGO needs gcc)"; exit 1; }
 	@touch $@
 
 $(BUILD)/pgo-gen/smpfade: $(GEN_OBJ)
@@ -122,11 +137,12 @@ $(BUILD)/pgo-gen/smpfade: $(GEN_OBJ)
 	@$(CC) $(CSTD) $(OPT) $(LTO_FLAGS) $(PGO_GEN) -o $@ $^ $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
 
 ifneq ($(LTO_FLAGS)$(PGO),)
-$(BIN): $(CMD_OBJ)
+$(BIN): $(CMD_OBJ) $(CMD_FLAGS_FILE)
 	@echo "  LD      $@"
-	@$(CC) $(CSTD) $(OPT) $(LTO_FLAGS) $(PGO_USE) -o $@ $^ $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
+	@$(CC) $(CSTD) $(OPT) $(LTO_FLAGS) $(PGO_USE) -o $@ $(CMD_OBJ) $(LDFLAGS_ALL) $(LIBS_CLI) \
+	  $(LIBS_LIB)
 else
-$(BIN): $(CLI_OBJ) $(LIB_A)
+$(BIN): $(CLI_OBJ) $(LIB_A) $(CMD_FLAGS_FILE)
 	@echo "  LD      $@"
 	@$(CC) -o $@ $(CLI_OBJ) $(LIB_A) $(LDFLAGS_ALL) $(LIBS_CLI) $(LIBS_LIB)
 endif

@@ -75,8 +75,8 @@ static inline double smpf_cbrt_pos(double x)
  * 4-double vector (the 4th repeats the 3rd), so the same bits; h / 3 as the compiler
  * computes the scalar one, (h * 0xaaaaaaab) >> 33, exact for any 32-bit h.  Two or four
  * lanes to a register as the machine allows: nine divisions become three or six.  Every
- * x[i] must be a positive normal double (tests/test_cbrt.c compares the lanes with
- * smpf_cbrt_pos). */
+ * x3[i] must be a positive normal double (tests/test_cbrt.c compares the lanes with
+ * smpf_cbrt_pos).  Doubles are evaluated as doubles (FLT_EVAL_METHOD 0, as with SSE2). */
 typedef double smpf_cbrt_v4 __attribute__((vector_size(4 * sizeof(double))));
 typedef uint64_t smpf_cbrt_u4 __attribute__((vector_size(4 * sizeof(uint64_t))));
 
