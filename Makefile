@@ -33,7 +33,8 @@ ifeq ($(filter command line override,$(origin PGO)),)
 PGO := $(if $(LTO_FLAGS),y)
 endif
 # Both compilations name their profile by the source (-dumpbase under $(BUILD)/pgo-aux,
-# the checkout's path stripped), not by the object: a static function's profile id
+# the checkout's path stripped; with BUILD outside the checkout the profiles lie in
+# directories under pgo-data), not by the object: a static function's profile id
 # includes that name, and the objects lie in two places.
 PGO_DATA := $(abspath $(BUILD)/pgo-data)
 PGO_NAME  = -dumpbase $(BUILD)/pgo-aux/$< -fprofile-prefix-path=$(CURDIR)
@@ -127,7 +128,7 @@ $(PGO_STAMP): $(BUILD)/pgo-gen/smpfade scripts/pgo-train
 	@echo "  PGO     scripts/pgo-train"
 	@scripts/pgo-train $(BUILD)/pgo-gen/smpfade || { echo "pgo: the training run failed" \
 	  "(make deps installs what it needs; make PGO= builds without a profile)"; exit 1; }
-	@n=$$(ls $(PGO_DATA) | grep -c '\.gcda$$'); [ "$$n" -eq $(words $(GEN_OBJ)) ] || \
+	@n=$$(find $(PGO_DATA) -name '*.gcda' | wc -l); [ "$$n" -eq $(words $(GEN_OBJ)) ] || \
 	  { echo "pgo: $$n profiles for $(words $(GEN_OBJ)) objects in $(PGO_DATA)" \
 	  "(gcc writes one .gcda per object; PGO needs gcc)"; exit 1; }
 	@touch $@
