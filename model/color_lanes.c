@@ -120,11 +120,12 @@ void smpf_color_lanes(const smpf_color_lanes_in_t *in, const smpf_color_lanes_re
         const smpf_lab_t dot = {in->L[i], in->a[i], in->b[i]};
         const smpf_xyz_t xyz = {in->xyz[0][i], in->xyz[1][i], in->xyz[2][i]};
         const double f[3] = {in->f[0][i], in->f[1][i], in->f[2][i]};
-        const smpf_lab_t cast = smpf_cast_lab(ref->ctx, xyz, f, ref->skin);
+        smpf_cast_t cast = {.dot_xyz = xyz};
+        smpf_cast_complete(ref->ctx, f, ref->skin, &cast);
         out->de00[i] = smpf_color_de00(dot, ref->ref);
-        out->cast_hue_deg[i] = smpf_lab_hue_deg(cast.a, cast.b);
-        out->cast_chroma[i] = smpf_lab_chroma(cast.a, cast.b);
-        out->cast_ratio[i] = cast.L < 100.0 ? out->cast_chroma[i] / (100.0 - cast.L) : 0.0;
-        out->hue_shift_deg[i] = smpf_hue_diff_deg(ref->ref_cast_hue_deg, out->cast_hue_deg[i]);
+        out->cast_hue_deg[i] = cast.cast_hue_deg;
+        out->cast_chroma[i] = cast.cast_chroma;
+        out->cast_ratio[i] = cast.cast_ratio;
+        out->hue_shift_deg[i] = smpf_hue_diff_deg(ref->ref_cast_hue_deg, cast.cast_hue_deg);
     }
 }
